@@ -1,0 +1,103 @@
+/** Typed domain errors. Each carries a stable code; retry-relevant ones say whether to retry. */
+
+export type SerializedError = {
+  code: string;
+  message: string;
+  nodeId?: string;
+  retryable?: boolean;
+  details?: Record<string, unknown>;
+};
+
+export class PatchbayError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: string,
+    message: string,
+    options: {
+      retryable?: boolean;
+      retryAfterMs?: number;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+    this.details = options.details;
+  }
+
+  toJSON(): SerializedError {
+    return {
+      code: this.code,
+      message: this.message,
+      retryable: this.retryable,
+      ...(this.details === undefined ? {} : { details: this.details }),
+    };
+  }
+}
+
+/** One problem found in a flow document: which node or edge, which field, what is wrong. */
+export type ValidationIssue = {
+  code:
+    | 'document.invalid'
+    | 'node.duplicate_id'
+    | 'node.unknown_type'
+    | 'node.invalid_config'
+    | 'edge.duplicate_id'
+    | 'edge.dangling'
+    | 'edge.unknown_handle'
+    | 'graph.cycle'
+    | 'graph.no_trigger'
+    | 'graph.multiple_triggers';
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  /** Path of the offending field inside the document or inside the node's config. */
+  path: (string | number)[];
+};
+
+export class FlowValidationError extends PatchbayError {
+  readonly issues: ValidationIssue[];
+  readonly flowName: string;
+
+  constructor(flowName: string, issues: ValidationIssue[]) {
+    const first = issues[0];
+    const where = first?.nodeId ? ` (node "${first.nodeId}"${fieldSuffix(first.path)})` : '';
+    const more = issues.length > 1 ? ` and ${issues.length - 1} more problem(s)` : '';
+    super(
+      'FLOW_INVALID',
+      `Flow "${flowName}" is invalid: ${first?.message ?? 'unknown problem'}${where}${more}`,
+      { details: { issues } },
+    );
+    this.issues = issues;
+    this.flowName = flowName;
+  }
+}
+
+function fieldSuffix(path: (string | number)[]): string {
+  return path.length > 0 ? `, field "${path.join('.')}"` : '';
+}
+
+/** A node failed while running. Wraps the cause with the node id. */
+export class NodeExecutionError extends PatchbayError {
+  readonly nodeId: string;
+  constructor(
+    nodeId: string,
+    code: string,
+    message: string,
+    options: { retryable?: boolean; retryAfterMs?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+    this.nodeId = nodeId;
+  }
+
+  override toJSON(): SerializedError {
+    return { ...super.toJSON(), nodeId: this.nodeId };
+  }
+}

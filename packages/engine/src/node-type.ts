@@ -1,0 +1,62 @@
+/** A node type is data (id, title, category, config schema, ports) plus one execute function. */
+import type { z } from 'zod';
+import type { Clock } from './clock.ts';
+
+export const NODE_CATEGORIES = ['trigger', 'action', 'transform', 'logic'] as const;
+export type NodeCategory = (typeof NODE_CATEGORIES)[number];
+
+export type PortDefinition = { id: string; label: string };
+
+/** What a node's execute function sees. */
+export type NodeExecutionContext<Config> = {
+  runId: string;
+  flowName: string;
+  nodeId: string;
+  /** Config after parsing with the node type's schema. */
+  config: Config;
+  /**
+   * Output of the direct upstream node when there is exactly one, otherwise an object
+   * keyed by upstream node id. For a trigger node, the run's trigger input.
+   */
+  input: unknown;
+  /** Outputs of every node that has completed so far in this run, keyed by node id. */
+  nodes: Readonly<Record<string, unknown>>;
+  /** The input the run was triggered with. */
+  trigger: unknown;
+  /** Stable per run + node: connectors pass it to upstreams that support idempotency keys. */
+  idempotencyKey: string;
+  signal: AbortSignal;
+  fetch: typeof globalThis.fetch;
+  clock: Clock;
+};
+
+export type NodeResult = {
+  output: unknown;
+  /** For branching nodes: the one output port that is taken. Omitted means every output port. */
+  port?: string;
+};
+
+export type NodeTypeDefinition<Config = unknown> = {
+  type: string;
+  title: string;
+  description: string;
+  category: NodeCategory;
+  configSchema: z.ZodType<Config>;
+  inputs: readonly PortDefinition[];
+  outputs: readonly PortDefinition[];
+  execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
+};
+
+/** JSON-serialisable description of a node type, for palettes, forms and docs. */
+export type NodeTypeDescriptor = {
+  type: string;
+  title: string;
+  description: string;
+  category: NodeCategory;
+  inputs: PortDefinition[];
+  outputs: PortDefinition[];
+  /** JSON Schema of the config (zod's toJSONSchema, input side). */
+  configJsonSchema: Record<string, unknown>;
+  /** Config a freshly placed node starts with. */
+  defaultConfig: Record<string, unknown>;
+};

@@ -1,0 +1,31 @@
+/** Events the executor emits; the server persists them as StepRun rows. */
+import type { SerializedError } from './errors.ts';
+
+type StepEventBase = { nodeId: string; nodeType: string; at: Date };
+
+export type StepEvent =
+  | (StepEventBase & { type: 'step.started'; attempt: number; input: unknown })
+  | (StepEventBase & {
+      type: 'step.succeeded';
+      attempt: number;
+      input: unknown;
+      output: unknown;
+      port: string | null;
+      startedAt: Date;
+      durationMs: number;
+    })
+  | (StepEventBase & {
+      type: 'step.failed';
+      attempt: number;
+      input: unknown;
+      error: SerializedError;
+      startedAt: Date;
+      durationMs: number;
+    })
+  | (StepEventBase & { type: 'step.skipped'; reason: string });
+
+/**
+ * Receives step events. The executor awaits each call, so a step's outcome is persisted
+ * before any step that depends on it starts.
+ */
+export type StepEventSink = (event: StepEvent) => Promise<void>;
