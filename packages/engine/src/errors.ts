@@ -52,13 +52,17 @@ export type ValidationIssue = {
     | 'edge.duplicate_id'
     | 'edge.dangling'
     | 'edge.unknown_handle'
+    | 'edge.into_trigger'
     | 'graph.cycle'
     | 'graph.no_trigger'
     | 'graph.multiple_triggers';
   message: string;
   nodeId?: string;
   edgeId?: string;
-  /** Path of the offending field inside the document or inside the node's config. */
+  /**
+   * Path of the offending field: from the document root for `document.invalid`, inside the
+   * node's config for `node.invalid_config`, otherwise inside the node or edge named.
+   */
   path: (string | number)[];
 };
 
@@ -67,21 +71,16 @@ export class FlowValidationError extends PatchbayError {
   readonly flowName: string;
 
   constructor(flowName: string, issues: ValidationIssue[]) {
-    const first = issues[0];
-    const where = first?.nodeId ? ` (node "${first.nodeId}"${fieldSuffix(first.path)})` : '';
-    const more = issues.length > 1 ? ` and ${issues.length - 1} more problem(s)` : '';
+    // Issue messages already name the node and field, so the summary repeats only the first.
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem(s))` : '';
     super(
       'FLOW_INVALID',
-      `Flow "${flowName}" is invalid: ${first?.message ?? 'unknown problem'}${where}${more}`,
+      `Flow "${flowName}" is invalid: ${issues[0]?.message ?? 'unknown problem'}${more}`,
       { details: { issues } },
     );
     this.issues = issues;
     this.flowName = flowName;
   }
-}
-
-function fieldSuffix(path: (string | number)[]): string {
-  return path.length > 0 ? `, field "${path.join('.')}"` : '';
 }
 
 /** A node failed while running. Wraps the cause with the node id. */
@@ -91,7 +90,12 @@ export class NodeExecutionError extends PatchbayError {
     nodeId: string,
     code: string,
     message: string,
-    options: { retryable?: boolean; retryAfterMs?: number; details?: Record<string, unknown>; cause?: unknown } = {},
+    options: {
+      retryable?: boolean;
+      retryAfterMs?: number;
+      details?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(code, message, options);
     this.nodeId = nodeId;

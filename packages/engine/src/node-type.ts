@@ -44,6 +44,11 @@ export type NodeTypeDefinition<Config = unknown> = {
   configSchema: z.ZodType<Config>;
   inputs: readonly PortDefinition[];
   outputs: readonly PortDefinition[];
+  /**
+   * Config a freshly placed node starts with, for types whose schema rejects `{}` (a required
+   * field). It is passed through the schema so that defaults are filled in.
+   */
+  defaultConfig?: Record<string, unknown>;
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 
@@ -60,3 +65,12 @@ export type NodeTypeDescriptor = {
   /** Config a freshly placed node starts with. */
   defaultConfig: Record<string, unknown>;
 };
+
+/**
+ * Declares a node type with its config type checked against its schema, and erases that type
+ * for registries, which hold node types of every config shape.
+ */
+export function defineNodeType<Config>(definition: NodeTypeDefinition<Config>): NodeTypeDefinition {
+  // Sound because a node's execute only ever receives config parsed by its own configSchema.
+  return definition as unknown as NodeTypeDefinition;
+}

@@ -1,0 +1,224 @@
+/**
+ * Flows: the current draft plus immutable versions. Every write validates the whole document
+ * with the engine first, and writes the flow and its new version in one transaction.
+ */
+import {
+  type FlowDocument,
+  FlowValidationError,
+  flowDocumentSchema,
+  type NodeTypeRegistry,
+  type ValidationIssue,
+  validateFlow,
+} from '@patchbay/engine';
+import { jsonByteLength, toJsonColumn } from '../db/json-column.ts';
+import type { PrismaClient } from '../db/prisma-client.ts';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../domain-errors.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { isUuid } from '../uuid.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { type FlowDetail, type FlowSummary, toFlowDetail, toFlowSummary } from './flow-views.ts';
+
+/** Largest flow document accepted, as serialised JSON. */
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+export type CreateFlowInput = { name: string; description?: string | undefined; document?: unknown };
+export type UpdateFlowInput = {
+  id: string;
+  name?: string | undefined;
+  description?: string | null | undefined;
+  document?: unknown;
+};
+
+const latestVersion = { select: { number: true }, orderBy: { number: 'desc' }, take: 1 } as const;
+const flowDetailInclude = { versions: latestVersion } as const;
+
+export class FlowService {
+  constructor(private readonly deps: { prisma: PrismaClient; registry: NodeTypeRegistry }) {}
+
+  async list(search?: string): Promise<FlowSummary[]> {
+    const term = search?.trim();
+    const rows = await this.deps.prisma.flow.findMany({
+      ...(term ? { where: { name: { contains: term, mode: 'insensitive' } } } : {}),
+      orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+      include: {
+        versions: latestVersion,
+        runs: {
+          select: { id: true, status: true, createdAt: true },
+          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+          take: 1,
+        },
+      },
+    });
+    return rows.map(toFlowSummary);
+  }
+
+  async get(id: string): Promise<FlowDetail> {
+    const row = isUuid(id)
+      ? await this.deps.prisma.flow.findUnique({ where: { id }, include: flowDetailInclude })
+      : null;
+    if (!row) throw new NotFoundError('Flow', id);
+    return toFlowDetail(row);
+  }
+
+  async create(input: CreateFlowInput): Promise<FlowDetail> {
+    const document = this.prepareDocument(input.document ?? defaultDocument(input.name), {
+      name: input.name,
+      description: input.description,
+    });
+    return this.insert(input.name, document.description ?? null, document);
+  }
+
+  /** Imports an exported document as a new flow named after the document. */
+  async import(raw: unknown): Promise<FlowDetail> {
+    const document = this.prepareDocument(raw, { name: documentName(raw), description: undefined });
+    return this.insert(document.name, document.description ?? null, document);
+  }
+
+  async update(input: UpdateFlowInput): Promise<FlowDetail> {
+    if (!isUuid(input.id)) throw new NotFoundError('Flow', input.id);
+    const id = input.id;
+    return this.deps.prisma.$transaction(async (tx) => {
+      // Lock the flow so concurrent saves number their versions one after the other.
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM flows WHERE id = ${id}::uuid FOR UPDATE`;
+      const current = locked.length
+        ? await tx.flow.findUnique({
+            where: { id },
+            include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
+          })
+        : null;
+      if (!current) throw new NotFoundError('Flow', id);
+
+      const name = input.name ?? current.name;
+      const description =
+        input.description === undefined ? current.description : input.description;
+      const document = this.prepareDocument(input.document ?? current.document, {
+        name,
+        description,
+      });
+
+      const latest = current.versions[0];
+      const changed = !latest || canonicalJson(latest.document) !== canonicalJson(document);
+      if (changed) {
+        await tx.flowVersion.create({
+          data: { flowId: id, number: (latest?.number ?? 0) + 1, document: toJsonColumn(document) },
+        });
+      }
+      const row = await tx.flow.update({
+        where: { id },
+        data: { name, description, document: toJsonColumn(document) },
+        include: flowDetailInclude,
+      });
+      return toFlowDetail(row);
+    }).catch(rethrowConflict);
+  }
+
+  async delete(id: string): Promise<{ id: string }> {
+    const { count } = isUuid(id)
+      ? await this.deps.prisma.flow.deleteMany({ where: { id } })
+      : { count: 0 };
+    if (count === 0) throw new NotFoundError('Flow', id);
+    return { id };
+  }
+
+  /** Checks a document without saving it. Never throws for a bad document. */
+  validate(raw: unknown): { issues: ValidationIssue[] } {
+    const tooLarge = sizeIssue(raw);
+    if (tooLarge) return { issues: [tooLarge] };
+    const result = validateFlow(raw, this.deps.registry);
+    return { issues: result.ok ? [] : result.issues };
+  }
+
+  async export(id: string): Promise<FlowDocument> {
+    return (await this.get(id)).document;
+  }
+
+  private async insert(
+    name: string,
+    description: string | null,
+    document: FlowDocument,
+  ): Promise<FlowDetail> {
+    const json = toJsonColumn(document);
+    const row = await this.deps.prisma.flow.create({
+      data: {
+        name,
+        description,
+        document: json,
+        versions: { create: { number: 1, document: json } },
+      },
+      include: flowDetailInclude,
+    });
+    return toFlowDetail(row);
+  }
+
+  /**
+   * Applies the flow's name and description to the document (the flow row is authoritative),
+   * then validates it with the engine. Throws FlowValidationError naming node and field.
+   */
+  private prepareDocument(
+    raw: unknown,
+    meta: { name: string; description: string | null | undefined },
+  ): FlowDocument {
+    const tooLarge = sizeIssue(raw);
+    if (tooLarge) throw new InvalidRequestError('DOCUMENT_TOO_LARGE', tooLarge.message);
+
+    let candidate = raw;
+    if (isPlainObject(raw)) {
+      const { description: _previous, ...rest } = raw;
+      const description = meta.description === undefined ? raw.description : meta.description;
+      candidate = {
+        ...rest,
+        name: meta.name,
+        ...(description === null || description === undefined ? {} : { description }),
+      };
+    }
+    const result = validateFlow(candidate, this.deps.registry);
+    if (!result.ok) throw new FlowValidationError(meta.name, result.issues);
+    return flowDocumentSchema.parse(candidate);
+  }
+}
+
+export function defaultDocument(name: string): FlowDocument {
+  return {
+    version: 1,
+    name,
+    nodes: [{ id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} }],
+    edges: [],
+  };
+}
+
+function sizeIssue(raw: unknown): ValidationIssue | undefined {
+  const bytes = jsonByteLength(raw);
+  if (bytes <= MAX_DOCUMENT_BYTES) return undefined;
+  return {
+    code: 'document.invalid',
+    message: `The flow document is too large (${formatMiB(bytes)}); the limit is ${formatMiB(MAX_DOCUMENT_BYTES)}.`,
+    path: [],
+  };
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+function documentName(raw: unknown): string {
+  if (isPlainObject(raw) && typeof raw.name === 'string' && raw.name.trim() !== '') {
+    return raw.name.trim();
+  }
+  return 'Imported flow';
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function rethrowConflict(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw new ConflictError(
+      'CONFLICT',
+      'The flow was saved by someone else at the same time. Reload it and try again.',
+      { cause: error },
+    );
+  }
+  throw error;
+}

@@ -1,0 +1,81 @@
+/** The shapes flows travel in over the API (dates as ISO strings; no tRPC transformer). */
+import { type FlowDocument, flowDocumentSchema } from '@patchbay/engine';
+import { parseRunStatus, type RunStatus } from '../runs/run-status.ts';
+
+export type FlowSummary = {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  nodeCount: number;
+  latestVersion: number | null;
+  lastRun: { id: string; status: RunStatus; createdAt: string } | null;
+};
+
+export type FlowDetail = {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  latestVersion: number | null;
+  document: FlowDocument;
+};
+
+type FlowRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  document: unknown;
+  versions: { number: number }[];
+};
+
+type FlowSummaryRow = FlowRow & { runs: { id: string; status: string; createdAt: Date }[] };
+
+/** Stored documents were validated before they were written; parsing restores their type. */
+export function storedDocument(document: unknown): FlowDocument {
+  return flowDocumentSchema.parse(document);
+}
+
+export function toFlowDetail(row: FlowRow): FlowDetail {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    latestVersion: row.versions[0]?.number ?? null,
+    document: storedDocument(row.document),
+  };
+}
+
+export function toFlowSummary(row: FlowSummaryRow): FlowSummary {
+  const lastRun = row.runs[0];
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    nodeCount: countNodes(row.document),
+    latestVersion: row.versions[0]?.number ?? null,
+    lastRun: lastRun
+      ? {
+          id: lastRun.id,
+          status: parseRunStatus(lastRun.status),
+          createdAt: lastRun.createdAt.toISOString(),
+        }
+      : null,
+  };
+}
+
+function countNodes(document: unknown): number {
+  if (document !== null && typeof document === 'object' && 'nodes' in document) {
+    const { nodes } = document as { nodes: unknown };
+    return Array.isArray(nodes) ? nodes.length : 0;
+  }
+  return 0;
+}

@@ -1,0 +1,33 @@
+/** GET /healthz: 200 when the database answers, 503 when it does not. */
+import type { FastifyInstance } from 'fastify';
+import type { PrismaClient } from '../db/prisma-client.ts';
+
+const DATABASE_CHECK_TIMEOUT_MS = 3_000;
+
+export function registerHealthRoute(app: FastifyInstance, prisma: PrismaClient): void {
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await withTimeout(prisma.$queryRaw`SELECT 1`, DATABASE_CHECK_TIMEOUT_MS);
+      return { status: 'ok', database: 'reachable' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'Health check: database unreachable');
+      return reply.code(503).send({
+        status: 'error',
+        database: 'unreachable',
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

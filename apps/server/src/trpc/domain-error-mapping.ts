@@ -1,0 +1,35 @@
+/** Maps the server's typed domain errors onto tRPC error codes. */
+import { FlowValidationError, type ValidationIssue } from '@patchbay/engine';
+import { TRPCError } from '@trpc/server';
+import {
+  ConflictError,
+  FlowNotRunnableError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../domain-errors.ts';
+
+type TRPCErrorCode = ConstructorParameters<typeof TRPCError>[0]['code'];
+
+function codeFor(error: unknown): TRPCErrorCode | undefined {
+  if (error instanceof NotFoundError) return 'NOT_FOUND';
+  if (error instanceof FlowValidationError) return 'BAD_REQUEST';
+  if (error instanceof InvalidRequestError) return 'BAD_REQUEST';
+  if (error instanceof FlowNotRunnableError) return 'PRECONDITION_FAILED';
+  if (error instanceof ConflictError) return 'CONFLICT';
+  return undefined;
+}
+
+/** A TRPCError for a known domain error, or undefined to let tRPC report it as internal. */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  const code = codeFor(error);
+  if (!code || !(error instanceof Error)) return undefined;
+  return new TRPCError({ code, message: error.message, cause: error });
+}
+
+/** Validation issues carried by an error, for the formatter's `data.issues`. */
+export function issuesOf(error: unknown): ValidationIssue[] | null {
+  if (error instanceof FlowValidationError || error instanceof FlowNotRunnableError) {
+    return error.issues;
+  }
+  return null;
+}

@@ -1,0 +1,57 @@
+/** flows.*: CRUD, validation, import/export and starting runs. Logic lives in FlowService. */
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { RUN_TRIGGERS } from '../../runs/run-status.ts';
+import { publicProcedure } from '../trpc.ts';
+
+const id = z.string().min(1, 'is required').max(100);
+const name = z.string().trim().min(1, 'Give the flow a name').max(200);
+const description = z.string().max(2000);
+
+export const flowsRouter = {
+  list: publicProcedure
+    .input(z.object({ search: z.string().max(200).optional() }).optional())
+    .query(({ ctx, input }) => ctx.flows.list(input?.search)),
+
+  get: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.flows.get(input.id)),
+
+  create: publicProcedure
+    .input(
+      z.object({ name, description: description.optional(), document: z.unknown().optional() }),
+    )
+    .mutation(({ ctx, input }) => ctx.flows.create(input)),
+
+  update: publicProcedure
+    .input(
+      z.object({
+        id,
+        name: name.optional(),
+        description: description.nullable().optional(),
+        document: z.unknown().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.flows.update(input)),
+
+  delete: publicProcedure
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => ctx.flows.delete(input.id)),
+
+  /** A mutation rather than a query: documents are too large for a GET URL. */
+  validate: publicProcedure
+    .input(z.object({ document: z.unknown() }))
+    .mutation(({ ctx, input }) => ctx.flows.validate(input.document)),
+
+  import: publicProcedure
+    .input(z.object({ document: z.unknown() }))
+    .mutation(({ ctx, input }) => ctx.flows.import(input.document)),
+
+  export: publicProcedure
+    .input(z.object({ id }))
+    .query(({ ctx, input }) => ctx.flows.export(input.id)),
+
+  run: publicProcedure
+    .input(z.object({ id, input: z.unknown().optional(), trigger: z.enum(RUN_TRIGGERS).optional() }))
+    .mutation(({ ctx, input }) =>
+      ctx.runs.start({ flowId: input.id, input: input.input, trigger: input.trigger }),
+    ),
+} satisfies TRPCRouterRecord;

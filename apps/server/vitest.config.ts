@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests use a real PostgreSQL (one database per test file) and real HTTP servers.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});

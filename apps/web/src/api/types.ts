@@ -1,0 +1,21 @@
+/** API shapes inferred from the server's router, so the web app never redeclares them. */
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './app-router.ts';
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export type NodeTypeDescriptor = RouterOutputs['nodeTypes']['list'][number];
+export type NodeCategory = NodeTypeDescriptor['category'];
+export type FlowSummary = RouterOutputs['flows']['list'][number];
+export type FlowDetail = RouterOutputs['flows']['get'];
+export type FlowDocument = RouterOutputs['flows']['export'];
+export type FlowDocumentNode = FlowDocument['nodes'][number];
+export type FlowDocumentEdge = FlowDocument['edges'][number];
+export type ValidationIssue = RouterOutputs['flows']['validate']['issues'][number];
+export type RunSummary = RouterOutputs['runs']['list']['items'][number];
+export type RunDetail = RouterOutputs['runs']['get'];
+export type RunStatus = RunSummary['status'];
+export type StepRun = RunDetail['steps'][number];
+export type StepStatus = StepRun['status'];
+export type SerializedError = NonNullable<RunSummary['error']>;

@@ -1,0 +1,51 @@
+/** Providers and routes. */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, Route, Switch } from 'wouter';
+import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
+import { FlowListPage } from '../pages/flow-list-page.tsx';
+import { RunDetailPage } from '../pages/run-detail-page.tsx';
+import { RunHistoryPage } from '../pages/run-history-page.tsx';
+import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
+import { EmptyState } from '../ui/empty-state.tsx';
+import { Toaster } from '../ui/toaster.tsx';
+import { TopBar } from './top-bar.tsx';
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [trpcClient] = useState(createClient);
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <div className="app">
+          <TopBar />
+          <main className="app__main">
+            <Switch>
+              <Route path="/">
+                <FlowListPage />
+              </Route>
+              <Route path="/flows/:id/runs">{({ id }) => <RunHistoryPage key={id} flowId={id} />}</Route>
+              <Route path="/flows/:id">{({ id }) => <FlowEditorPage key={id} flowId={id} />}</Route>
+              <Route path="/runs">
+                <RunHistoryPage />
+              </Route>
+              <Route path="/runs/:id">{({ id }) => <RunDetailPage key={id} runId={id} />}</Route>
+              <Route>
+                <EmptyState
+                  title="Page not found"
+                  action={
+                    <Link href="/" className="btn btn--secondary">
+                      Back to flows
+                    </Link>
+                  }
+                />
+              </Route>
+            </Switch>
+          </main>
+          <Toaster />
+        </div>
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,52 @@
+/** Product name, primary navigation and API health. */
+import { useQuery } from '@tanstack/react-query';
+import { Link, useLocation } from 'wouter';
+import { LogoIcon } from '../ui/icons.tsx';
+
+async function fetchHealth(): Promise<boolean> {
+  const response = await fetch('/healthz');
+  return response.ok;
+}
+
+function ApiStatus() {
+  const health = useQuery({
+    queryKey: ['healthz'],
+    queryFn: fetchHealth,
+    refetchInterval: 15_000,
+    retry: false,
+  });
+  const ok = health.data === true;
+  const label = health.isPending ? 'Connecting…' : ok ? 'API online' : 'API unreachable';
+  return (
+    <span className={`api-status${ok ? ' is-ok' : health.isPending ? '' : ' is-down'}`} data-testid="api-status">
+      <span className="api-status__dot" />
+      {label}
+    </span>
+  );
+}
+
+export function TopBar() {
+  const [location] = useLocation();
+  const inRuns = location.startsWith('/runs');
+  const inFlows = !inRuns;
+  return (
+    <header className="topbar">
+      <Link href="/" className="topbar__brand" data-testid="nav-home">
+        <span className="topbar__logo">
+          <LogoIcon size={16} />
+        </span>
+        Patchbay
+      </Link>
+      <nav className="topbar__nav" aria-label="Primary">
+        <Link href="/" className={`topbar__link${inFlows ? ' is-active' : ''}`} data-testid="nav-flows">
+          Flows
+        </Link>
+        <Link href="/runs" className={`topbar__link${inRuns ? ' is-active' : ''}`} data-testid="nav-runs">
+          Runs
+        </Link>
+      </nav>
+      <div className="topbar__spacer" />
+      <ApiStatus />
+    </header>
+  );
+}

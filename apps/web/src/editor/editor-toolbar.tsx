@@ -1,0 +1,87 @@
+/** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
+import { Link } from 'wouter';
+import { DownloadIcon, HistoryIcon, PlayIcon } from '../ui/icons.tsx';
+import { selectDirty, useEditorStore } from './editor-store.ts';
+
+const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+
+export function EditorToolbar({
+  flowId,
+  latestVersion,
+  onSave,
+  onRun,
+  onExport,
+  saving,
+  starting,
+}: {
+  flowId: string;
+  latestVersion: number | null;
+  onSave: () => void;
+  onRun: () => void;
+  onExport: () => void;
+  saving: boolean;
+  starting: boolean;
+}) {
+  const name = useEditorStore((s) => s.name);
+  const setName = useEditorStore((s) => s.setName);
+  const dirty = useEditorStore(selectDirty);
+  const nameInvalid = name.trim() === '';
+
+  return (
+    <div className="toolbar" data-testid="editor-toolbar">
+      <div className="toolbar__left">
+        <Link href="/" className="breadcrumb-link">
+          Flows
+        </Link>
+        <span className="breadcrumb-sep">/</span>
+        <input
+          className={`toolbar__name${nameInvalid ? ' is-invalid' : ''}`}
+          value={name}
+          aria-label="Flow name"
+          maxLength={200}
+          size={Math.max(8, Math.min(40, name.length + 1))}
+          data-testid="flow-name-input"
+          onChange={(e) => setName(e.target.value)}
+        />
+        {latestVersion !== null && <span className="chip" title="Latest saved version">v{latestVersion}</span>}
+        <span
+          className={`save-state${dirty ? ' is-dirty' : ''}`}
+          data-testid="dirty-indicator"
+          data-dirty={dirty}
+        >
+          <span className="save-state__dot" />
+          {saving ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}
+        </span>
+      </div>
+      <div className="toolbar__right">
+        <Link href={`/flows/${flowId}/runs`} className="btn btn--ghost btn--sm" data-testid="run-history-link">
+          <HistoryIcon size={14} /> Runs
+        </Link>
+        <button type="button" className="btn btn--ghost btn--sm" onClick={onExport} data-testid="export-flow">
+          <DownloadIcon size={14} /> Export
+        </button>
+        <span className="toolbar__divider" />
+        <button
+          type="button"
+          className="btn btn--secondary btn--sm"
+          onClick={onSave}
+          disabled={saving || nameInvalid}
+          title={`Save (${IS_MAC ? '⌘' : 'Ctrl+'}S)`}
+          data-testid="save-flow"
+        >
+          Save
+          <kbd className="btn__kbd">{IS_MAC ? '⌘S' : 'Ctrl S'}</kbd>
+        </button>
+        <button
+          type="button"
+          className="btn btn--primary btn--sm"
+          onClick={onRun}
+          disabled={starting || saving || nameInvalid}
+          data-testid="run-flow"
+        >
+          <PlayIcon size={13} /> {starting ? 'Starting…' : 'Run'}
+        </button>
+      </div>
+    </div>
+  );
+}

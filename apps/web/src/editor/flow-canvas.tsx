@@ -1,0 +1,116 @@
+/** The editable React Flow canvas, wired to the editor store. */
+import {
+  Background,
+  BackgroundVariant,
+  type Connection,
+  Controls,
+  type IsValidConnection,
+  MiniMap,
+  type NodeTypes,
+  ReactFlow,
+  useReactFlow,
+  type XYPosition,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useMemo } from 'react';
+import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { useEditorStore } from './editor-store.ts';
+import { FlowNode } from './flow-node.tsx';
+import type { FlowCanvasEdge } from './flow-types.ts';
+import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
+
+const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
+const DELETE_KEYS = ['Backspace', 'Delete'];
+const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1 };
+const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
+
+export function FlowCanvas({ onDropType }: { onDropType: (type: string, position: XYPosition) => void }) {
+  const nodes = useEditorStore((s) => s.nodes);
+  const edges = useEditorStore((s) => s.edges);
+  const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
+  const onNodesChange = useEditorStore((s) => s.onNodesChange);
+  const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
+  const storeOnConnect = useEditorStore((s) => s.onConnect);
+  const catalog = useNodeTypes().data;
+  const { screenToFlowPosition } = useReactFlow();
+
+  // A single-output node needs no handle id in the document; a branching one must name it.
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      const { nodes } = useEditorStore.getState();
+      const sourceType = nodes.find((n) => n.id === connection.source)?.data.nodeType;
+      const targetType = nodes.find((n) => n.id === connection.target)?.data.nodeType;
+      const outputs = sourceType ? catalog?.byType.get(sourceType)?.outputs.length : undefined;
+      const inputs = targetType ? catalog?.byType.get(targetType)?.inputs.length : undefined;
+      storeOnConnect({
+        ...connection,
+        sourceHandle: outputs !== undefined && outputs > 1 ? connection.sourceHandle : null,
+        targetHandle: inputs !== undefined && inputs > 1 ? connection.targetHandle : null,
+      });
+    },
+    [catalog, storeOnConnect],
+  );
+
+  const isValidConnection = useCallback<IsValidConnection>(
+    (connection) => connection.source !== connection.target,
+    [],
+  );
+
+  const styledEdges = useMemo<FlowCanvasEdge[]>(
+    () =>
+      edges.map((edge) => {
+        const classes = [
+          edge.sourceHandle ? `edge--port-${edge.sourceHandle}` : '',
+          issuesByEdge[edge.id] ? 'edge--invalid' : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        return classes ? { ...edge, className: classes } : edge;
+      }),
+    [edges, issuesByEdge],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Drop so the cursor sits near the card's header, not its top-left corner.
+      onDropType(type, { x: point.x - 24, y: point.y - 20 });
+    },
+    [screenToFlowPosition, onDropType],
+  );
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={styledEdges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      isValidConnection={isValidConnection}
+      deleteKeyCode={DELETE_KEYS}
+      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      fitView
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={0.25}
+      maxZoom={2}
+      snapToGrid
+      snapGrid={[8, 8]}
+      data-testid="flow-canvas"
+    >
+      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
+      <Controls showInteractive={false} position="bottom-right" />
+      <MiniMap pannable zoomable position="top-right" className="canvas-minimap" nodeBorderRadius={6} />
+    </ReactFlow>
+  );
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { FlowDocument } from '../api/types.ts';
+import { canvasToDocument, documentToCanvas } from './flow-document-mapping.ts';
+
+const document: FlowDocument = {
+  version: 1,
+  name: 'Ping',
+  description: 'Checks the API',
+  nodes: [
+    { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+    {
+      id: 'check',
+      type: 'logic.if',
+      label: 'Is it up?',
+      position: { x: 240, y: 10 },
+      config: { condition: 'status = 200' },
+    },
+    {
+      id: 'notify',
+      type: 'http.request',
+      position: { x: 480, y: -40 },
+      config: { method: 'POST', url: 'https://example.test', headers: { a: 'b' } },
+    },
+  ],
+  edges: [
+    { id: 'e1', source: 'trigger', target: 'check' },
+    { id: 'e2', source: 'check', target: 'notify', sourceHandle: 'true' },
+  ],
+};
+
+describe('flow document mapping', () => {
+  it('renders every document node with the patchbay renderer and keeps type, label and config', () => {
+    const { nodes } = documentToCanvas(document);
+    expect(nodes.map((n) => n.type)).toEqual(['patchbay', 'patchbay', 'patchbay']);
+    expect(nodes[1]).toMatchObject({
+      id: 'check',
+      position: { x: 240, y: 10 },
+      data: { nodeType: 'logic.if', label: 'Is it up?', config: { condition: 'status = 200' } },
+    });
+    expect(nodes[0]?.data).not.toHaveProperty('label');
+  });
+
+  it('maps missing handles to null so React Flow uses the only handle', () => {
+    const { edges } = documentToCanvas(document);
+    expect(edges[0]).toEqual({
+      id: 'e1',
+      source: 'trigger',
+      target: 'check',
+      sourceHandle: null,
+      targetHandle: null,
+    });
+    expect(edges[1]?.sourceHandle).toBe('true');
+  });
+
+  it('round-trips a document unchanged', () => {
+    const { nodes, edges } = documentToCanvas(document);
+    expect(canvasToDocument(document, nodes, edges)).toEqual(document);
+  });
+
+  it('does not share config objects with the document it was loaded from', () => {
+    const { nodes } = documentToCanvas(document);
+    expect(nodes[2]?.data.config).not.toBe(document.nodes[2]?.config);
+  });
+
+  it('rounds positions, drops blank labels and null handles when writing a document', () => {
+    const result = canvasToDocument(
+      { name: 'x' },
+      [
+        {
+          id: 'a',
+          type: 'patchbay',
+          position: { x: 10.6, y: -3.2 },
+          data: { nodeType: 'trigger.manual', label: '  ', config: {} },
+        },
+      ],
+      [{ id: 'e', source: 'a', target: 'b', sourceHandle: null, targetHandle: null }],
+    );
+    expect(result).toEqual({
+      version: 1,
+      name: 'x',
+      nodes: [{ id: 'a', type: 'trigger.manual', position: { x: 11, y: -3 }, config: {} }],
+      edges: [{ id: 'e', source: 'a', target: 'b' }],
+    });
+  });
+});

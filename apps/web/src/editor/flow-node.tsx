@@ -1,0 +1,39 @@
+/** The editor's custom React Flow node: a NodeCard plus its validation issues. */
+import type { NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { NodeCard } from '../node-types/node-card.tsx';
+import { useNodeType } from '../node-types/use-node-types.ts';
+import { selectNodeIssues, useEditorStore } from './editor-store.ts';
+import type { FlowCanvasNode } from './flow-types.ts';
+
+export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps<FlowCanvasNode>) {
+  const descriptor = useNodeType(data.nodeType);
+  const issues = useEditorStore(selectNodeIssues(id));
+  const hasIssues = issues.length > 0;
+  return (
+    <NodeCard
+      id={id}
+      data={data}
+      descriptor={descriptor}
+      selected={selected}
+      connectable
+      className={hasIssues ? 'has-issues' : ''}
+      badge={
+        hasIssues && (
+          <span className="node-issues" data-testid={`node-issues-${id}`}>
+            <span className="node-issues__badge" aria-label={`${issues.length} problem(s)`}>
+              {issues.length}
+            </span>
+            <span className="node-issues__popover" role="tooltip">
+              {issues.map((issue, index) => (
+                <span key={`${index}-${issue.code}`} className="node-issues__item">
+                  {issue.path.length > 0 && <code>{issue.path.join('.')}</code>} {issue.message}
+                </span>
+              ))}
+            </span>
+          </span>
+        )
+      }
+    />
+  );
+});

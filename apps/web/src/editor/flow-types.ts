@@ -1,0 +1,15 @@
+/** React Flow node/edge types used by the editor and the read-only run canvas. */
+import type { Edge, Node } from '@xyflow/react';
+
+export type FlowNodeData = {
+  /** The Patchbay node type, e.g. `http.request` (React Flow's own `type` is the renderer). */
+  nodeType: string;
+  label?: string;
+  config: Record<string, unknown>;
+};
+
+export type FlowCanvasNode = Node<FlowNodeData, 'patchbay'>;
+export type FlowCanvasEdge = Edge;
+
+/** The React Flow renderer key every Patchbay node uses. */
+export const CANVAS_NODE_KIND = 'patchbay' as const;

@@ -1,0 +1,99 @@
+/** Save, run and export for the open flow, with errors turned into issues on the canvas. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useCallback } from 'react';
+import { useLocation } from 'wouter';
+import { errorMessage, issuesFromError } from '../api/api-error.ts';
+import { toast } from '../ui/toast-store.ts';
+import { useTRPC } from '../trpc.ts';
+import { selectDirty, useEditorStore } from './editor-store.ts';
+
+function downloadJson(fileName: string, value: unknown) {
+  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+export function exportFileName(name: string): string {
+  const slug = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return `${slug || 'flow'}.patchbay.json`;
+}
+
+export function useFlowActions(flowId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const update = useMutation(trpc.flows.update.mutationOptions());
+  const run = useMutation(trpc.flows.run.mutationOptions());
+
+  const reportIssues = useCallback((error: unknown, action: string): void => {
+    const issues = issuesFromError(error);
+    if (issues.length > 0) {
+      const { setIssues, setProblemsOpen } = useEditorStore.getState();
+      setIssues(issues);
+      setProblemsOpen(true);
+      toast({
+        tone: 'error',
+        title: `Can't ${action}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the flow`,
+        detail: issues[0]?.message ?? '',
+      });
+      return;
+    }
+    toast({ tone: 'error', title: `Couldn't ${action} the flow`, detail: errorMessage(error) });
+  }, []);
+
+  const save = useCallback(async (): Promise<boolean> => {
+    const state = useEditorStore.getState();
+    const revision = state.revision;
+    const document = state.toDocument();
+    try {
+      await update.mutateAsync({ id: flowId, name: document.name, document });
+      useEditorStore.getState().markSaved(revision);
+      await queryClient.invalidateQueries({ queryKey: trpc.flows.pathKey() });
+      return true;
+    } catch (error) {
+      reportIssues(error, 'save');
+      return false;
+    }
+  }, [flowId, update, queryClient, trpc, reportIssues]);
+
+  const runFlow = useCallback(async (): Promise<void> => {
+    if (selectDirty(useEditorStore.getState()) && !(await save())) return;
+    try {
+      const { runId } = await run.mutateAsync({ id: flowId });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+      navigate(`/runs/${runId}`);
+    } catch (error) {
+      reportIssues(error, 'run');
+    }
+  }, [flowId, run, save, queryClient, trpc, navigate, reportIssues]);
+
+  const exportFlow = useCallback(async (): Promise<void> => {
+    try {
+      const document = await queryClient.fetchQuery(
+        trpc.flows.export.queryOptions({ id: flowId }, { staleTime: 0 }),
+      );
+      downloadJson(exportFileName(document.name), document);
+      if (selectDirty(useEditorStore.getState())) {
+        toast({ tone: 'info', title: 'Exported the last saved version', detail: 'Save to include your latest changes.' });
+      }
+    } catch (error) {
+      toast({ tone: 'error', title: "Couldn't export the flow", detail: errorMessage(error) });
+    }
+  }, [flowId, queryClient, trpc]);
+
+  return {
+    save,
+    runFlow,
+    exportFlow,
+    saving: update.isPending,
+    starting: run.isPending,
+  };
+}

@@ -1,0 +1,84 @@
+/** Editor for `Record<string, string>` config (headers, query parameters). */
+import { useState } from 'react';
+import { PlusIcon, XIcon } from '../ui/icons.tsx';
+
+type Row = { key: string; value: string };
+
+function toRows(value: unknown): Row[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) }));
+}
+
+function toRecord(rows: readonly Row[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const row of rows) if (row.key.trim()) record[row.key.trim()] = row.value;
+  return record;
+}
+
+/**
+ * Rows are local state so a half-typed row (empty key, duplicate key) survives re-renders;
+ * the config only ever receives the clean record.
+ */
+export function KeyValueEditor({
+  name,
+  value,
+  onChange,
+  invalid,
+}: {
+  name: string;
+  value: unknown;
+  onChange: (next: Record<string, string>) => void;
+  invalid: boolean;
+}) {
+  const [rows, setRows] = useState<Row[]>(() => toRows(value));
+
+  const commit = (next: Row[]) => {
+    setRows(next);
+    onChange(toRecord(next));
+  };
+
+  return (
+    <div className={`kv-editor${invalid ? ' is-invalid' : ''}`} data-testid={`field-${name}`}>
+      {rows.length > 0 && (
+        <div className="kv-editor__rows">
+          {rows.map((row, index) => (
+            // Rows have no identity beyond position while being typed.
+            // biome-ignore lint/suspicious/noArrayIndexKey: see above
+            <div className="kv-editor__row" key={index}>
+              <input
+                className="input input--sm mono nodrag"
+                placeholder="Key"
+                value={row.key}
+                data-testid={`field-${name}-key-${index}`}
+                onChange={(e) => commit(rows.map((r, i) => (i === index ? { ...r, key: e.target.value } : r)))}
+              />
+              <input
+                className="input input--sm mono nodrag"
+                placeholder="Value"
+                value={row.value}
+                data-testid={`field-${name}-value-${index}`}
+                onChange={(e) => commit(rows.map((r, i) => (i === index ? { ...r, value: e.target.value } : r)))}
+              />
+              <button
+                type="button"
+                className="icon-button icon-button--sm"
+                aria-label={`Remove ${row.key || 'row'}`}
+                onClick={() => commit(rows.filter((_, i) => i !== index))}
+              >
+                <XIcon size={13} />
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
+      <button
+        type="button"
+        className="btn btn--ghost btn--xs kv-editor__add"
+        data-testid={`field-${name}-add`}
+        onClick={() => setRows([...rows, { key: '', value: '' }])}
+      >
+        <PlusIcon size={13} /> Add entry
+      </button>
+    </div>
+  );
+}

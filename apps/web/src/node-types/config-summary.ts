@@ -1,0 +1,36 @@
+/**
+ * A one-line summary of a node's config for the canvas card, derived from the schema's field
+ * order (e.g. http.request's `method` then `url` gives "GET https://…"), not per node type.
+ */
+import { formFieldsFromSchema, type FormField } from '../forms/schema-form-fields.ts';
+
+const MAX_PARTS = 2;
+const fieldCache = new WeakMap<Record<string, unknown>, FormField[]>();
+
+export function cachedFormFields(schema: Record<string, unknown>): FormField[] {
+  let fields = fieldCache.get(schema);
+  if (!fields) {
+    fields = formFieldsFromSchema(schema);
+    fieldCache.set(schema, fields);
+  }
+  return fields;
+}
+
+const SUMMARISED_KINDS = new Set<FormField['kind']>(['select', 'text', 'textarea']);
+
+export function configSummary(
+  schema: Record<string, unknown> | undefined,
+  config: Record<string, unknown>,
+): string {
+  if (!schema) return '';
+  const parts: string[] = [];
+  for (const field of cachedFormFields(schema)) {
+    if (parts.length >= MAX_PARTS) break;
+    if (!SUMMARISED_KINDS.has(field.kind)) continue;
+    const value = config[field.name] ?? field.defaultValue;
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
+    const text = String(value).replace(/\s+/g, ' ').trim();
+    if (text) parts.push(text);
+  }
+  return parts.join(' ');
+}

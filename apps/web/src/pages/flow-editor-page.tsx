@@ -1,0 +1,139 @@
+/** `/flows/:id` — palette, canvas and inspector for one flow. */
+import { useQuery } from '@tanstack/react-query';
+import { ReactFlowProvider, useReactFlow, type XYPosition } from '@xyflow/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import { errorCode, errorMessage } from '../api/api-error.ts';
+import type { NodeTypeDescriptor } from '../api/types.ts';
+import { selectDirty, useEditorStore } from '../editor/editor-store.ts';
+import { EditorToolbar } from '../editor/editor-toolbar.tsx';
+import { FlowCanvas } from '../editor/flow-canvas.tsx';
+import { InspectorPanel } from '../editor/inspector-panel.tsx';
+import { NodePalette } from '../editor/node-palette.tsx';
+import { ProblemsPanel } from '../editor/problems-panel.tsx';
+import { useFlowActions } from '../editor/use-flow-actions.ts';
+import { useLiveValidation } from '../editor/use-live-validation.ts';
+import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { useTRPC } from '../trpc.ts';
+import { EmptyState } from '../ui/empty-state.tsx';
+import { toast } from '../ui/toast-store.ts';
+
+const NODE_HALF_SIZE = { x: 120, y: 36 };
+const STACK_OFFSET = 32;
+
+function EditorWorkspace({ flowId, latestVersion }: { flowId: string; latestVersion: number | null }) {
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition } = useReactFlow();
+  const addNode = useEditorStore((s) => s.addNode);
+  const catalog = useNodeTypes().data;
+  const { validating } = useLiveValidation();
+  const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
+
+  const add = useCallback(
+    (descriptor: NodeTypeDescriptor, position: XYPosition) => {
+      addNode({ type: descriptor.type, config: descriptor.defaultConfig }, position);
+    },
+    [addNode],
+  );
+
+  const addAtCentre = useCallback(
+    (descriptor: NodeTypeDescriptor) => {
+      const rect = canvasRef.current?.getBoundingClientRect();
+      if (!rect) return;
+      const centre = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+      let position = { x: centre.x - NODE_HALF_SIZE.x, y: centre.y - NODE_HALF_SIZE.y };
+      // Clicking twice shouldn't stack cards exactly on top of each other.
+      const { nodes } = useEditorStore.getState();
+      while (nodes.some((n) => Math.abs(n.position.x - position.x) < 8 && Math.abs(n.position.y - position.y) < 8)) {
+        position = { x: position.x + STACK_OFFSET, y: position.y + STACK_OFFSET };
+      }
+      add(descriptor, position);
+    },
+    [add, screenToFlowPosition],
+  );
+
+  const addDropped = useCallback(
+    (type: string, position: XYPosition) => {
+      const descriptor = catalog?.byType.get(type);
+      if (descriptor) add(descriptor, position);
+    },
+    [add, catalog],
+  );
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
+        event.preventDefault();
+        if (useEditorStore.getState().name.trim()) void save();
+      }
+    };
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (selectDirty(useEditorStore.getState())) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('beforeunload', onBeforeUnload);
+    };
+  }, [save]);
+
+  return (
+    <div className="editor" data-testid="flow-editor">
+      <EditorToolbar
+        flowId={flowId}
+        latestVersion={latestVersion}
+        onSave={() => void save().then((ok) => ok && toast({ tone: 'success', title: 'Flow saved' }))}
+        onRun={() => void runFlow()}
+        onExport={() => void exportFlow()}
+        saving={saving}
+        starting={starting}
+      />
+      <div className="editor__body">
+        <NodePalette onAdd={addAtCentre} />
+        <div className="editor__canvas" ref={canvasRef}>
+          <FlowCanvas onDropType={addDropped} />
+          <ProblemsPanel validating={validating} />
+        </div>
+        <InspectorPanel />
+      </div>
+    </div>
+  );
+}
+
+export function FlowEditorPage({ flowId }: { flowId: string }) {
+  const trpc = useTRPC();
+  const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }));
+  const load = useEditorStore((s) => s.load);
+  const [loaded, setLoaded] = useState(false);
+
+  // Load once per visit: later refetches (after a save) must not clobber edits in progress.
+  useEffect(() => {
+    if (flow.data && !loaded) {
+      load(flow.data.id, flow.data.document);
+      setLoaded(true);
+    }
+  }, [flow.data, loaded, load]);
+
+  if (flow.isError) {
+    const notFound = errorCode(flow.error) === 'NOT_FOUND';
+    return (
+      <EmptyState
+        title={notFound ? 'Flow not found' : "Couldn't load this flow"}
+        description={notFound ? 'It may have been deleted.' : errorMessage(flow.error)}
+        action={
+          <Link href="/" className="btn btn--secondary">
+            Back to flows
+          </Link>
+        }
+      />
+    );
+  }
+  if (!flow.data || !loaded) return <div className="page-loading">Loading flow…</div>;
+
+  return (
+    <ReactFlowProvider>
+      <EditorWorkspace flowId={flowId} latestVersion={flow.data.latestVersion} />
+    </ReactFlowProvider>
+  );
+}

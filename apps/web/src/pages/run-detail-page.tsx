@@ -1,0 +1,181 @@
+/** `/runs/:id` — one run: header, the flow coloured by step status, and the steps. Polls while live. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import { useMemo, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { errorCode, errorMessage } from '../api/api-error.ts';
+import { RunCanvas } from '../runs/run-canvas.tsx';
+import { groupStepsByNode } from '../runs/step-grouping.ts';
+import { StepList } from '../runs/step-list.tsx';
+import { useTRPC } from '../trpc.ts';
+import { EmptyState } from '../ui/empty-state.tsx';
+import { formatAbsolute, formatDuration, shortId } from '../ui/format.ts';
+import { AlertIcon, EditorIcon, HistoryIcon, PlayIcon } from '../ui/icons.tsx';
+import { JsonViewer } from '../ui/json-viewer.tsx';
+import { RelativeTime } from '../ui/relative-time.tsx';
+import { isActiveRun, StatusBadge } from '../ui/status-badge.tsx';
+import { toast } from '../ui/toast-store.ts';
+
+const LIVE_POLL_MS = 500;
+
+export function RunDetailPage({ runId }: { runId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
+  const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  const run = useQuery(
+    trpc.runs.get.queryOptions(
+      { id: runId },
+      { refetchInterval: (query) => (isActiveRun(query.state.data?.status) ? LIVE_POLL_MS : false) },
+    ),
+  );
+  const rerun = useMutation(
+    trpc.flows.run.mutationOptions({
+      onSuccess: ({ runId: next }) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        navigate(`/runs/${next}`);
+      },
+      onError: (error) => toast({ tone: 'error', title: "Couldn't start a run", detail: errorMessage(error) }),
+    }),
+  );
+
+  const steps = run.data?.steps;
+  const groups = useMemo(() => groupStepsByNode(steps ?? []), [steps]);
+  const notRun = useMemo(() => {
+    const ran = new Set(groups.map((g) => g.nodeId));
+    return (run.data?.document.nodes ?? []).map((n) => n.id).filter((id) => !ran.has(id));
+  }, [groups, run.data?.document]);
+
+  if (run.isError) {
+    const notFound = errorCode(run.error) === 'NOT_FOUND';
+    return (
+      <EmptyState
+        title={notFound ? 'Run not found' : "Couldn't load this run"}
+        description={notFound ? undefined : errorMessage(run.error)}
+        action={
+          <Link href="/" className="btn btn--secondary">
+            Back to flows
+          </Link>
+        }
+      />
+    );
+  }
+  if (!run.data) return <div className="page-loading">Loading run…</div>;
+
+  const data = run.data;
+  const live = isActiveRun(data.status);
+  const elapsed =
+    data.durationMs ?? (data.startedAt && live ? Date.now() - Date.parse(data.startedAt) : null);
+
+  return (
+    <div className="run-page" data-testid="run-detail">
+      <div className="run-page__header">
+        <nav className="breadcrumbs">
+          <Link href="/">Flows</Link>
+          <span className="breadcrumb-sep">/</span>
+          <Link href={`/flows/${data.flowId}`}>{data.flowName}</Link>
+          <span className="breadcrumb-sep">/</span>
+          <Link href={`/flows/${data.flowId}/runs`}>Runs</Link>
+          <span className="breadcrumb-sep">/</span>
+          <span className="mono">{shortId(data.id)}</span>
+        </nav>
+        <div className="run-title-row">
+          <div className="run-title">
+            <h1 className="page-title">{data.flowName}</h1>
+            <span className="chip" title="Flow version that ran">
+              v{data.flowVersion}
+            </span>
+            <StatusBadge status={data.status} testId="run-status" />
+            {live && <span className="spinner" aria-label="Updating" />}
+          </div>
+          <div className="page-header__actions">
+            <Link href={`/flows/${data.flowId}/runs`} className="btn btn--ghost btn--sm">
+              <HistoryIcon size={14} /> All runs
+            </Link>
+            <Link href={`/flows/${data.flowId}`} className="btn btn--secondary btn--sm" data-testid="open-editor">
+              <EditorIcon size={14} /> Open editor
+            </Link>
+            <button
+              type="button"
+              className="btn btn--primary btn--sm"
+              disabled={rerun.isPending}
+              data-testid="rerun-flow"
+              onClick={() => rerun.mutate({ id: data.flowId })}
+            >
+              <PlayIcon size={13} /> Run again
+            </button>
+          </div>
+        </div>
+        <dl className="run-meta">
+          <div>
+            <dt>Trigger</dt>
+            <dd>{data.trigger === 'manual' ? 'Manual' : 'API'}</dd>
+          </div>
+          <div>
+            <dt>Created</dt>
+            <dd>
+              <RelativeTime iso={data.createdAt} />
+            </dd>
+          </div>
+          <div>
+            <dt>Started</dt>
+            <dd title={data.startedAt ? formatAbsolute(data.startedAt) : undefined}>
+              {data.startedAt ? formatAbsolute(data.startedAt) : '—'}
+            </dd>
+          </div>
+          <div>
+            <dt>Duration</dt>
+            <dd className="mono" data-testid="run-duration">
+              {formatDuration(elapsed)}
+            </dd>
+          </div>
+          <div>
+            <dt>Steps</dt>
+            <dd>
+              {groups.length} of {data.document.nodes.length}
+            </dd>
+          </div>
+          <div>
+            <dt>Run ID</dt>
+            <dd className="mono small">{data.id}</dd>
+          </div>
+        </dl>
+        {data.error && (
+          <div className="callout callout--danger run-error" data-testid="run-error">
+            <AlertIcon size={16} />
+            <div>
+              <div className="callout__title">
+                <code>{data.error.code}</code> {data.error.message}
+              </div>
+              {data.error.nodeId && (
+                <button type="button" className="link-button" onClick={() => setSelectedNodeId(data.error?.nodeId ?? null)}>
+                  Show step {data.error.nodeId}
+                </button>
+              )}
+            </div>
+          </div>
+        )}
+      </div>
+      <div className="run-page__body">
+        <div className="run-page__canvas">
+          <ReactFlowProvider>
+            <RunCanvas
+              document={data.document}
+              groups={groups}
+              selectedNodeId={selectedNodeId}
+              onSelectNode={setSelectedNodeId}
+            />
+          </ReactFlowProvider>
+        </div>
+        <aside className="run-page__steps">
+          <div className="panel-heading">Steps</div>
+          <StepList groups={groups} notRun={notRun} selectedNodeId={selectedNodeId} onSelectNode={setSelectedNodeId} />
+          <details className="run-input">
+            <summary>Run input</summary>
+            <JsonViewer value={data.input} testId="run-input" />
+          </details>
+        </aside>
+      </div>
+    </div>
+  );
+}

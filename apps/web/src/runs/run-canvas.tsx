@@ -1,0 +1,109 @@
+/** Read-only drawing of the flow version that ran, each node coloured by its step status. */
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  type Node,
+  type NodeProps,
+  type NodeTypes,
+  ReactFlow,
+} from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import type { FlowDocument } from '../api/types.ts';
+import { documentToCanvas } from '../editor/flow-document-mapping.ts';
+import type { FlowCanvasEdge, FlowNodeData } from '../editor/flow-types.ts';
+import { NodeCard } from '../node-types/node-card.tsx';
+import { useNodeType } from '../node-types/use-node-types.ts';
+import { formatDuration } from '../ui/format.ts';
+import { StatusBadge } from '../ui/status-badge.tsx';
+import { edgeTaken, type NodeRunStatus, type NodeSteps } from './step-grouping.ts';
+
+type RunNodeData = FlowNodeData & { status: NodeRunStatus; attempts: number; durationMs: number | null };
+type RunCanvasNode = Node<RunNodeData, 'patchbay'>;
+
+const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<RunCanvasNode>) {
+  const descriptor = useNodeType(data.nodeType);
+  return (
+    <NodeCard
+      id={id}
+      data={data}
+      descriptor={descriptor}
+      selected={selected}
+      connectable={false}
+      className={`run-node run-node--${data.status}`}
+      badge={
+        <span className="run-node__status">
+          <StatusBadge status={data.status} compact testId={`node-status-${id}`} />
+          {data.durationMs !== null && <span className="run-node__duration">{formatDuration(data.durationMs)}</span>}
+        </span>
+      }
+    />
+  );
+});
+
+const nodeTypes = { patchbay: RunFlowNode } satisfies NodeTypes;
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
+
+export function RunCanvas({
+  document,
+  groups,
+  selectedNodeId,
+  onSelectNode,
+}: {
+  document: FlowDocument;
+  groups: readonly NodeSteps[];
+  selectedNodeId: string | null;
+  onSelectNode: (nodeId: string | null) => void;
+}) {
+  const base = useMemo(() => documentToCanvas(document), [document]);
+  const byNode = useMemo(() => new Map(groups.map((g) => [g.nodeId, g])), [groups]);
+
+  const nodes = useMemo<RunCanvasNode[]>(
+    () =>
+      base.nodes.map((node) => {
+        const group = byNode.get(node.id);
+        return {
+          ...node,
+          selected: node.id === selectedNodeId,
+          data: {
+            ...node.data,
+            status: group?.latest.status ?? 'pending',
+            attempts: group?.attempts.length ?? 0,
+            durationMs: group?.latest.durationMs ?? null,
+          },
+        };
+      }),
+    [base, byNode, selectedNodeId],
+  );
+
+  const edges = useMemo<FlowCanvasEdge[]>(
+    () =>
+      base.edges.map((edge) => {
+        const taken = edgeTaken(edge, byNode);
+        const targetRunning = byNode.get(edge.target)?.latest.status === 'running';
+        return { ...edge, className: taken ? 'edge--taken' : 'edge--idle', animated: taken && targetRunning };
+      }),
+    [base, byNode],
+  );
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      edgesFocusable={false}
+      deleteKeyCode={null}
+      fitView
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={0.25}
+      onNodeClick={(_, node) => onSelectNode(node.id)}
+      onPaneClick={() => onSelectNode(null)}
+      data-testid="run-canvas"
+    >
+      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
+      <Controls showInteractive={false} position="bottom-right" />
+    </ReactFlow>
+  );
+}

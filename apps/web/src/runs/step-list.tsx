@@ -1,0 +1,188 @@
+/** The run's steps, one row per node; a row expands into attempts and Input/Output/Error JSON. */
+import { useEffect, useRef, useState } from 'react';
+import type { StepRun } from '../api/types.ts';
+import { CategoryIcon } from '../node-types/category-style.tsx';
+import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { formatAbsolute, formatDuration } from '../ui/format.ts';
+import { ChevronRightIcon } from '../ui/icons.tsx';
+import { JsonViewer } from '../ui/json-viewer.tsx';
+import { StatusBadge } from '../ui/status-badge.tsx';
+import type { NodeSteps } from './step-grouping.ts';
+
+function Section({
+  title,
+  testId,
+  defaultOpen,
+  tone,
+  children,
+}: {
+  title: string;
+  testId: string;
+  defaultOpen: boolean;
+  tone?: 'danger';
+  children: React.ReactNode;
+}) {
+  const [open, setOpen] = useState(defaultOpen);
+  return (
+    <div className={`step-section${tone ? ` step-section--${tone}` : ''}`} data-testid={testId}>
+      <button type="button" className="step-section__toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+        <ChevronRightIcon size={12} className={`chevron${open ? ' is-open' : ''}`} />
+        {title}
+      </button>
+      {open && <div className="step-section__body">{children}</div>}
+    </div>
+  );
+}
+
+function AttemptDetail({ step, nodeId }: { step: StepRun; nodeId: string }) {
+  return (
+    <div className="step-detail">
+      <dl className="step-meta">
+        <div>
+          <dt>Started</dt>
+          <dd>{step.startedAt ? formatAbsolute(step.startedAt) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd className="mono">{formatDuration(step.durationMs)}</dd>
+        </div>
+        {step.port && (
+          <div>
+            <dt>Output port</dt>
+            <dd>
+              <code>{step.port}</code>
+            </dd>
+          </div>
+        )}
+        {step.skipReason && (
+          <div>
+            <dt>Skipped</dt>
+            <dd>{step.skipReason}</dd>
+          </div>
+        )}
+      </dl>
+      {step.error && (
+        <Section title="Error" testId={`step-${nodeId}-error`} defaultOpen tone="danger">
+          <div className="step-error-message">
+            <code>{step.error.code}</code> {step.error.message}
+          </div>
+          <JsonViewer value={step.error} />
+        </Section>
+      )}
+      {step.status !== 'skipped' && (
+        <Section title="Input" testId={`step-${nodeId}-input`} defaultOpen={!step.error}>
+          <JsonViewer value={step.input} />
+        </Section>
+      )}
+      {step.status === 'succeeded' && (
+        <Section title="Output" testId={`step-${nodeId}-output`} defaultOpen>
+          <JsonViewer value={step.output} />
+        </Section>
+      )}
+    </div>
+  );
+}
+
+function StepRow({
+  group,
+  expanded,
+  onToggle,
+}: {
+  group: NodeSteps;
+  expanded: boolean;
+  onToggle: () => void;
+}) {
+  const descriptor = useNodeTypes().data?.byType.get(group.nodeType);
+  const [attemptIndex, setAttemptIndex] = useState<number | null>(null);
+  const shownIndex = attemptIndex ?? group.attempts.length - 1;
+  const shown = group.attempts[shownIndex] ?? group.latest;
+  const ref = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    if (expanded) ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [expanded]);
+
+  return (
+    <li
+      ref={ref}
+      className={`step-row step-row--${group.latest.status}${expanded ? ' is-expanded' : ''}`}
+      data-testid={`step-${group.nodeId}`}
+      data-status={group.latest.status}
+    >
+      <button type="button" className="step-row__summary" onClick={onToggle} aria-expanded={expanded}>
+        <ChevronRightIcon size={12} className={`chevron${expanded ? ' is-open' : ''}`} />
+        <CategoryIcon category={descriptor?.category} size={13} />
+        <span className="step-row__name">
+          <span className="step-row__title">{descriptor?.title ?? group.nodeType}</span>
+          <code className="step-row__id">{group.nodeId}</code>
+        </span>
+        {group.attempts.length > 1 && (
+          <span className="chip chip--muted" title="Attempts">
+            ×{group.attempts.length}
+          </span>
+        )}
+        <span className="step-row__duration mono">{formatDuration(group.latest.durationMs)}</span>
+        <StatusBadge status={group.latest.status} compact testId={`step-status-${group.nodeId}`} />
+      </button>
+      {expanded && (
+        <div className="step-row__body">
+          {group.attempts.length > 1 && (
+            <div className="segmented segmented--sm" role="tablist" aria-label="Attempts">
+              {group.attempts.map((attempt, index) => (
+                <button
+                  key={attempt.id}
+                  type="button"
+                  role="tab"
+                  aria-selected={index === shownIndex}
+                  className={`segmented__item${index === shownIndex ? ' is-active' : ''}`}
+                  onClick={() => setAttemptIndex(index)}
+                >
+                  <span className={`dot dot--${attempt.status}`} /> Attempt {attempt.attempt}
+                </button>
+              ))}
+            </div>
+          )}
+          <AttemptDetail step={shown} nodeId={group.nodeId} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function StepList({
+  groups,
+  notRun,
+  selectedNodeId,
+  onSelectNode,
+}: {
+  groups: readonly NodeSteps[];
+  notRun: readonly string[];
+  selectedNodeId: string | null;
+  onSelectNode: (nodeId: string | null) => void;
+}) {
+  return (
+    <div className="steps" data-testid="step-list">
+      {groups.length === 0 && <div className="steps__empty muted small">No steps have started yet.</div>}
+      <ol className="steps__list">
+        {groups.map((group) => (
+          <StepRow
+            key={group.nodeId}
+            group={group}
+            expanded={selectedNodeId === group.nodeId}
+            onToggle={() => onSelectNode(selectedNodeId === group.nodeId ? null : group.nodeId)}
+          />
+        ))}
+      </ol>
+      {notRun.length > 0 && (
+        <div className="steps__not-run">
+          <span className="muted small">Not run:</span>
+          {notRun.map((id) => (
+            <code key={id} className="chip chip--muted" data-testid={`not-run-${id}`}>
+              {id}
+            </code>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

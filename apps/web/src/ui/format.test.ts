@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatRelative } from './format.ts';
+
+describe('formatDuration', () => {
+  it('picks a unit that reads naturally', () => {
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(42)).toBe('42 ms');
+    expect(formatDuration(1234)).toBe('1.23 s');
+    expect(formatDuration(42_500)).toBe('42.5 s');
+    expect(formatDuration(125_000)).toBe('2m 5s');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.parse('2026-01-10T12:00:00Z');
+  it('describes past times relative to now', () => {
+    expect(formatRelative('2026-01-10T11:59:50Z', now)).toBe('just now');
+    expect(formatRelative('2026-01-10T11:55:00Z', now)).toBe('5 minutes ago');
+    expect(formatRelative('2026-01-09T12:00:00Z', now)).toBe('yesterday');
+  });
+});

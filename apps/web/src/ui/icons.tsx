@@ -1,0 +1,121 @@
+/** Small inline stroke icons (24px grid, currentColor) so the app needs no icon package. */
+import type { ReactNode, SVGProps } from 'react';
+
+type IconProps = Omit<SVGProps<SVGSVGElement>, 'children'> & { size?: number };
+
+function icon(paths: ReactNode, displayName: string) {
+  function Icon({ size = 16, ...rest }: IconProps) {
+    return (
+      <svg
+        width={size}
+        height={size}
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={1.8}
+        strokeLinecap="round"
+        strokeLinejoin="round"
+        aria-hidden="true"
+        focusable="false"
+        {...rest}
+      >
+        {paths}
+      </svg>
+    );
+  }
+  Icon.displayName = displayName;
+  return Icon;
+}
+
+export const PlusIcon = icon(<path d="M12 5v14M5 12h14" />, 'PlusIcon');
+export const PlayIcon = icon(<path d="M7 4.5v15l12-7.5z" />, 'PlayIcon');
+export const SaveIcon = icon(
+  <>
+    <path d="M5 3h11l3 3v13a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2z" />
+    <path d="M8 3v5h7V3M8 21v-7h8v7" />
+  </>,
+  'SaveIcon',
+);
+export const DownloadIcon = icon(<path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 20h14" />, 'DownloadIcon');
+export const UploadIcon = icon(<path d="M12 20V9m0 0-4.5 4.5M12 9l4.5 4.5M5 4h14" />, 'UploadIcon');
+export const TrashIcon = icon(
+  <path d="M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3" />,
+  'TrashIcon',
+);
+export const PencilIcon = icon(<path d="m4 20 4-1 11-11-3-3L5 16zM14 6l3 3" />, 'PencilIcon');
+export const HistoryIcon = icon(
+  <>
+    <path d="M3 12a9 9 0 1 0 3-6.7L3 8" />
+    <path d="M3 3v5h5M12 7v5l3 2" />
+  </>,
+  'HistoryIcon',
+);
+export const ChevronRightIcon = icon(<path d="m9 6 6 6-6 6" />, 'ChevronRightIcon');
+export const ChevronDownIcon = icon(<path d="m6 9 6 6 6-6" />, 'ChevronDownIcon');
+export const CopyIcon = icon(
+  <>
+    <rect x="9" y="9" width="11" height="11" rx="2" />
+    <path d="M5 15V5a2 2 0 0 1 2-2h8" />
+  </>,
+  'CopyIcon',
+);
+export const CheckIcon = icon(<path d="m5 12 5 5 9-10" />, 'CheckIcon');
+export const AlertIcon = icon(
+  <>
+    <path d="M12 3 2 20h20z" />
+    <path d="M12 10v4M12 17h.01" />
+  </>,
+  'AlertIcon',
+);
+export const XIcon = icon(<path d="M6 6l12 12M18 6 6 18" />, 'XIcon');
+export const SearchIcon = icon(
+  <>
+    <circle cx="11" cy="11" r="6.5" />
+    <path d="m20 20-4.2-4.2" />
+  </>,
+  'SearchIcon',
+);
+export const ZapIcon = icon(<path d="M13 2 4 14h7l-1 8 9-12h-7z" />, 'ZapIcon');
+export const GlobeIcon = icon(
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9c-2.5-2.6-3.8-5.6-3.8-9S9.5 5.6 12 3z" />
+  </>,
+  'GlobeIcon',
+);
+export const BracesIcon = icon(
+  <path d="M8 4H7a2 2 0 0 0-2 2v3a2 2 0 0 1-2 2 2 2 0 0 1 2 2v3a2 2 0 0 0 2 2h1M16 4h1a2 2 0 0 1 2 2v3a2 2 0 0 0 2 2 2 2 0 0 0-2 2v3a2 2 0 0 1-2 2h-1" />,
+  'BracesIcon',
+);
+export const BranchIcon = icon(
+  <>
+    <circle cx="6" cy="5" r="2" />
+    <circle cx="6" cy="19" r="2" />
+    <circle cx="18" cy="8" r="2" />
+    <path d="M6 7v10M18 10c0 4-6 3-10.5 7.5" />
+  </>,
+  'BranchIcon',
+);
+export const LogoIcon = icon(
+  <>
+    <rect x="3" y="4" width="7" height="6" rx="1.5" />
+    <rect x="14" y="14" width="7" height="6" rx="1.5" />
+    <path d="M10 7h3a2 2 0 0 1 2 2v5" />
+  </>,
+  'LogoIcon',
+);
+export const ExternalIcon = icon(<path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />, 'ExternalIcon');
+export const FileIcon = icon(
+  <>
+    <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />
+    <path d="M14 3v5h5" />
+  </>,
+  'FileIcon',
+);
+export const EditorIcon = icon(
+  <>
+    <rect x="3" y="3" width="18" height="18" rx="2" />
+    <path d="M9 3v18M13 9h5M13 13h5" />
+  </>,
+  'EditorIcon',
+);

@@ -1,0 +1,50 @@
+/** A readable list of flow validation issues: where (node/edge/field) and what. */
+import type { ValidationIssue } from '../api/types.ts';
+import { AlertIcon } from './icons.tsx';
+
+export function issueLocation(issue: ValidationIssue): string | undefined {
+  const parts: string[] = [];
+  if (issue.nodeId) parts.push(`node ${issue.nodeId}`);
+  else if (issue.edgeId) parts.push(`edge ${issue.edgeId}`);
+  if (issue.path.length > 0) parts.push(issue.path.join('.'));
+  return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+export function IssueList({
+  issues,
+  onSelect,
+  testId = 'issue-list',
+}: {
+  issues: readonly ValidationIssue[];
+  onSelect?: (issue: ValidationIssue) => void;
+  testId?: string;
+}) {
+  return (
+    <ul className="issue-list" data-testid={testId}>
+      {issues.map((issue, index) => {
+        const location = issueLocation(issue);
+        const content = (
+          <>
+            <AlertIcon size={14} className="issue-list__icon" />
+            <span className="issue-list__text">
+              <span className="issue-list__message">{issue.message}</span>
+              {location && <span className="issue-list__where">{location}</span>}
+            </span>
+          </>
+        );
+        return (
+          // Issues have no id; position plus content is stable for one list.
+          <li key={`${index}-${issue.code}-${issue.nodeId ?? ''}`} data-testid="issue" data-node-id={issue.nodeId}>
+            {onSelect && issue.nodeId ? (
+              <button type="button" className="issue-list__item is-clickable" onClick={() => onSelect(issue)}>
+                {content}
+              </button>
+            ) : (
+              <div className="issue-list__item">{content}</div>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

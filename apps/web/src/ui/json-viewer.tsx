@@ -1,0 +1,106 @@
+/** Collapsible, syntax-coloured JSON tree with a copy button, for step input/output/error. */
+import { useState } from 'react';
+import { CopyButton } from './copy-button.tsx';
+import { ChevronRightIcon } from './icons.tsx';
+
+const AUTO_EXPAND_DEPTH = 2;
+const MAX_AUTO_EXPAND_ENTRIES = 30;
+
+function Primitive({ value }: { value: unknown }) {
+  if (value === null) return <span className="json-null">null</span>;
+  if (value === undefined) return <span className="json-null">undefined</span>;
+  if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
+  if (typeof value === 'number') return <span className="json-number">{String(value)}</span>;
+  if (typeof value === 'boolean') return <span className="json-boolean">{String(value)}</span>;
+  return <span>{String(value)}</span>;
+}
+
+function JsonNode({
+  name,
+  value,
+  depth,
+  last,
+}: {
+  name: string | undefined;
+  value: unknown;
+  depth: number;
+  last: boolean;
+}) {
+  const isArray = Array.isArray(value);
+  const isObject = typeof value === 'object' && value !== null;
+  const entries: [string, unknown][] = isObject
+    ? isArray
+      ? value.map((v, i) => [String(i), v])
+      : Object.entries(value)
+    : [];
+  const [open, setOpen] = useState(
+    depth < AUTO_EXPAND_DEPTH && entries.length <= MAX_AUTO_EXPAND_ENTRIES,
+  );
+  const key = name === undefined ? null : <span className="json-key">{isArrayKey(name) ? '' : `"${name}": `}</span>;
+  const comma = last ? '' : ',';
+
+  if (!isObject || entries.length === 0) {
+    return (
+      <div className="json-line" style={{ paddingLeft: depth * 14 }}>
+        {key}
+        {isObject ? <span className="json-punct">{isArray ? '[]' : '{}'}</span> : <Primitive value={value} />}
+        {comma}
+      </div>
+    );
+  }
+
+  const [openBrace, closeBrace] = isArray ? ['[', ']'] : ['{', '}'];
+  return (
+    <>
+      <div className="json-line json-line--toggle" style={{ paddingLeft: depth * 14 }}>
+        <button
+          type="button"
+          className={`json-toggle${open ? ' is-open' : ''}`}
+          onClick={() => setOpen(!open)}
+          aria-label={open ? 'Collapse' : 'Expand'}
+        >
+          <ChevronRightIcon size={11} />
+        </button>
+        {key}
+        <span className="json-punct">{openBrace}</span>
+        {!open && (
+          <>
+            <button type="button" className="json-summary" onClick={() => setOpen(true)}>
+              {entries.length} {isArray ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'}
+            </button>
+            <span className="json-punct">{closeBrace}</span>
+            {comma}
+          </>
+        )}
+      </div>
+      {open &&
+        entries.map(([k, v], i) => (
+          <JsonNode key={k} name={isArray ? `[${k}]` : k} value={v} depth={depth + 1} last={i === entries.length - 1} />
+        ))}
+      {open && (
+        <div className="json-line" style={{ paddingLeft: depth * 14 }}>
+          <span className="json-punct">{closeBrace}</span>
+          {comma}
+        </div>
+      )}
+    </>
+  );
+}
+
+function isArrayKey(name: string) {
+  return name.startsWith('[');
+}
+
+export function JsonViewer({ value, testId }: { value: unknown; testId?: string }) {
+  const text = value === undefined ? 'undefined' : JSON.stringify(value, null, 2);
+  return (
+    <div className="json-viewer" data-testid={testId}>
+      <div className="json-viewer__actions">
+        <CopyButton text={text} />
+      </div>
+      <div className="json-viewer__tree">
+        <JsonNode name={undefined} value={value} depth={0} last />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/** Public API of @patchbay/engine: the flow format, validation, node types and the executor. */
+export { type Clock, systemClock } from './clock.ts';
+export { BUILT_IN_NODE_TYPES, createDefaultRegistry } from './default-registry.ts';
+export {
+  FlowValidationError,
+  NodeExecutionError,
+  PatchbayError,
+  type SerializedError,
+  type ValidationIssue,
+} from './errors.ts';
+export {
+  type CompletedStep,
+  type ExecuteFlowOptions,
+  executeFlow,
+  NOT_CONNECTED_REASON,
+  type RunOutcome,
+  toNodeError,
+} from './executor.ts';
+export {
+  checkExpressionSyntax,
+  type ExpressionScope,
+  type ExpressionSite,
+  type ExpressionSyntaxError,
+  evaluateExpression,
+} from './expression.ts';
+export { createFakeClock, type FakeClock } from './fake-clock.ts';
+export {
+  FLOW_DOCUMENT_VERSION,
+  type FlowDocument,
+  type FlowEdge,
+  type FlowNode,
+  flowDocumentSchema,
+  flowEdgeSchema,
+  flowNodeSchema,
+} from './flow-document.ts';
+export {
+  type EdgeIndex,
+  findCycles,
+  indexEdges,
+  reachableFrom,
+  topologicalOrder,
+} from './graph.ts';
+export {
+  defineNodeType,
+  NODE_CATEGORIES,
+  type NodeCategory,
+  type NodeExecutionContext,
+  type NodeResult,
+  type NodeTypeDefinition,
+  type NodeTypeDescriptor,
+  type PortDefinition,
+} from './node-type.ts';
+export {
+  createNodeTypeRegistry,
+  describeNodeType,
+  type NodeTypeRegistry,
+} from './node-type-registry.ts';
+export {
+  createHttpRequestNode,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  type HttpResponseOutput,
+  httpRequestNode,
+} from './nodes/http-request.ts';
+export {
+  HTTP_BODY_TYPES,
+  HTTP_METHODS,
+  type HttpBodyType,
+  type HttpMethod,
+  type HttpRequestConfig,
+} from './nodes/http-request-config.ts';
+export { type LogicIfConfig, logicIfNode } from './nodes/logic-if.ts';
+export { type TransformJsonataConfig, transformJsonataNode } from './nodes/transform-jsonata.ts';
+export { type ManualTriggerConfig, manualTriggerNode } from './nodes/trigger-manual.ts';
+export { parseRetryAfter } from './retry-after.ts';
+export type { StepEvent, StepEventSink } from './step-event.ts';
+export { checkTemplateSyntax, renderTemplate } from './template.ts';
+export { assertValidFlow, type ValidateFlowResult, validateFlow } from './validate-flow.ts';
+export type {
+  ValidatedEdge,
+  ValidatedFlow,
+  ValidatedNode,
+} from './validated-flow.ts';

@@ -1,0 +1,93 @@
+/** The config of http.request: method, URL, headers, query, body, error handling and timeout. */
+import { z } from 'zod';
+import { templateField, templateRecordField } from '../config-fields.ts';
+import { isTemplate } from '../template.ts';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const HTTP_BODY_TYPES = ['none', 'json', 'text'] as const;
+export type HttpBodyType = (typeof HTTP_BODY_TYPES)[number];
+
+export const MAX_TIMEOUT_MS = 300_000;
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const METHODS_WITHOUT_BODY: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD']);
+
+export const httpRequestConfigSchema = z
+  .strictObject({
+    method: z
+      .enum(HTTP_METHODS, { error: `Method must be one of ${HTTP_METHODS.join(', ')}` })
+      .default('GET'),
+    url: templateField('URL').superRefine((url, ctx) => {
+      const problem = checkStaticUrl(url);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: url });
+    }),
+    headers: templateRecordField('Header')
+      .superRefine((headers, ctx) => {
+        for (const name of Object.keys(headers)) {
+          if (!HEADER_NAME.test(name)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `Header name "${name}" is not a valid HTTP header name`,
+              input: name,
+              path: [name],
+            });
+          }
+        }
+      })
+      .default({}),
+    query: templateRecordField('Query parameter').default({}),
+    bodyType: z
+      .enum(HTTP_BODY_TYPES, { error: `Body type must be one of ${HTTP_BODY_TYPES.join(', ')}` })
+      .default('none'),
+    body: templateField('Body').default(''),
+    failOnHttpError: z.boolean({ error: 'failOnHttpError must be true or false' }).default(true),
+    timeoutMs: z
+      .number({ error: 'Timeout must be a number of milliseconds' })
+      .int('Timeout must be a whole number of milliseconds')
+      .min(1, 'Timeout must be at least 1 ms')
+      .max(MAX_TIMEOUT_MS, `Timeout must be at most ${MAX_TIMEOUT_MS} ms`)
+      .default(30_000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.bodyType !== 'none' && METHODS_WITHOUT_BODY.has(config.method)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `A ${config.method} request cannot have a body; set the body type to "none" or use another method`,
+        input: config.bodyType,
+        path: ['bodyType'],
+      });
+    }
+    if (config.bodyType === 'json') {
+      const problem = checkStaticJson(config.body);
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: problem, input: config.body, path: ['body'] });
+    }
+  });
+
+export type HttpRequestConfig = z.infer<typeof httpRequestConfigSchema>;
+
+/** Checks a URL that has no template now; a templated URL is checked after rendering. */
+function checkStaticUrl(url: string): string | undefined {
+  if (url.trim() === '') return 'URL is required';
+  if (isTemplate(url)) return undefined;
+  return parseHttpUrl(url) ? undefined : 'URL must be a valid http(s) URL';
+}
+
+function checkStaticJson(body: string): string | undefined {
+  if (body.trim() === '') return 'Body is required when the body type is "json"';
+  if (isTemplate(body)) return undefined;
+  try {
+    JSON.parse(body);
+    return undefined;
+  } catch (error) {
+    return `Body must be valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** The URL when it is absolute http or https, otherwise undefined. */
+export function parseHttpUrl(text: string): URL | undefined {
+  const url = URL.parse(text.trim());
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url : undefined;
+}

@@ -1,0 +1,233 @@
+/** http.request: one real HTTP call through ctx.fetch, with templated fields and typed failures. */
+import { NodeExecutionError } from '../errors.ts';
+import { evaluateExpression } from '../expression.ts';
+import { defineNodeType, type NodeExecutionContext } from '../node-type.ts';
+import { parseRetryAfter } from '../retry-after.ts';
+import { renderTemplate, soleExpression } from '../template.ts';
+import {
+  type HttpRequestConfig,
+  httpRequestConfigSchema,
+  parseHttpUrl,
+} from './http-request-config.ts';
+import {
+  decodeBody,
+  headersToRecord,
+  ResponseNotJsonError,
+  ResponseTooLargeError,
+  readBodyText,
+  snippetOf,
+} from './http-response.ts';
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+
+export type HttpResponseOutput = {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  body: unknown;
+};
+
+type Context = NodeExecutionContext<HttpRequestConfig>;
+
+export function createHttpRequestNode(options: { maxResponseBytes?: number } = {}) {
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  return defineNodeType({
+    type: 'http.request',
+    title: 'HTTP request',
+    description:
+      'Calls an HTTP endpoint. URL, header and query values and the body accept {{ JSONata }} ' +
+      'templates. Outputs status, headers and body (parsed when JSON).',
+    category: 'action',
+    configSchema: httpRequestConfigSchema,
+    defaultConfig: { url: 'https://example.com' },
+    inputs: [{ id: 'in', label: 'Input' }],
+    outputs: [{ id: 'out', label: 'Response' }],
+    execute: async (ctx) => ({ output: await sendRequest(ctx, maxResponseBytes) }),
+  });
+}
+
+export const httpRequestNode = createHttpRequestNode();
+
+async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<HttpResponseOutput> {
+  const { config } = ctx;
+  const url = await buildUrl(ctx);
+  const headers = await buildHeaders(ctx);
+  const body = await buildBody(ctx, headers);
+  const target = `${config.method} ${url.href}`;
+
+  // One controller for the call and the body read: aborted by the run or by the timeout.
+  const controller = new AbortController();
+  let timedOut = false;
+  const onRunAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onRunAbort();
+  else ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+  const cancelTimer = ctx.clock.setTimer(config.timeoutMs, () => {
+    timedOut = true;
+    controller.abort();
+  });
+
+  try {
+    const response = await ctx.fetch(url, {
+      method: config.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: controller.signal,
+    });
+    const text = await readBodyText(response, maxResponseBytes);
+    if (!response.ok && config.failOnHttpError) throw statusError(ctx, target, response, text);
+    return {
+      status: response.status,
+      statusText: response.statusText,
+      headers: headersToRecord(response.headers),
+      body: decodeBody(text, response.headers.get('content-type')),
+    };
+  } catch (error) {
+    throw toNodeError(ctx, target, error, { timedOut, maxResponseBytes });
+  } finally {
+    cancelTimer();
+    ctx.signal.removeEventListener('abort', onRunAbort);
+  }
+}
+
+async function buildUrl(ctx: Context): Promise<URL> {
+  const rendered = await renderTemplate(ctx.config.url, ctx, { nodeId: ctx.nodeId, field: 'url' });
+  const url = parseHttpUrl(rendered);
+  if (!url) {
+    throw new NodeExecutionError(
+      ctx.nodeId,
+      'HTTP_INVALID_URL',
+      `Node "${ctx.nodeId}": URL "${rendered}" is not a valid http(s) URL`,
+      { details: { field: 'url', url: rendered } },
+    );
+  }
+  for (const [name, value] of Object.entries(ctx.config.query)) {
+    const field = `query.${name}`;
+    url.searchParams.append(name, await renderTemplate(value, ctx, { nodeId: ctx.nodeId, field }));
+  }
+  return url;
+}
+
+async function buildHeaders(ctx: Context): Promise<Headers> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(ctx.config.headers)) {
+    const field = `headers.${name}`;
+    const rendered = await renderTemplate(value, ctx, { nodeId: ctx.nodeId, field });
+    try {
+      headers.set(name, rendered);
+    } catch (error) {
+      throw new NodeExecutionError(
+        ctx.nodeId,
+        'HTTP_INVALID_HEADER',
+        `Node "${ctx.nodeId}": header "${name}" has a value HTTP does not allow (line breaks?)`,
+        { details: { field }, cause: error },
+      );
+    }
+  }
+  if (!headers.has('idempotency-key')) headers.set('Idempotency-Key', ctx.idempotencyKey);
+  return headers;
+}
+
+async function buildBody(ctx: Context, headers: Headers): Promise<string | undefined> {
+  const { bodyType, body } = ctx.config;
+  if (bodyType === 'none') return undefined;
+  const site = { nodeId: ctx.nodeId, field: 'body' };
+  if (bodyType === 'text') {
+    if (!headers.has('content-type')) headers.set('Content-Type', 'text/plain; charset=utf-8');
+    return renderTemplate(body, ctx, site);
+  }
+  if (!headers.has('content-type')) headers.set('Content-Type', 'application/json');
+  // A body that is one {{ }} is sent as the JSON of its value, so values need no quoting.
+  const sole = soleExpression(body);
+  const text =
+    sole === undefined
+      ? await renderTemplate(body, ctx, site)
+      : (JSON.stringify(await evaluateExpression(sole, ctx, site)) ?? 'null');
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new NodeExecutionError(
+      ctx.nodeId,
+      'HTTP_INVALID_BODY',
+      `Node "${ctx.nodeId}": the rendered JSON body is not valid JSON (${String(error)})`,
+      { details: { field: 'body', body: snippetOf(text) } },
+    );
+  }
+  return text;
+}
+
+function statusError(ctx: Context, target: string, response: Response, text: string) {
+  const { status, statusText } = response;
+  const retryable = status >= 500 || status === 429;
+  const retryAfterMs = retryable
+    ? parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now())
+    : undefined;
+  return new NodeExecutionError(
+    ctx.nodeId,
+    'HTTP_STATUS',
+    `Node "${ctx.nodeId}": ${target} answered ${status} ${statusText}`.trimEnd(),
+    {
+      retryable,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      details: {
+        status,
+        statusText,
+        body: snippetOf(text),
+        ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      },
+    },
+  );
+}
+
+function toNodeError(
+  ctx: Context,
+  target: string,
+  error: unknown,
+  state: { timedOut: boolean; maxResponseBytes: number },
+): NodeExecutionError {
+  if (error instanceof NodeExecutionError) return error;
+  const node = `Node "${ctx.nodeId}"`;
+  if (state.timedOut) {
+    return new NodeExecutionError(
+      ctx.nodeId,
+      'HTTP_TIMEOUT',
+      `${node}: ${target} did not complete within ${ctx.config.timeoutMs} ms`,
+      { retryable: true, details: { timeoutMs: ctx.config.timeoutMs }, cause: error },
+    );
+  }
+  if (ctx.signal.aborted) {
+    return new NodeExecutionError(ctx.nodeId, 'CANCELLED', `${node}: ${target} was cancelled`, {
+      cause: error,
+    });
+  }
+  if (error instanceof ResponseTooLargeError) {
+    return new NodeExecutionError(
+      ctx.nodeId,
+      'HTTP_RESPONSE_TOO_LARGE',
+      `${node}: ${target} returned a ${error.message}`,
+      { details: { limitBytes: error.limitBytes } },
+    );
+  }
+  if (error instanceof ResponseNotJsonError) {
+    return new NodeExecutionError(
+      ctx.nodeId,
+      'HTTP_INVALID_JSON',
+      `${node}: ${target}: ${error.message}`,
+      {
+        details: { body: error.snippet },
+      },
+    );
+  }
+  return new NodeExecutionError(
+    ctx.nodeId,
+    'HTTP_NETWORK',
+    `${node}: ${target} failed: ${networkReason(error)}`,
+    { retryable: true, cause: error },
+  );
+}
+
+/** fetch reports "fetch failed" and hides the socket error in `cause`; surface the useful part. */
+function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error && cause.message) return cause.message;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+/** transform.jsonata: reshapes data with a JSONata expression over `$`, `$nodes` and `$trigger`. */
+import { z } from 'zod';
+import { expressionField } from '../config-fields.ts';
+import { evaluateExpression } from '../expression.ts';
+import { defineNodeType } from '../node-type.ts';
+
+const configSchema = z.strictObject({ expression: expressionField('Expression') });
+
+export type TransformJsonataConfig = z.infer<typeof configSchema>;
+
+export const transformJsonataNode = defineNodeType({
+  type: 'transform.jsonata',
+  title: 'Transform (JSONata)',
+  description:
+    'Computes its output with a JSONata expression. `$` is the input, `$nodes.<id>` any earlier ' +
+    "node's output, `$trigger` the run's input.",
+  category: 'transform',
+  configSchema,
+  defaultConfig: { expression: '$' },
+  inputs: [{ id: 'in', label: 'Input' }],
+  outputs: [{ id: 'out', label: 'Output' }],
+  async execute(ctx) {
+    const result = await evaluateExpression(ctx.config.expression, ctx, {
+      nodeId: ctx.nodeId,
+      field: 'expression',
+    });
+    // JSONata yields undefined for "no match"; outputs must be JSON, so that becomes null.
+    return { output: result === undefined ? null : result };
+  },
+});

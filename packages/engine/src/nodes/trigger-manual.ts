@@ -1,0 +1,24 @@
+/** trigger.manual: starts a run by hand; its output is the input the run was started with. */
+import { z } from 'zod';
+import { defineNodeType } from '../node-type.ts';
+
+const configSchema = z.strictObject({
+  /** Input the editor offers when the user starts a run by hand. */
+  sampleInput: z
+    .record(z.string(), z.unknown(), { error: 'Sample input must be a JSON object' })
+    .optional(),
+});
+
+export type ManualTriggerConfig = z.infer<typeof configSchema>;
+
+export const manualTriggerNode = defineNodeType({
+  type: 'trigger.manual',
+  title: 'Manual trigger',
+  description: 'Starts the flow when you click Run. Its output is the input the run was given.',
+  category: 'trigger',
+  configSchema,
+  inputs: [],
+  outputs: [{ id: 'out', label: 'Output' }],
+  // The executor hands a trigger node the run's trigger input as its input.
+  execute: async (ctx) => ({ output: ctx.input }),
+});

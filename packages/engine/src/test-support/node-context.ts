@@ -1,0 +1,26 @@
+/** Runs one node type outside a flow: parses its config like validation does, then executes it. */
+import { createFakeClock } from '../fake-clock.ts';
+import type { NodeExecutionContext, NodeResult, NodeTypeDefinition } from '../node-type.ts';
+
+export type NodeRunOptions = Partial<Omit<NodeExecutionContext<unknown>, 'config'>>;
+
+export function runNodeType(
+  definition: NodeTypeDefinition,
+  rawConfig: Record<string, unknown>,
+  options: NodeRunOptions = {},
+): Promise<NodeResult> {
+  return definition.execute({
+    runId: 'run-1',
+    flowName: 'Test flow',
+    nodeId: 'node',
+    input: {},
+    nodes: {},
+    trigger: {},
+    idempotencyKey: `run-1:${options.nodeId ?? 'node'}`,
+    signal: new AbortController().signal,
+    fetch: globalThis.fetch,
+    clock: createFakeClock(),
+    ...options,
+    config: definition.configSchema.parse(rawConfig),
+  });
+}

@@ -1,0 +1,272 @@
+import { describe, expect, it } from 'vitest';
+import { createDefaultRegistry } from './default-registry.ts';
+import { FlowValidationError, type ValidationIssue } from './errors.ts';
+import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
+import { assertValidFlow, validateFlow } from './validate-flow.ts';
+
+const registry = createDefaultRegistry();
+
+const trigger = () => node('trigger', 'trigger.manual');
+const fetchNode = (config: Record<string, unknown> = { url: 'http://127.0.0.1:9000/orders' }) =>
+  node('fetch', 'http.request', config);
+const paidNode = () => node('paid', 'transform.jsonata', { expression: "$.body.orders[status='paid']" });
+
+function issuesOf(document: unknown): ValidationIssue[] {
+  const result = validateFlow(document, registry);
+  if (result.ok) throw new Error('expected the flow to be invalid');
+  return result.issues;
+}
+
+describe('validateFlow', () => {
+  it('accepts a valid flow and indexes it in topological order with parsed configs', () => {
+    const result = validateFlow(
+      flowDocument([paidNode(), fetchNode(), trigger()], [edge('fetch', 'paid'), edge('trigger', 'fetch')]),
+      registry,
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { flow } = result;
+    expect(flow.order.map((entry) => entry.node.id)).toEqual(['trigger', 'fetch', 'paid']);
+    expect(flow.trigger.node.id).toBe('trigger');
+    expect(flow.nodes.get('fetch')?.config).toMatchObject({
+      method: 'GET',
+      headers: {},
+      failOnHttpError: true,
+      timeoutMs: 30_000,
+    });
+    expect(flow.nodes.get('paid')?.incoming.map((e) => e.edge.id)).toEqual(['fetch-paid']);
+  });
+
+  it('freezes the validated flow but not the caller’s document', () => {
+    const document = flowDocument([trigger(), fetchNode()], [edge('trigger', 'fetch')]);
+    const flow = assertValidFlow(document, registry);
+    expect(Object.isFrozen(flow.document.nodes[0])).toBe(true);
+    expect(Object.isFrozen(flow.nodes.get('fetch')?.config)).toBe(true);
+    expect(Object.isFrozen(document.nodes[0])).toBe(false);
+  });
+
+  it('reports a document that is not an object', () => {
+    expect(issuesOf(42)).toEqual([
+      expect.objectContaining({ code: 'document.invalid', path: [] }),
+    ]);
+  });
+
+  it('maps shape problems inside a node to that node, with the document path', () => {
+    const broken = { id: 'fetch', type: 'http.request', config: { url: 'http://x.test' } };
+    const issues = issuesOf({ version: 1, name: 'Orders', nodes: [trigger(), broken], edges: [] });
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'document.invalid', nodeId: 'fetch', path: ['nodes', 1, 'position'] }),
+    ]);
+    expect(issues[0]?.message).toContain('Node "fetch", field "position"');
+  });
+
+  it('maps shape problems inside an edge to that edge, and keeps checking the rest', () => {
+    const issues = issuesOf({
+      version: 2,
+      name: 'Orders',
+      nodes: [trigger(), fetchNode({ url: 'nope' })],
+      edges: [{ id: 'e1', source: 'trigger' }],
+    });
+    expect(issues.map((issue) => [issue.code, issue.edgeId ?? issue.nodeId ?? null, issue.path])).toEqual([
+      ['document.invalid', null, ['version']],
+      ['document.invalid', 'e1', ['edges', 0, 'target']],
+      ['node.invalid_config', 'fetch', ['url']],
+    ]);
+  });
+
+  it('reports duplicate node ids and duplicate edge ids', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [trigger(), fetchNode(), fetchNode()],
+        [edge('trigger', 'fetch'), edge('trigger', 'fetch')],
+      ),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'node.duplicate_id', nodeId: 'fetch', path: ['id'] }),
+      expect.objectContaining({ code: 'edge.duplicate_id', edgeId: 'trigger-fetch', path: ['id'] }),
+    ]);
+  });
+
+  it('reports an unknown node type on its type field and lists the known ones', () => {
+    const [issue, ...rest] = issuesOf(
+      flowDocument([trigger(), node('mail', 'email.send')], [edge('trigger', 'mail')]),
+    );
+    expect(rest).toEqual([]);
+    expect(issue).toMatchObject({ code: 'node.unknown_type', nodeId: 'mail', path: ['type'] });
+    expect(issue?.message).toContain('unknown type "email.send"');
+    expect(issue?.message).toContain('http.request');
+  });
+
+  it('reports config problems with the node, the field path and a readable message', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [
+          trigger(),
+          fetchNode({
+            url: 'ftp://example.com',
+            method: 'FETCH',
+            headers: { 'Bad Name': 'x', 'X-Ok': '{{ $.a[ }}' },
+            timeoutMs: -5,
+            extra: true,
+          }),
+        ],
+        [edge('trigger', 'fetch')],
+      ),
+    );
+    expect(issues.every((issue) => issue.code === 'node.invalid_config' && issue.nodeId === 'fetch')).toBe(
+      true,
+    );
+    const byPath = Object.fromEntries(issues.map((issue) => [issue.path.join('.'), issue.message]));
+    expect(byPath).toEqual({
+      extra: 'Node "fetch", field "extra": Unknown field "extra"',
+      method: 'Node "fetch", field "method": Method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
+      url: 'Node "fetch", field "url": URL must be a valid http(s) URL',
+      'headers.Bad Name': 'Node "fetch", field "headers.Bad Name": Header name "Bad Name" is not a valid HTTP header name',
+      'headers.X-Ok': expect.stringContaining('Header "X-Ok" has an invalid template'),
+      timeoutMs: 'Node "fetch", field "timeoutMs": Timeout must be at least 1 ms',
+    });
+  });
+
+  it('says a required field is required', () => {
+    const [issue] = issuesOf(flowDocument([trigger(), fetchNode({})], [edge('trigger', 'fetch')]));
+    expect(issue).toMatchObject({ code: 'node.invalid_config', path: ['url'] });
+    expect(issue?.message).toBe('Node "fetch", field "url": URL is required');
+  });
+
+  it('rejects a JSONata expression that does not compile, with JSONata’s message and position', () => {
+    const [issue] = issuesOf(
+      flowDocument(
+        [trigger(), node('paid', 'transform.jsonata', { expression: '$.orders[' })],
+        [edge('trigger', 'paid')],
+      ),
+    );
+    expect(issue).toMatchObject({ code: 'node.invalid_config', nodeId: 'paid', path: ['expression'] });
+    expect(issue?.message).toBe(
+      'Node "paid", field "expression": Expression is not a valid JSONata expression: ' +
+        'Expected "]" before end of expression (at character 9)',
+    );
+  });
+
+  it('rejects a body on GET and invalid JSON bodies', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [
+          trigger(),
+          fetchNode({ url: 'https://x.test', bodyType: 'json', body: '{"a":' }),
+        ],
+        [edge('trigger', 'fetch')],
+      ),
+    );
+    expect(issues.map((issue) => issue.path)).toEqual([['bodyType'], ['body']]);
+    expect(issues[0]?.message).toContain('A GET request cannot have a body');
+    expect(issues[1]?.message).toContain('Body must be valid JSON');
+  });
+
+  it('reports edges whose source or target does not exist', () => {
+    const issues = issuesOf(
+      flowDocument([trigger(), fetchNode()], [edge('trigger', 'fetch'), edge('ghost', 'nowhere')]),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'edge.dangling', edgeId: 'ghost-nowhere', path: ['source'] }),
+      expect.objectContaining({ code: 'edge.dangling', edgeId: 'ghost-nowhere', path: ['target'] }),
+    ]);
+    expect(issues[0]?.message).toBe('Edge "ghost-nowhere" starts at node "ghost", which does not exist');
+  });
+
+  it('requires edges out of a branching node to name one of its outputs', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [trigger(), node('check', 'logic.if', { condition: '$.ok' }), paidNode(), fetchNode()],
+        [edge('trigger', 'check'), edge('check', 'paid'), edge('check', 'fetch', 'maybe')],
+      ),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'edge.unknown_handle', edgeId: 'check-paid', nodeId: 'check', path: ['sourceHandle'] }),
+      expect.objectContaining({ code: 'edge.unknown_handle', edgeId: 'check-maybe-fetch', path: ['sourceHandle'] }),
+    ]);
+    expect(issues[1]?.message).toBe(
+      'Edge "check-maybe-fetch" leaves output "maybe", which Node "check" does not have; use one of "true", "false"',
+    );
+  });
+
+  it('rejects edges into the trigger', () => {
+    const issues = issuesOf(
+      flowDocument([trigger(), fetchNode()], [edge('trigger', 'fetch'), edge('fetch', 'trigger')]),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'edge.into_trigger', edgeId: 'fetch-trigger', nodeId: 'trigger' }),
+    ]);
+  });
+
+  it('reports a cycle once, naming the nodes on it but not those after it', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [trigger(), node('a', 'transform.jsonata', { expression: '$' }), node('b', 'transform.jsonata', { expression: '$' }), paidNode()],
+        [edge('trigger', 'a'), edge('a', 'b'), edge('b', 'a'), edge('b', 'paid')],
+      ),
+    );
+    expect(issues).toEqual([
+      {
+        code: 'graph.cycle',
+        nodeId: 'a',
+        path: [],
+        message: 'Nodes "a" → "b" → "a" form a cycle; remove one of these connections',
+      },
+    ]);
+  });
+
+  it('reports a node connected to itself', () => {
+    const issues = issuesOf(
+      flowDocument([trigger(), paidNode()], [edge('trigger', 'paid'), edge('paid', 'paid')]),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({ code: 'graph.cycle', nodeId: 'paid', message: expect.stringContaining('connected to itself') }),
+    ]);
+  });
+
+  it('requires exactly one trigger', () => {
+    expect(issuesOf(flowDocument([paidNode()], []))).toEqual([
+      expect.objectContaining({ code: 'graph.no_trigger' }),
+    ]);
+    const issues = issuesOf(flowDocument([trigger(), node('again', 'trigger.manual')], []));
+    expect(issues.map((issue) => [issue.code, issue.nodeId])).toEqual([
+      ['graph.multiple_triggers', 'trigger'],
+      ['graph.multiple_triggers', 'again'],
+    ]);
+  });
+
+  it('collects every problem in one pass', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [fetchNode({ url: '' }), paidNode(), node('x', 'nope')],
+        [edge('fetch', 'paid'), edge('paid', 'fetch'), edge('paid', 'gone')],
+      ),
+    );
+    expect(issues.map((issue) => issue.code).sort()).toEqual([
+      'edge.dangling',
+      'graph.cycle',
+      'graph.no_trigger',
+      'node.invalid_config',
+      'node.unknown_type',
+    ]);
+  });
+});
+
+describe('assertValidFlow', () => {
+  it('throws FlowValidationError carrying every issue and naming the first', () => {
+    const document = flowDocument([fetchNode({ url: 'nope' })], [], 'Orders');
+    let thrown: unknown;
+    try {
+      assertValidFlow(document, registry);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(FlowValidationError);
+    const error = thrown as FlowValidationError;
+    expect(error.code).toBe('FLOW_INVALID');
+    expect(error.issues.map((issue) => issue.code)).toEqual(['node.invalid_config', 'graph.no_trigger']);
+    expect(error.message).toBe(
+      'Flow "Orders" is invalid: Node "fetch", field "url": URL must be a valid http(s) URL (and 1 more problem(s))',
+    );
+  });
+});
