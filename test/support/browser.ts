@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 
 export function chromiumPath(): string {
-  const candidates = [process.env.PATCHBAY_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const candidates = [
+    process.env.PATCHBAY_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ];
   const found = candidates.find((path): path is string => Boolean(path && existsSync(path)));
   if (!found) {
-    throw new Error('Chromium not found: install Debian\'s "chromium" package or set PATCHBAY_CHROMIUM');
+    throw new Error(
+      'Chromium not found: install Debian\'s "chromium" package or set PATCHBAY_CHROMIUM',
+    );
   }
   return found;
 }

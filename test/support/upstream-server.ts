@@ -2,7 +2,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Upstream = { url: string; requests: { method: string; path: string }[]; close(): Promise<void> };
+export type Upstream = {
+  url: string;
+  requests: { method: string; path: string }[];
+  close(): Promise<void>;
+};
 
 export async function startUpstream(
   handler: (request: IncomingMessage, response: ServerResponse) => void,

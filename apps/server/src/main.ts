@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<void>)[] = [];
   const cleanUp = async () => {
     for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'Shutdown step failed'));
+      await cleanup().catch((error: unknown) =>
+        logger.error({ err: error }, 'Shutdown step failed'),
+      );
     }
   };
 

@@ -165,7 +165,12 @@ describe('executeFlow', () => {
     const outcome = await executeFlow({
       flow: h.flow(
         [node('check', 'logic.if', { condition: 'false' }), step('yes'), step('after')],
-        [edge('trigger', 'check'), edge('check', 'yes', 'true'), edge('yes', 'after'), edge('check', 'after', 'true')],
+        [
+          edge('trigger', 'check'),
+          edge('check', 'yes', 'true'),
+          edge('yes', 'after'),
+          edge('check', 'after', 'true'),
+        ],
       ),
       runId: 'r',
       onEvent: h.onEvent,
@@ -181,14 +186,19 @@ describe('executeFlow', () => {
   it('skips nodes that are not connected to the trigger, and their dependents', async () => {
     const h = harness();
     const outcome = await executeFlow({
-      flow: h.flow([step('a'), step('island'), step('afterIsland')], [edge('trigger', 'a'), edge('island', 'afterIsland')]),
+      flow: h.flow(
+        [step('a'), step('island'), step('afterIsland')],
+        [edge('trigger', 'a'), edge('island', 'afterIsland')],
+      ),
       runId: 'r',
       onEvent: h.onEvent,
     });
     expect(outcome.status).toBe('succeeded');
     expect(Object.keys(outcome.outputs).sort()).toEqual(['a', 'trigger']);
     const skipped = h.events.filter((event) => event.type === 'step.skipped');
-    expect(skipped.map((event) => [event.nodeId, event.type === 'step.skipped' && event.reason])).toEqual([
+    expect(
+      skipped.map((event) => [event.nodeId, event.type === 'step.skipped' && event.reason]),
+    ).toEqual([
       ['island', NOT_CONNECTED_REASON],
       ['afterIsland', NOT_CONNECTED_REASON],
     ]);
@@ -211,7 +221,12 @@ describe('executeFlow', () => {
     const outcome = await executeFlow({
       flow: h.flow(
         [step('bad'), step('afterBad'), step('slow'), step('afterSlow')],
-        [edge('trigger', 'bad'), edge('bad', 'afterBad'), edge('trigger', 'slow'), edge('slow', 'afterSlow')],
+        [
+          edge('trigger', 'bad'),
+          edge('bad', 'afterBad'),
+          edge('trigger', 'slow'),
+          edge('slow', 'afterSlow'),
+        ],
       ),
       runId: 'r',
       onEvent: h.onEvent,
@@ -226,14 +241,19 @@ describe('executeFlow', () => {
     });
     expect(h.log()).toContain('failed:bad');
     expect(h.log()).toContain('succeeded:slow');
-    expect(h.log().some((entry) => entry.endsWith(':afterBad') || entry.endsWith(':afterSlow'))).toBe(false);
+    expect(
+      h.log().some((entry) => entry.endsWith(':afterBad') || entry.endsWith(':afterSlow')),
+    ).toBe(false);
     expect(outcome.outputs.slow).toBe('slow done');
   });
 
   it('keeps the code and retry hints of domain errors thrown by a node', async () => {
     const h = harness();
     h.handlers.set('a', () => {
-      throw new PatchbayError('RATE_LIMITED', 'slow down', { retryable: true, details: { limit: 5 } });
+      throw new PatchbayError('RATE_LIMITED', 'slow down', {
+        retryable: true,
+        details: { limit: 5 },
+      });
     });
     const outcome = await executeFlow({
       flow: h.flow([step('a')], [edge('trigger', 'a')]),
@@ -322,7 +342,12 @@ describe('executeFlow', () => {
   it('exposes every completed output to JSONata as $nodes and the run input as $trigger', async () => {
     const h = harness();
     h.handlers.set('orders', () => ({
-      output: { orders: [{ id: 1, status: 'paid' }, { id: 2, status: 'open' }] },
+      output: {
+        orders: [
+          { id: 1, status: 'paid' },
+          { id: 2, status: 'open' },
+        ],
+      },
     }));
     const outcome = await executeFlow({
       flow: h.flow(
@@ -347,7 +372,12 @@ describe('executeFlow', () => {
     const outcome = await executeFlow({
       flow: h.flow(
         [node('check', 'logic.if', { condition: 'true' }), step('yes'), step('no'), step('after')],
-        [edge('trigger', 'check'), edge('check', 'yes', 'true'), edge('check', 'no', 'false'), edge('yes', 'after')],
+        [
+          edge('trigger', 'check'),
+          edge('check', 'yes', 'true'),
+          edge('check', 'no', 'false'),
+          edge('yes', 'after'),
+        ],
       ),
       runId: 'r',
       onEvent: h.onEvent,
@@ -414,6 +444,10 @@ describe('executeFlow', () => {
       runId: 'r',
       onEvent: h.onEvent,
     });
-    expect(outcome).toMatchObject({ status: 'failed', failedNodeId: 'a', error: { code: 'NODE_INVALID_PORT' } });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'a',
+      error: { code: 'NODE_INVALID_PORT' },
+    });
   });
 });

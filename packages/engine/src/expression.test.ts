@@ -23,7 +23,9 @@ describe('expressions', () => {
 
   it('evaluates against $, $nodes and $trigger', async () => {
     await expect(evaluateExpression('$sum($.items) + $.amount', scope, site)).resolves.toBe(126);
-    await expect(evaluateExpression("$nodes.fetch.body.orders[status='paid'].id", scope, site)).resolves.toBe(1);
+    await expect(
+      evaluateExpression("$nodes.fetch.body.orders[status='paid'].id", scope, site),
+    ).resolves.toBe(1);
     await expect(evaluateExpression('$trigger.user', scope, site)).resolves.toBe('ada');
   });
 
@@ -53,7 +55,11 @@ describe('expressions', () => {
 
 describe('withoutSequenceMarkers', () => {
   it('returns plain arrays for the marked arrays JSONata builds', async () => {
-    const result = await evaluateExpression('{ "ids": $.orders.id }', { input: { orders: [{ id: 1 }, { id: 2 }] }, nodes: {}, trigger: {} }, site);
+    const result = await evaluateExpression(
+      '{ "ids": $.orders.id }',
+      { input: { orders: [{ id: 1 }, { id: 2 }] }, nodes: {}, trigger: {} },
+      site,
+    );
     expect(result).toStrictEqual({ ids: [1, 2] });
   });
 

@@ -95,7 +95,8 @@ export async function evaluateExpression(
 export function withoutSequenceMarkers(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined = Object.keys(value).length !== value.length ? [...value] : undefined;
+    let copy: unknown[] | undefined =
+      Object.keys(value).length !== value.length ? [...value] : undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       const plain = withoutSequenceMarkers(item);

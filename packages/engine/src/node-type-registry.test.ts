@@ -5,7 +5,11 @@ import { defineNodeType } from './node-type.ts';
 import { createNodeTypeRegistry } from './node-type-registry.ts';
 
 const noop = async () => ({ output: null });
-const typeWith = (type: string, configSchema: z.ZodType<unknown>, defaultConfig?: Record<string, unknown>) =>
+const typeWith = (
+  type: string,
+  configSchema: z.ZodType<unknown>,
+  defaultConfig?: Record<string, unknown>,
+) =>
   defineNodeType({
     type,
     title: type,
@@ -41,7 +45,10 @@ describe('node type registry', () => {
       type: 'object',
       required: ['url'],
       properties: {
-        method: { default: 'GET', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] },
+        method: {
+          default: 'GET',
+          enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+        },
         timeoutMs: { default: 30_000 },
       },
     });
@@ -59,7 +66,9 @@ describe('node type registry', () => {
   });
 
   it('uses the schema’s parse of {} as the default config when it succeeds', () => {
-    const registry = createNodeTypeRegistry([typeWith('x.y', z.object({ n: z.number().default(3) }))]);
+    const registry = createNodeTypeRegistry([
+      typeWith('x.y', z.object({ n: z.number().default(3) })),
+    ]);
     expect(registry.describe()[0]?.defaultConfig).toEqual({ n: 3 });
   });
 

@@ -9,7 +9,8 @@ const registry = createDefaultRegistry();
 const trigger = () => node('trigger', 'trigger.manual');
 const fetchNode = (config: Record<string, unknown> = { url: 'http://127.0.0.1:9000/orders' }) =>
   node('fetch', 'http.request', config);
-const paidNode = () => node('paid', 'transform.jsonata', { expression: "$.body.orders[status='paid']" });
+const paidNode = () =>
+  node('paid', 'transform.jsonata', { expression: "$.body.orders[status='paid']" });
 
 function issuesOf(document: unknown): ValidationIssue[] {
   const result = validateFlow(document, registry);
@@ -20,7 +21,10 @@ function issuesOf(document: unknown): ValidationIssue[] {
 describe('validateFlow', () => {
   it('accepts a valid flow and indexes it in topological order with parsed configs', () => {
     const result = validateFlow(
-      flowDocument([paidNode(), fetchNode(), trigger()], [edge('fetch', 'paid'), edge('trigger', 'fetch')]),
+      flowDocument(
+        [paidNode(), fetchNode(), trigger()],
+        [edge('fetch', 'paid'), edge('trigger', 'fetch')],
+      ),
       registry,
     );
     expect(result.ok).toBe(true);
@@ -46,16 +50,18 @@ describe('validateFlow', () => {
   });
 
   it('reports a document that is not an object', () => {
-    expect(issuesOf(42)).toEqual([
-      expect.objectContaining({ code: 'document.invalid', path: [] }),
-    ]);
+    expect(issuesOf(42)).toEqual([expect.objectContaining({ code: 'document.invalid', path: [] })]);
   });
 
   it('maps shape problems inside a node to that node, with the document path', () => {
     const broken = { id: 'fetch', type: 'http.request', config: { url: 'http://x.test' } };
     const issues = issuesOf({ version: 1, name: 'Orders', nodes: [trigger(), broken], edges: [] });
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'document.invalid', nodeId: 'fetch', path: ['nodes', 1, 'position'] }),
+      expect.objectContaining({
+        code: 'document.invalid',
+        nodeId: 'fetch',
+        path: ['nodes', 1, 'position'],
+      }),
     ]);
     expect(issues[0]?.message).toContain('Node "fetch", field "position"');
   });
@@ -67,7 +73,9 @@ describe('validateFlow', () => {
       nodes: [trigger(), fetchNode({ url: 'nope' })],
       edges: [{ id: 'e1', source: 'trigger' }],
     });
-    expect(issues.map((issue) => [issue.code, issue.edgeId ?? issue.nodeId ?? null, issue.path])).toEqual([
+    expect(
+      issues.map((issue) => [issue.code, issue.edgeId ?? issue.nodeId ?? null, issue.path]),
+    ).toEqual([
       ['document.invalid', null, ['version']],
       ['document.invalid', 'e1', ['edges', 0, 'target']],
       ['node.invalid_config', 'fetch', ['url']],
@@ -113,15 +121,17 @@ describe('validateFlow', () => {
         [edge('trigger', 'fetch')],
       ),
     );
-    expect(issues.every((issue) => issue.code === 'node.invalid_config' && issue.nodeId === 'fetch')).toBe(
-      true,
-    );
+    expect(
+      issues.every((issue) => issue.code === 'node.invalid_config' && issue.nodeId === 'fetch'),
+    ).toBe(true);
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path.join('.'), issue.message]));
     expect(byPath).toEqual({
       extra: 'Node "fetch", field "extra": Unknown field "extra"',
-      method: 'Node "fetch", field "method": Method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
+      method:
+        'Node "fetch", field "method": Method must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS',
       url: 'Node "fetch", field "url": URL must be a valid http(s) URL',
-      'headers.Bad Name': 'Node "fetch", field "headers.Bad Name": Header name "Bad Name" is not a valid HTTP header name',
+      'headers.Bad Name':
+        'Node "fetch", field "headers.Bad Name": Header name "Bad Name" is not a valid HTTP header name',
       'headers.X-Ok': expect.stringContaining('Header "X-Ok" has an invalid template'),
       timeoutMs: 'Node "fetch", field "timeoutMs": Timeout must be at least 1 ms',
     });
@@ -140,7 +150,11 @@ describe('validateFlow', () => {
         [edge('trigger', 'paid')],
       ),
     );
-    expect(issue).toMatchObject({ code: 'node.invalid_config', nodeId: 'paid', path: ['expression'] });
+    expect(issue).toMatchObject({
+      code: 'node.invalid_config',
+      nodeId: 'paid',
+      path: ['expression'],
+    });
     expect(issue?.message).toBe(
       'Node "paid", field "expression": Expression is not a valid JSONata expression: ' +
         'Expected "]" before end of expression (at character 9)',
@@ -150,10 +164,7 @@ describe('validateFlow', () => {
   it('rejects a body on GET and invalid JSON bodies', () => {
     const issues = issuesOf(
       flowDocument(
-        [
-          trigger(),
-          fetchNode({ url: 'https://x.test', bodyType: 'json', body: '{"a":' }),
-        ],
+        [trigger(), fetchNode({ url: 'https://x.test', bodyType: 'json', body: '{"a":' })],
         [edge('trigger', 'fetch')],
       ),
     );
@@ -170,7 +181,9 @@ describe('validateFlow', () => {
       expect.objectContaining({ code: 'edge.dangling', edgeId: 'ghost-nowhere', path: ['source'] }),
       expect.objectContaining({ code: 'edge.dangling', edgeId: 'ghost-nowhere', path: ['target'] }),
     ]);
-    expect(issues[0]?.message).toBe('Edge "ghost-nowhere" starts at node "ghost", which does not exist');
+    expect(issues[0]?.message).toBe(
+      'Edge "ghost-nowhere" starts at node "ghost", which does not exist',
+    );
   });
 
   it('requires edges out of a branching node to name one of its outputs', () => {
@@ -181,8 +194,17 @@ describe('validateFlow', () => {
       ),
     );
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'edge.unknown_handle', edgeId: 'check-paid', nodeId: 'check', path: ['sourceHandle'] }),
-      expect.objectContaining({ code: 'edge.unknown_handle', edgeId: 'check-maybe-fetch', path: ['sourceHandle'] }),
+      expect.objectContaining({
+        code: 'edge.unknown_handle',
+        edgeId: 'check-paid',
+        nodeId: 'check',
+        path: ['sourceHandle'],
+      }),
+      expect.objectContaining({
+        code: 'edge.unknown_handle',
+        edgeId: 'check-maybe-fetch',
+        path: ['sourceHandle'],
+      }),
     ]);
     expect(issues[1]?.message).toBe(
       'Edge "check-maybe-fetch" leaves output "maybe", which Node "check" does not have; use one of "true", "false"',
@@ -194,14 +216,23 @@ describe('validateFlow', () => {
       flowDocument([trigger(), fetchNode()], [edge('trigger', 'fetch'), edge('fetch', 'trigger')]),
     );
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'edge.into_trigger', edgeId: 'fetch-trigger', nodeId: 'trigger' }),
+      expect.objectContaining({
+        code: 'edge.into_trigger',
+        edgeId: 'fetch-trigger',
+        nodeId: 'trigger',
+      }),
     ]);
   });
 
   it('reports a cycle once, naming the nodes on it but not those after it', () => {
     const issues = issuesOf(
       flowDocument(
-        [trigger(), node('a', 'transform.jsonata', { expression: '$' }), node('b', 'transform.jsonata', { expression: '$' }), paidNode()],
+        [
+          trigger(),
+          node('a', 'transform.jsonata', { expression: '$' }),
+          node('b', 'transform.jsonata', { expression: '$' }),
+          paidNode(),
+        ],
         [edge('trigger', 'a'), edge('a', 'b'), edge('b', 'a'), edge('b', 'paid')],
       ),
     );
@@ -220,7 +251,11 @@ describe('validateFlow', () => {
       flowDocument([trigger(), paidNode()], [edge('trigger', 'paid'), edge('paid', 'paid')]),
     );
     expect(issues).toEqual([
-      expect.objectContaining({ code: 'graph.cycle', nodeId: 'paid', message: expect.stringContaining('connected to itself') }),
+      expect.objectContaining({
+        code: 'graph.cycle',
+        nodeId: 'paid',
+        message: expect.stringContaining('connected to itself'),
+      }),
     ]);
   });
 
@@ -264,7 +299,10 @@ describe('assertValidFlow', () => {
     expect(thrown).toBeInstanceOf(FlowValidationError);
     const error = thrown as FlowValidationError;
     expect(error.code).toBe('FLOW_INVALID');
-    expect(error.issues.map((issue) => issue.code)).toEqual(['node.invalid_config', 'graph.no_trigger']);
+    expect(error.issues.map((issue) => issue.code)).toEqual([
+      'node.invalid_config',
+      'graph.no_trigger',
+    ]);
     expect(error.message).toBe(
       'Flow "Orders" is invalid: Node "fetch", field "url": URL must be a valid http(s) URL (and 1 more problem(s))',
     );

@@ -61,7 +61,10 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   if (issues.length > 0 || !shape.success || triggerId === undefined) {
     return { ok: false, issues };
   }
-  const known = new Map<string, { node: FlowNode; definition: NodeTypeDefinition; config: unknown }>();
+  const known = new Map<
+    string,
+    { node: FlowNode; definition: NodeTypeDefinition; config: unknown }
+  >();
   for (const [id, entry] of checked) {
     if (entry.definition) known.set(id, { ...entry, definition: entry.definition });
   }
@@ -263,11 +266,7 @@ function checkTriggers(
   return triggers[0]!.node.id;
 }
 
-function salvage<T>(
-  raw: unknown,
-  key: 'nodes' | 'edges',
-  schema: z.ZodType<T>,
-): T[] | undefined {
+function salvage<T>(raw: unknown, key: 'nodes' | 'edges', schema: z.ZodType<T>): T[] | undefined {
   const list =
     typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
   if (!Array.isArray(list)) return undefined;

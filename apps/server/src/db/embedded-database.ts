@@ -55,7 +55,8 @@ export async function startEmbeddedDatabase(options: {
     createPostgresUser: true,
     initdbFlags: ['--encoding=UTF8'],
     onLog: (message: string) => logger.debug(message.trimEnd()),
-    onError: (error: unknown) => logger.error({ err: error }, 'Embedded PostgreSQL reported an error'),
+    onError: (error: unknown) =>
+      logger.error({ err: error }, 'Embedded PostgreSQL reported an error'),
   });
 
   const initialised = !existsSync(path.join(dataDir, 'PG_VERSION'));

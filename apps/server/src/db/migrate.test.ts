@@ -36,12 +36,17 @@ describe('migrateDatabase', () => {
     const first = await migrateDatabase({ connectionString: database.url, migrationsDir: workDir });
     expect(first.applied).toEqual(migrations.map((migration) => migration.name));
 
-    const second = await migrateDatabase({ connectionString: database.url, migrationsDir: workDir });
+    const second = await migrateDatabase({
+      connectionString: database.url,
+      migrationsDir: workDir,
+    });
     expect(second).toEqual({ applied: [], alreadyApplied: first.applied });
 
-    const rows = await query<{ migration_name: string; checksum: string; applied_steps_count: number }>(
-      'SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations',
-    );
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      applied_steps_count: number;
+    }>('SELECT migration_name, checksum, applied_steps_count, finished_at FROM _prisma_migrations');
     expect(rows).toEqual(
       migrations.map((migration) =>
         expect.objectContaining({
@@ -104,10 +109,15 @@ describe('migrateDatabase', () => {
     ).rejects.toMatchObject({ code: 'MIGRATION_FAILED' });
     expect(await query("SELECT 1 FROM pg_tables WHERE tablename = 'half_done'")).toHaveLength(0);
     expect(
-      await query("SELECT 1 FROM _prisma_migrations WHERE migration_name = '20261126000000_broken'"),
+      await query(
+        "SELECT 1 FROM _prisma_migrations WHERE migration_name = '20261126000000_broken'",
+      ),
     ).toHaveLength(0);
 
-    await writeFile(path.join(broken, 'migration.sql'), 'CREATE TABLE "half_done" ("id" INTEGER);\n');
+    await writeFile(
+      path.join(broken, 'migration.sql'),
+      'CREATE TABLE "half_done" ("id" INTEGER);\n',
+    );
     const fixed = await migrateDatabase({ connectionString: database.url, migrationsDir: workDir });
     expect(fixed.applied).toEqual(['20261126000000_broken']);
   });

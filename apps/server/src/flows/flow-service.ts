@@ -21,7 +21,11 @@ import { type FlowDetail, type FlowSummary, toFlowDetail, toFlowSummary } from '
 /** Largest flow document accepted, as serialised JSON. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 
-export type CreateFlowInput = { name: string; description?: string | undefined; document?: unknown };
+export type CreateFlowInput = {
+  name: string;
+  description?: string | undefined;
+  document?: unknown;
+};
 export type UpdateFlowInput = {
   id: string;
   name?: string | undefined;
@@ -77,40 +81,50 @@ export class FlowService {
   async update(input: UpdateFlowInput): Promise<FlowDetail> {
     if (!isUuid(input.id)) throw new NotFoundError('Flow', input.id);
     const id = input.id;
-    return this.deps.prisma.$transaction(async (tx) => {
-      // Lock the flow so concurrent saves number their versions one after the other.
-      const locked = await tx.$queryRaw<{ id: string }[]>`
+    return this.deps.prisma
+      .$transaction(async (tx) => {
+        // Lock the flow so concurrent saves number their versions one after the other.
+        const locked = await tx.$queryRaw<{ id: string }[]>`
         SELECT id FROM flows WHERE id = ${id}::uuid FOR UPDATE`;
-      const current = locked.length
-        ? await tx.flow.findUnique({
-            where: { id },
-            include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
-          })
-        : null;
-      if (!current) throw new NotFoundError('Flow', id);
+        const current = locked.length
+          ? await tx.flow.findUnique({
+              where: { id },
+              include: { versions: { orderBy: { number: 'desc' }, take: 1 } },
+            })
+          : null;
+        if (!current) throw new NotFoundError('Flow', id);
 
-      const name = input.name ?? current.name;
-      const description =
-        input.description === undefined ? current.description : input.description;
-      const document = this.prepareDocument(input.document ?? current.document, {
-        name,
-        description,
-      });
-
-      const latest = current.versions[0];
-      const changed = !latest || canonicalJson(latest.document) !== canonicalJson(document);
-      if (changed) {
-        await tx.flowVersion.create({
-          data: { flowId: id, number: (latest?.number ?? 0) + 1, document: toJsonColumn(document) },
+        const name = input.name ?? current.name;
+        const description =
+          input.description === undefined ? current.description : input.description;
+        const document = this.prepareDocument(input.document ?? current.document, {
+          name,
+          description,
         });
-      }
-      const row = await tx.flow.update({
-        where: { id },
-        data: { name, description, document: toJsonColumn(document) },
-        include: flowDetailInclude,
-      });
-      return toFlowDetail(row);
-    }).catch(rethrowConflict);
+
+        const latest = current.versions[0];
+        const changed = !latest || canonicalJson(latest.document) !== canonicalJson(document);
+        if (!changed && name === current.name && description === current.description) {
+          // Nothing to save (e.g. an autosave of an unchanged canvas): keep updatedAt as it is.
+          return toFlowDetail(current);
+        }
+        if (changed) {
+          await tx.flowVersion.create({
+            data: {
+              flowId: id,
+              number: (latest?.number ?? 0) + 1,
+              document: toJsonColumn(document),
+            },
+          });
+        }
+        const row = await tx.flow.update({
+          where: { id },
+          data: { name, description, document: toJsonColumn(document) },
+          include: flowDetailInclude,
+        });
+        return toFlowDetail(row);
+      })
+      .catch(rethrowConflict);
   }
 
   async delete(id: string): Promise<{ id: string }> {

@@ -35,7 +35,8 @@ export function registerPayloadTooLargeHandler(app: FastifyInstance, trpcPrefix:
         },
       },
     });
-    const body = url.searchParams.get('batch') === '1' ? paths.map(errorFor) : errorFor(paths[0] ?? '');
+    const body =
+      url.searchParams.get('batch') === '1' ? paths.map(errorFor) : errorFor(paths[0] ?? '');
     return reply.code(413).send(body);
   });
 }

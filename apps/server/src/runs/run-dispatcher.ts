@@ -28,7 +28,10 @@ export class InProcessRunDispatcher implements RunDispatcher {
 
   async dispatch(runId: string): Promise<void> {
     if (!this.accepting) {
-      this.logger.warn({ runId }, 'Server is shutting down; the run stays queued until it restarts');
+      this.logger.warn(
+        { runId },
+        'Server is shutting down; the run stays queued until it restarts',
+      );
       return;
     }
     if (this.inFlight.has(runId)) return;

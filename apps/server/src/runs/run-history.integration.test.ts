@@ -82,7 +82,9 @@ describe('runs.list', () => {
       expected.filter((run) => run.status === 'failed').map((run) => run.id),
     );
     expect(await collect({ flowId, status: 'queued' }, 2)).toEqual(
-      expected.filter((run) => run.flowId === flowId && run.status === 'queued').map((run) => run.id),
+      expected
+        .filter((run) => run.flowId === flowId && run.status === 'queued')
+        .map((run) => run.id),
     );
   });
 

@@ -43,7 +43,11 @@ export class RunService {
           where: { id: input.flowId },
           select: {
             name: true,
-            versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true, document: true } },
+            versions: {
+              orderBy: { number: 'desc' },
+              take: 1,
+              select: { id: true, document: true },
+            },
           },
         })
       : null;

@@ -20,7 +20,14 @@ beforeAll(async () => {
     upstreamRequests.push({ url: req.url ?? '', method: req.method ?? '' });
     if (req.url?.startsWith('/orders')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ orders: [{ id: 1, total: 30 }, { id: 2, total: 25 }] }));
+      res.end(
+        JSON.stringify({
+          orders: [
+            { id: 1, total: 30 },
+            { id: 2, total: 25 },
+          ],
+        }),
+      );
       return;
     }
     res.writeHead(500, { 'content-type': 'text/plain' });
@@ -47,11 +54,28 @@ function ordersFlow(url: string): FlowDocument {
         id: 'sum',
         type: 'transform.jsonata',
         position: { x: 400, y: 0 },
-        config: { expression: '{ "count": $count(body.orders), "total": $sum(body.orders.total) }' },
+        config: {
+          expression: '{ "count": $count(body.orders), "total": $sum(body.orders.total) }',
+        },
       },
-      { id: 'big', type: 'logic.if', position: { x: 600, y: 0 }, config: { condition: 'total > 50' } },
-      { id: 'alert', type: 'transform.jsonata', position: { x: 800, y: -100 }, config: { expression: '"big: " & $string(total)' } },
-      { id: 'ignore', type: 'transform.jsonata', position: { x: 800, y: 100 }, config: { expression: '"small"' } },
+      {
+        id: 'big',
+        type: 'logic.if',
+        position: { x: 600, y: 0 },
+        config: { condition: 'total > 50' },
+      },
+      {
+        id: 'alert',
+        type: 'transform.jsonata',
+        position: { x: 800, y: -100 },
+        config: { expression: '"big: " & $string(total)' },
+      },
+      {
+        id: 'ignore',
+        type: 'transform.jsonata',
+        position: { x: 800, y: 100 },
+        config: { expression: '"small"' },
+      },
     ],
     edges: [
       { id: 'e1', source: 'trigger', target: 'fetch' },
@@ -87,18 +111,34 @@ describe('running a flow', () => {
     expect(upstreamRequests).toContainEqual({ url: '/orders', method: 'GET' });
 
     const step = (nodeId: string) => run.steps.find((candidate) => candidate.nodeId === nodeId);
-    expect(step('trigger')).toMatchObject({ status: 'succeeded', attempt: 1, output: { customer: 'ACME' } });
+    expect(step('trigger')).toMatchObject({
+      status: 'succeeded',
+      attempt: 1,
+      output: { customer: 'ACME' },
+    });
     expect(step('fetch')).toMatchObject({
       status: 'succeeded',
       nodeType: 'http.request',
-      output: { status: 200, body: { orders: [{ id: 1, total: 30 }, { id: 2, total: 25 }] } },
+      output: {
+        status: 200,
+        body: {
+          orders: [
+            { id: 1, total: 30 },
+            { id: 2, total: 25 },
+          ],
+        },
+      },
     });
     expect(step('sum')).toMatchObject({
       status: 'succeeded',
       input: expect.objectContaining({ status: 200 }),
       output: { count: 2, total: 55 },
     });
-    expect(step('big')).toMatchObject({ status: 'succeeded', port: 'true', output: { count: 2, total: 55 } });
+    expect(step('big')).toMatchObject({
+      status: 'succeeded',
+      port: 'true',
+      output: { count: 2, total: 55 },
+    });
     expect(step('alert')).toMatchObject({ status: 'succeeded', output: 'big: 55' });
     expect(step('ignore')).toMatchObject({
       status: 'skipped',
@@ -136,14 +176,19 @@ describe('running a flow', () => {
     expect(run.error?.message).toBeTruthy();
     const fetchStep = run.steps.find((step) => step.nodeId === 'fetch' && step.status === 'failed');
     expect(fetchStep?.error?.message).toBeTruthy();
-    expect(run.steps.some((step) => step.nodeId === 'sum' && step.status === 'succeeded')).toBe(false);
+    expect(run.steps.some((step) => step.nodeId === 'sum' && step.status === 'succeeded')).toBe(
+      false,
+    );
   });
 
   it('marks a run failed when the executor itself crashes', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Crashing' });
     const [version] = await t.prisma.flowVersion.findMany({ where: { flowId: flow.id } });
     // A run pinned to a version that cannot be executed (e.g. edited by hand in the database).
-    await t.prisma.flowVersion.update({ where: { id: version!.id }, data: { document: { broken: true } } });
+    await t.prisma.flowVersion.update({
+      where: { id: version!.id },
+      data: { document: { broken: true } },
+    });
     const run = await t.prisma.run.create({
       data: { flowId: flow.id, flowVersionId: version!.id, trigger: 'manual', status: 'queued' },
     });
@@ -215,7 +260,12 @@ describe('run recovery and shutdown', () => {
           name: 'Slow',
           nodes: [
             { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
-            { id: 'wait', type: 'http.request', position: { x: 1, y: 0 }, config: { url: slowUrl } },
+            {
+              id: 'wait',
+              type: 'http.request',
+              position: { x: 1, y: 0 },
+              config: { url: slowUrl },
+            },
           ],
           edges: [{ id: 'e1', source: 'trigger', target: 'wait' }],
         },
@@ -223,7 +273,12 @@ describe('run recovery and shutdown', () => {
       const [version] = await t.prisma.flowVersion.findMany({ where: { flowId: flow.id } });
       const queueRun = () =>
         t.prisma.run.create({
-          data: { flowId: flow.id, flowVersionId: version!.id, trigger: 'manual', status: 'queued' },
+          data: {
+            flowId: flow.id,
+            flowVersionId: version!.id,
+            trigger: 'manual',
+            status: 'queued',
+          },
         });
       const waitUntilUpstreamCalled = async (count: number) => {
         for (let i = 0; i < 200 && pending.length < count; i++) {

@@ -60,16 +60,13 @@ export async function startTestApp(options: { webDistDir?: string } = {}): Promi
 }
 
 /** Polls until the run reaches a final status (bounded). */
-export async function waitForRun(
-  client: TRPCClient<AppRouter>,
-  runId: string,
-  timeoutMs = 15_000,
-) {
+export async function waitForRun(client: TRPCClient<AppRouter>, runId: string, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const run = await client.runs.get.query({ id: runId });
     if (run.status !== 'queued' && run.status !== 'running') return run;
-    if (Date.now() > deadline) throw new Error(`Run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Run ${runId} still ${run.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

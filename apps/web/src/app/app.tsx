@@ -25,7 +25,9 @@ export function App() {
               <Route path="/">
                 <FlowListPage />
               </Route>
-              <Route path="/flows/:id/runs">{({ id }) => <RunHistoryPage key={id} flowId={id} />}</Route>
+              <Route path="/flows/:id/runs">
+                {({ id }) => <RunHistoryPage key={id} flowId={id} />}
+              </Route>
               <Route path="/flows/:id">{({ id }) => <FlowEditorPage key={id} flowId={id} />}</Route>
               <Route path="/runs">
                 <RunHistoryPage />

@@ -18,7 +18,10 @@ function ApiStatus() {
   const ok = health.data === true;
   const label = health.isPending ? 'Connecting…' : ok ? 'API online' : 'API unreachable';
   return (
-    <span className={`api-status${ok ? ' is-ok' : health.isPending ? '' : ' is-down'}`} data-testid="api-status">
+    <span
+      className={`api-status${ok ? ' is-ok' : health.isPending ? '' : ' is-down'}`}
+      data-testid="api-status"
+    >
       <span className="api-status__dot" />
       {label}
     </span>
@@ -38,10 +41,18 @@ export function TopBar() {
         Patchbay
       </Link>
       <nav className="topbar__nav" aria-label="Primary">
-        <Link href="/" className={`topbar__link${inFlows ? ' is-active' : ''}`} data-testid="nav-flows">
+        <Link
+          href="/"
+          className={`topbar__link${inFlows ? ' is-active' : ''}`}
+          data-testid="nav-flows"
+        >
           Flows
         </Link>
-        <Link href="/runs" className={`topbar__link${inRuns ? ' is-active' : ''}`} data-testid="nav-runs">
+        <Link
+          href="/runs"
+          className={`topbar__link${inRuns ? ' is-active' : ''}`}
+          data-testid="nav-runs"
+        >
           Runs
         </Link>
       </nav>

@@ -91,9 +91,11 @@ describe('editor store', () => {
   });
 
   it('treats moves and edge removals as edits but not dimension measurements', () => {
-    store.getState().onNodesChange([
-      { type: 'dimensions', id: 'trigger', dimensions: { width: 100, height: 40 } },
-    ]);
+    store
+      .getState()
+      .onNodesChange([
+        { type: 'dimensions', id: 'trigger', dimensions: { width: 100, height: 40 } },
+      ]);
     expect(selectDirty(store.getState())).toBe(false);
     store.getState().onEdgesChange([{ type: 'remove', id: 'e1' }]);
     expect(store.getState().edges).toEqual([]);
@@ -112,7 +114,12 @@ describe('editor store', () => {
 
   it('indexes validation issues by node and edge', () => {
     store.getState().setIssues([
-      { code: 'node.invalid_config', message: 'url: required', nodeId: 'http_request_1', path: ['url'] },
+      {
+        code: 'node.invalid_config',
+        message: 'url: required',
+        nodeId: 'http_request_1',
+        path: ['url'],
+      },
       { code: 'edge.dangling', message: 'target missing', edgeId: 'e1', path: [] },
       { code: 'graph.no_trigger', message: 'no trigger', path: [] },
     ]);

@@ -60,8 +60,8 @@ export function indexIssues(issues: readonly ValidationIssue[]): IssueIndex {
   const byNode: Record<string, ValidationIssue[]> = {};
   const byEdge: Record<string, ValidationIssue[]> = {};
   for (const issue of issues) {
-    if (issue.nodeId) (byNode[issue.nodeId] ??= []).push(issue);
-    if (issue.edgeId) (byEdge[issue.edgeId] ??= []).push(issue);
+    if (issue.nodeId) byNode[issue.nodeId] = [...(byNode[issue.nodeId] ?? []), issue];
+    if (issue.edgeId) byEdge[issue.edgeId] = [...(byEdge[issue.edgeId] ?? []), issue];
   }
   return { all: issues, byNode, byEdge };
 }

@@ -1,9 +1,8 @@
 /** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
 import { Link } from 'wouter';
 import { DownloadIcon, HistoryIcon, PlayIcon } from '../ui/icons.tsx';
+import { IS_MAC } from '../ui/platform.ts';
 import { selectDirty, useEditorStore } from './editor-store.ts';
-
-const IS_MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
 export function EditorToolbar({
   flowId,
@@ -39,11 +38,14 @@ export function EditorToolbar({
           value={name}
           aria-label="Flow name"
           maxLength={200}
-          size={Math.max(8, Math.min(40, name.length + 1))}
           data-testid="flow-name-input"
           onChange={(e) => setName(e.target.value)}
         />
-        {latestVersion !== null && <span className="chip" title="Latest saved version">v{latestVersion}</span>}
+        {latestVersion !== null && (
+          <span className="chip" title="Latest saved version">
+            v{latestVersion}
+          </span>
+        )}
         <span
           className={`save-state${dirty ? ' is-dirty' : ''}`}
           data-testid="dirty-indicator"
@@ -54,10 +56,19 @@ export function EditorToolbar({
         </span>
       </div>
       <div className="toolbar__right">
-        <Link href={`/flows/${flowId}/runs`} className="btn btn--ghost btn--sm" data-testid="run-history-link">
+        <Link
+          href={`/flows/${flowId}/runs`}
+          className="btn btn--ghost btn--sm"
+          data-testid="run-history-link"
+        >
           <HistoryIcon size={14} /> Runs
         </Link>
-        <button type="button" className="btn btn--ghost btn--sm" onClick={onExport} data-testid="export-flow">
+        <button
+          type="button"
+          className="btn btn--ghost btn--sm"
+          onClick={onExport}
+          data-testid="export-flow"
+        >
           <DownloadIcon size={14} /> Export
         </button>
         <span className="toolbar__divider" />

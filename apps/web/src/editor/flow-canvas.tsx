@@ -21,9 +21,14 @@ import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1 };
+const MINIMAP_STYLE = { width: 160, height: 104 };
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 
-export function FlowCanvas({ onDropType }: { onDropType: (type: string, position: XYPosition) => void }) {
+export function FlowCanvas({
+  onDropType,
+}: {
+  onDropType: (type: string, position: XYPosition) => void;
+}) {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
   const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
@@ -110,7 +115,14 @@ export function FlowCanvas({ onDropType }: { onDropType: (type: string, position
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
       <Controls showInteractive={false} position="bottom-right" />
-      <MiniMap pannable zoomable position="top-right" className="canvas-minimap" nodeBorderRadius={6} />
+      <MiniMap
+        pannable
+        zoomable
+        position="top-right"
+        className="canvas-minimap"
+        nodeBorderRadius={6}
+        style={MINIMAP_STYLE}
+      />
     </ReactFlow>
   );
 }

@@ -21,7 +21,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
       badge={
         hasIssues && (
           <span className="node-issues" data-testid={`node-issues-${id}`}>
-            <span className="node-issues__badge" aria-label={`${issues.length} problem(s)`}>
+            <span className="node-issues__badge" title={`${issues.length} problem(s)`}>
               {issues.length}
             </span>
             <span className="node-issues__popover" role="tooltip">

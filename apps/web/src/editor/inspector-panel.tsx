@@ -8,6 +8,7 @@ import { useNodeType } from '../node-types/use-node-types.ts';
 import { CopyButton } from '../ui/copy-button.tsx';
 import { TrashIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
+import { IS_MAC } from '../ui/platform.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
 
@@ -18,7 +19,9 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
   const updateLabel = useEditorStore((s) => s.updateLabel);
   const { deleteElements } = useReactFlow();
 
-  const fieldNames = new Set(descriptor ? cachedFormFields(descriptor.configJsonSchema).map((f) => f.name) : []);
+  const fieldNames = new Set(
+    descriptor ? cachedFormFields(descriptor.configJsonSchema).map((f) => f.name) : [],
+  );
   const otherIssues = issues.filter((i: ValidationIssue) => {
     const field = issueFieldName(i);
     return field === undefined || !fieldNames.has(field);
@@ -30,7 +33,9 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
         <CategoryIcon category={descriptor?.category} size={16} />
         <div>
           <div className="inspector__title">{descriptor?.title ?? data.nodeType}</div>
-          <div className="inspector__subtitle">{descriptor?.description ?? 'Unknown node type'}</div>
+          <div className="inspector__subtitle">
+            {descriptor?.description ?? 'Unknown node type'}
+          </div>
         </div>
       </header>
 
@@ -76,7 +81,9 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
             onChange={(name, value) => updateConfig(nodeId, name, value)}
           />
         ) : (
-          <p className="muted small">Unknown node type “{data.nodeType}”: its config can't be edited here.</p>
+          <p className="muted small">
+            Unknown node type “{data.nodeType}”: its config can't be edited here.
+          </p>
         )}
       </div>
 
@@ -101,7 +108,9 @@ function FlowOverview() {
   return (
     <div className="inspector__content inspector__empty" data-testid="inspector-empty">
       <div className="inspector__empty-title">No node selected</div>
-      <p className="muted small">Select a node on the canvas to edit its label and configuration.</p>
+      <p className="muted small">
+        Select a node on the canvas to edit its label and configuration.
+      </p>
       <dl className="stat-list">
         <div>
           <dt>Nodes</dt>
@@ -118,7 +127,7 @@ function FlowOverview() {
       </dl>
       <div className="shortcut-list">
         <div>
-          <kbd>⌘</kbd>
+          <kbd>{IS_MAC ? '⌘' : 'Ctrl'}</kbd>
           <kbd>S</kbd> Save
         </div>
         <div>
@@ -140,7 +149,11 @@ export function InspectorPanel() {
   );
   return (
     <aside className="inspector" aria-label="Inspector">
-      {selectedNodeId && data ? <NodeInspector nodeId={selectedNodeId} data={data} /> : <FlowOverview />}
+      {selectedNodeId && data ? (
+        <NodeInspector nodeId={selectedNodeId} data={data} />
+      ) : (
+        <FlowOverview />
+      )}
     </aside>
   );
 }

@@ -12,7 +12,9 @@ export function NodePalette({ onAdd }: { onAdd: (descriptor: NodeTypeDescriptor)
     <aside className="palette" data-testid="node-palette" aria-label="Node palette">
       <div className="panel-heading">Nodes</div>
       {nodeTypes.isPending && <div className="palette__loading">Loading node types…</div>}
-      {nodeTypes.isError && <div className="palette__loading text-danger">Couldn't load node types.</div>}
+      {nodeTypes.isError && (
+        <div className="palette__loading text-danger">Couldn't load node types.</div>
+      )}
       {CATEGORY_ORDER.map((category) => {
         const items = nodeTypes.data?.list.filter((d) => d.category === category) ?? [];
         if (items.length === 0) return null;
@@ -44,7 +46,8 @@ export function NodePalette({ onAdd }: { onAdd: (descriptor: NodeTypeDescriptor)
         );
       })}
       <div className="palette__hint">
-        Drag from a node's right handle to another node to connect. Select and press <kbd>⌫</kbd> to delete.
+        Drag from a node's right handle to another node to connect. Select and press <kbd>⌫</kbd> to
+        delete.
       </div>
     </aside>
   );

@@ -25,8 +25,10 @@ export function ProblemsPanel({ validating }: { validating: boolean }) {
         <span data-testid="problems-count" data-count={count}>
           {count === 0 ? 'No problems' : `${count} problem${count === 1 ? '' : 's'}`}
         </span>
-        {validating && <span className="spinner" aria-label="Validating" />}
-        {count > 0 && <ChevronDownIcon size={14} className={`problems__chevron${open ? ' is-open' : ''}`} />}
+        {validating && <span className="spinner" role="status" aria-label="Validating" />}
+        {count > 0 && (
+          <ChevronDownIcon size={14} className={`problems__chevron${open ? ' is-open' : ''}`} />
+        )}
       </button>
       {open && count > 0 && (
         <div className="problems__body">

@@ -3,8 +3,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage, issuesFromError } from '../api/api-error.ts';
-import { toast } from '../ui/toast-store.ts';
 import { useTRPC } from '../trpc.ts';
+import { toast } from '../ui/toast-store.ts';
 import { selectDirty, useEditorStore } from './editor-store.ts';
 
 function downloadJson(fileName: string, value: unknown) {
@@ -82,7 +82,11 @@ export function useFlowActions(flowId: string) {
       );
       downloadJson(exportFileName(document.name), document);
       if (selectDirty(useEditorStore.getState())) {
-        toast({ tone: 'info', title: 'Exported the last saved version', detail: 'Save to include your latest changes.' });
+        toast({
+          tone: 'info',
+          title: 'Exported the last saved version',
+          detail: 'Save to include your latest changes.',
+        });
       }
     } catch (error) {
       toast({ tone: 'error', title: "Couldn't export the flow", detail: errorMessage(error) });

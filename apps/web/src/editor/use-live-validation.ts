@@ -22,7 +22,10 @@ export function useLiveValidation(): { validating: boolean } {
       const request = ++latestRequest.current;
       validate({ document: useEditorStore.getState().toDocument() }).then(
         ({ issues }) => {
-          if (request === latestRequest.current && useEditorStore.getState().revision === requestedAt) {
+          if (
+            request === latestRequest.current &&
+            useEditorStore.getState().revision === requestedAt
+          ) {
             useEditorStore.getState().setIssues(issues);
           }
         },

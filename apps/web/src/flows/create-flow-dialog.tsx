@@ -53,7 +53,6 @@ export function CreateFlowDialog({ open, onClose }: { open: boolean; onClose: ()
           <input
             id="new-flow-name"
             className="input"
-            // biome-ignore lint/a11y/noAutofocus: the dialog exists to type this
             autoFocus
             maxLength={200}
             value={name}

@@ -5,7 +5,13 @@ import { useTRPC } from '../trpc.ts';
 import { Dialog } from '../ui/dialog.tsx';
 import { toast } from '../ui/toast-store.ts';
 
-export function DeleteFlowDialog({ flow, onClose }: { flow: FlowSummary | null; onClose: () => void }) {
+export function DeleteFlowDialog({
+  flow,
+  onClose,
+}: {
+  flow: FlowSummary | null;
+  onClose: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const remove = useMutation(
@@ -30,8 +36,8 @@ export function DeleteFlowDialog({ flow, onClose }: { flow: FlowSummary | null; 
       testId="delete-flow-dialog"
       description={
         <>
-          <strong>{flow?.name}</strong> and all of its versions and run history will be deleted. This can't be
-          undone.
+          <strong>{flow?.name}</strong> and all of its versions and run history will be deleted.
+          This can't be undone.
         </>
       }
       footer={

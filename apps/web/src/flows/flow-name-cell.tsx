@@ -22,7 +22,8 @@ export function FlowNameCell({
   const rename = useMutation(
     trpc.flows.update.mutationOptions({
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.flows.pathKey() }),
-      onError: (error) => toast({ tone: 'error', title: "Couldn't rename the flow", detail: errorMessage(error) }),
+      onError: (error) =>
+        toast({ tone: 'error', title: "Couldn't rename the flow", detail: errorMessage(error) }),
     }),
   );
 
@@ -58,7 +59,11 @@ export function FlowNameCell({
   const shownName = rename.isPending ? rename.variables.name : flow.name;
   return (
     <div className="flow-name">
-      <Link href={`/flows/${flow.id}`} className="flow-name__link" data-testid={`flow-link-${flow.id}`}>
+      <Link
+        href={`/flows/${flow.id}`}
+        className="flow-name__link"
+        data-testid={`flow-link-${flow.id}`}
+      >
         {shownName}
       </Link>
       {flow.description && <div className="flow-name__description">{flow.description}</div>}

@@ -8,12 +8,17 @@ import { Dialog } from '../ui/dialog.tsx';
 import { FileIcon, UploadIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
 
-export function parseDocumentText(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+export function parseDocumentText(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
   if (!text.trim()) return { ok: false, error: 'Paste a flow document or choose a file.' };
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
@@ -100,7 +105,9 @@ export function ImportFlowDialog({ open, onClose }: { open: boolean; onClose: ()
         <button type="button" className="dropzone" onClick={() => fileInput.current?.click()}>
           {fileName ? <FileIcon size={18} /> : <UploadIcon size={18} />}
           <span>{fileName ? fileName : 'Choose a file…'}</span>
-          <span className="muted small">{fileName ? 'Choose another' : 'or paste the JSON below'}</span>
+          <span className="muted small">
+            {fileName ? 'Choose another' : 'or paste the JSON below'}
+          </span>
         </button>
         <textarea
           className={`input textarea mono${parseError ? ' is-invalid' : ''}`}

@@ -25,10 +25,15 @@ function TextControl({ field, value, invalid, onChange }: FieldProps<'text'>) {
       id={`field-${field.name}`}
       className={`input nodrag${invalid ? ' is-invalid' : ''}`}
       value={typeof value === 'string' ? value : ''}
-      placeholder={field.placeholder ?? (typeof field.defaultValue === 'string' ? field.defaultValue : undefined)}
+      placeholder={
+        field.placeholder ??
+        (typeof field.defaultValue === 'string' ? field.defaultValue : undefined)
+      }
       spellCheck={false}
       data-testid={`field-${field.name}`}
-      onChange={(e) => onChange(e.target.value === '' && !field.required ? undefined : e.target.value)}
+      onChange={(e) =>
+        onChange(e.target.value === '' && !field.required ? undefined : e.target.value)
+      }
     />
   );
 }
@@ -43,13 +48,15 @@ function TextareaControl({ field, value, invalid, onChange }: FieldProps<'textar
       value={text}
       spellCheck={!field.monospace}
       data-testid={`field-${field.name}`}
-      onChange={(e) => onChange(e.target.value === '' && !field.required ? undefined : e.target.value)}
+      onChange={(e) =>
+        onChange(e.target.value === '' && !field.required ? undefined : e.target.value)
+      }
     />
   );
 }
 
 function SelectControl({ field, value, invalid, onChange }: FieldProps<'select'>) {
-  const index = field.options.findIndex((o) => o === value);
+  const index = (field.options as readonly unknown[]).indexOf(value);
   const allowEmpty = !field.required && field.defaultValue === undefined;
   return (
     <select
@@ -57,7 +64,9 @@ function SelectControl({ field, value, invalid, onChange }: FieldProps<'select'>
       className={`input select nodrag${invalid ? ' is-invalid' : ''}`}
       value={index >= 0 ? String(index) : ''}
       data-testid={`field-${field.name}`}
-      onChange={(e) => onChange(e.target.value === '' ? undefined : field.options[Number(e.target.value)])}
+      onChange={(e) =>
+        onChange(e.target.value === '' ? undefined : field.options[Number(e.target.value)])
+      }
     >
       {(allowEmpty || index < 0) && <option value="">—</option>}
       {field.options.map((option: EnumValue, i) => (
@@ -119,7 +128,9 @@ function FieldControl({ field, value, invalid, onChange }: FieldProps<FormField[
     case 'number':
       return <NumberControl field={field} value={value} invalid={invalid} onChange={onChange} />;
     case 'keyValue':
-      return <KeyValueEditor name={field.name} value={value} invalid={invalid} onChange={onChange} />;
+      return (
+        <KeyValueEditor name={field.name} value={value} invalid={invalid} onChange={onChange} />
+      );
     case 'json':
       return <JsonField name={field.name} value={value} invalid={invalid} onChange={onChange} />;
   }
@@ -156,7 +167,11 @@ export function ConfigForm({
             <div className="field__label-row">
               <label className="field__label" htmlFor={`field-${field.name}`}>
                 {field.label}
-                {field.required && <span className="field__required" title="Required">*</span>}
+                {field.required && (
+                  <span className="field__required" title="Required">
+                    *
+                  </span>
+                )}
               </label>
               {inline && (
                 <FieldControl
@@ -177,7 +192,11 @@ export function ConfigForm({
               />
             )}
             {fieldIssues.map((issue, index) => (
-              <p key={`${index}-${issue.code}`} className="field__error" data-testid={`field-${field.name}-error`}>
+              <p
+                key={`${index}-${issue.code}`}
+                className="field__error"
+                data-testid={`field-${field.name}-error`}
+              >
                 {issue.message}
               </p>
             ))}

@@ -12,7 +12,9 @@ export function JsonField({
   onChange: (next: unknown) => void;
   invalid: boolean;
 }) {
-  const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
+  const [text, setText] = useState(() =>
+    value === undefined ? '' : JSON.stringify(value, null, 2),
+  );
   const [parseError, setParseError] = useState<string | null>(null);
 
   return (

@@ -6,7 +6,10 @@ type Row = { key: string; value: string };
 
 function toRows(value: unknown): Row[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value).map(([key, v]) => ({ key, value: typeof v === 'string' ? v : JSON.stringify(v) }));
+  return Object.entries(value).map(([key, v]) => ({
+    key,
+    value: typeof v === 'string' ? v : JSON.stringify(v),
+  }));
 }
 
 function toRecord(rows: readonly Row[]): Record<string, string> {
@@ -43,21 +46,24 @@ export function KeyValueEditor({
         <div className="kv-editor__rows">
           {rows.map((row, index) => (
             // Rows have no identity beyond position while being typed.
-            // biome-ignore lint/suspicious/noArrayIndexKey: see above
             <div className="kv-editor__row" key={index}>
               <input
                 className="input input--sm mono nodrag"
                 placeholder="Key"
                 value={row.key}
                 data-testid={`field-${name}-key-${index}`}
-                onChange={(e) => commit(rows.map((r, i) => (i === index ? { ...r, key: e.target.value } : r)))}
+                onChange={(e) =>
+                  commit(rows.map((r, i) => (i === index ? { ...r, key: e.target.value } : r)))
+                }
               />
               <input
                 className="input input--sm mono nodrag"
                 placeholder="Value"
                 value={row.value}
                 data-testid={`field-${name}-value-${index}`}
-                onChange={(e) => commit(rows.map((r, i) => (i === index ? { ...r, value: e.target.value } : r)))}
+                onChange={(e) =>
+                  commit(rows.map((r, i) => (i === index ? { ...r, value: e.target.value } : r)))
+                }
               />
               <button
                 type="button"

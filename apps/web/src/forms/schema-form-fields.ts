@@ -138,7 +138,10 @@ export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean
       case 'string': {
         if (CODE_FIELD_NAME.test(name)) return { ...base, kind: 'textarea', monospace: true };
         const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
-        if ((maxLength !== undefined && maxLength > LONG_STRING_LENGTH) || schema.format === 'textarea') {
+        if (
+          (maxLength !== undefined && maxLength > LONG_STRING_LENGTH) ||
+          schema.format === 'textarea'
+        ) {
           return { ...base, kind: 'textarea', monospace: false };
         }
         const placeholder =

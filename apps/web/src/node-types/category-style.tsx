@@ -20,10 +20,18 @@ export const CATEGORY_STYLES = {
 } satisfies Record<NodeCategory, CategoryStyle>;
 
 export function categoryStyle(category: NodeCategory | undefined): CategoryStyle {
-  return category ? CATEGORY_STYLES[category] : { heading: 'Unknown', icon: BracesIcon, className: 'cat-unknown' };
+  return category
+    ? CATEGORY_STYLES[category]
+    : { heading: 'Unknown', icon: BracesIcon, className: 'cat-unknown' };
 }
 
-export function CategoryIcon({ category, size = 14 }: { category: NodeCategory | undefined; size?: number }) {
+export function CategoryIcon({
+  category,
+  size = 14,
+}: {
+  category: NodeCategory | undefined;
+  size?: number;
+}) {
   const { icon: Icon, className } = categoryStyle(category);
   return (
     <span className={`cat-icon ${className}`}>

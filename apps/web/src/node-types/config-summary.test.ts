@@ -13,7 +13,9 @@ const httpSchema = {
 
 describe('configSummary', () => {
   it('joins the first string-like fields, falling back to schema defaults', () => {
-    expect(configSummary(httpSchema, { url: 'https://api.test/ping' })).toBe('GET https://api.test/ping');
+    expect(configSummary(httpSchema, { url: 'https://api.test/ping' })).toBe(
+      'GET https://api.test/ping',
+    );
     expect(configSummary(httpSchema, { method: 'POST', url: 'x' })).toBe('POST x');
   });
 

@@ -2,7 +2,7 @@
  * A one-line summary of a node's config for the canvas card, derived from the schema's field
  * order (e.g. http.request's `method` then `url` gives "GET https://…"), not per node type.
  */
-import { formFieldsFromSchema, type FormField } from '../forms/schema-form-fields.ts';
+import { type FormField, formFieldsFromSchema } from '../forms/schema-form-fields.ts';
 
 const MAX_PARTS = 2;
 const fieldCache = new WeakMap<Record<string, unknown>, FormField[]>();

@@ -6,7 +6,7 @@ import { Handle, Position } from '@xyflow/react';
 import type { ReactNode } from 'react';
 import type { NodeTypeDescriptor } from '../api/types.ts';
 import type { FlowNodeData } from '../editor/flow-types.ts';
-import { categoryStyle, CategoryIcon } from './category-style.tsx';
+import { CategoryIcon, categoryStyle } from './category-style.tsx';
 import { configSummary } from './config-summary.ts';
 
 type Port = { id: string; label: string };
@@ -20,6 +20,7 @@ export function NodeCard({
   descriptor,
   className = '',
   badge,
+  footer,
   connectable,
   selected,
 }: {
@@ -28,6 +29,7 @@ export function NodeCard({
   descriptor: NodeTypeDescriptor | undefined;
   className?: string;
   badge?: ReactNode;
+  footer?: ReactNode;
   connectable: boolean;
   selected: boolean;
 }) {
@@ -52,7 +54,9 @@ export function NodeCard({
           position={Position.Left}
           isConnectable={connectable}
           className="node-handle node-handle--in"
-          style={inputs.length > 1 ? { top: `${((index + 1) / (inputs.length + 1)) * 100}%` } : undefined}
+          style={
+            inputs.length > 1 ? { top: `${((index + 1) / (inputs.length + 1)) * 100}%` } : undefined
+          }
           data-testid={`handle-${id}-in-${port.id}`}
         />
       ))}
@@ -64,7 +68,9 @@ export function NodeCard({
           </div>
           <div className="node-card__meta">
             <span className="node-card__id">{id}</span>
-            {data.label && descriptor && <span className="node-card__type">{descriptor.title}</span>}
+            {data.label && descriptor && (
+              <span className="node-card__type">{descriptor.title}</span>
+            )}
             {!descriptor && <span className="node-card__type">{data.nodeType}</span>}
           </div>
         </div>
@@ -75,6 +81,7 @@ export function NodeCard({
           {summary}
         </div>
       )}
+      {footer}
       {labelledOutputs ? (
         <div className="node-card__ports">
           {outputs.map((port) => (

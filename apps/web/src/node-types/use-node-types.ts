@@ -14,7 +14,12 @@ function toCatalog(list: NodeTypeDescriptor[]): NodeTypeCatalog {
 
 export function useNodeTypes() {
   const trpc = useTRPC();
-  return useQuery(trpc.nodeTypes.list.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY, select: toCatalog }));
+  return useQuery(
+    trpc.nodeTypes.list.queryOptions(undefined, {
+      staleTime: Number.POSITIVE_INFINITY,
+      select: toCatalog,
+    }),
+  );
 }
 
 /** One descriptor, or undefined while loading or for an unknown type. */

@@ -21,7 +21,13 @@ import { toast } from '../ui/toast-store.ts';
 const NODE_HALF_SIZE = { x: 120, y: 36 };
 const STACK_OFFSET = 32;
 
-function EditorWorkspace({ flowId, latestVersion }: { flowId: string; latestVersion: number | null }) {
+function EditorWorkspace({
+  flowId,
+  latestVersion,
+}: {
+  flowId: string;
+  latestVersion: number | null;
+}) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition } = useReactFlow();
   const addNode = useEditorStore((s) => s.addNode);
@@ -40,11 +46,18 @@ function EditorWorkspace({ flowId, latestVersion }: { flowId: string; latestVers
     (descriptor: NodeTypeDescriptor) => {
       const rect = canvasRef.current?.getBoundingClientRect();
       if (!rect) return;
-      const centre = screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 });
+      const centre = screenToFlowPosition({
+        x: rect.left + rect.width / 2,
+        y: rect.top + rect.height / 2,
+      });
       let position = { x: centre.x - NODE_HALF_SIZE.x, y: centre.y - NODE_HALF_SIZE.y };
       // Clicking twice shouldn't stack cards exactly on top of each other.
       const { nodes } = useEditorStore.getState();
-      while (nodes.some((n) => Math.abs(n.position.x - position.x) < 8 && Math.abs(n.position.y - position.y) < 8)) {
+      while (
+        nodes.some(
+          (n) => Math.abs(n.position.x - position.x) < 8 && Math.abs(n.position.y - position.y) < 8,
+        )
+      ) {
         position = { x: position.x + STACK_OFFSET, y: position.y + STACK_OFFSET };
       }
       add(descriptor, position);
@@ -83,7 +96,9 @@ function EditorWorkspace({ flowId, latestVersion }: { flowId: string; latestVers
       <EditorToolbar
         flowId={flowId}
         latestVersion={latestVersion}
-        onSave={() => void save().then((ok) => ok && toast({ tone: 'success', title: 'Flow saved' }))}
+        onSave={() =>
+          void save().then((ok) => ok && toast({ tone: 'success', title: 'Flow saved' }))
+        }
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
         saving={saving}
@@ -104,6 +119,7 @@ function EditorWorkspace({ flowId, latestVersion }: { flowId: string; latestVers
 export function FlowEditorPage({ flowId }: { flowId: string }) {
   const trpc = useTRPC();
   const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }));
+  const nodeTypes = useNodeTypes();
   const load = useEditorStore((s) => s.load);
   const [loaded, setLoaded] = useState(false);
 
@@ -129,7 +145,10 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
       />
     );
   }
-  if (!flow.data || !loaded) return <div className="page-loading">Loading flow…</div>;
+  // Handles come from node type ports, so the canvas waits for them (or their failure).
+  if (!flow.data || !loaded || nodeTypes.isPending) {
+    return <div className="page-loading">Loading flow…</div>;
+  }
 
   return (
     <ReactFlowProvider>

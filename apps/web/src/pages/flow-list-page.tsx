@@ -10,7 +10,15 @@ import { FlowNameCell } from '../flows/flow-name-cell.tsx';
 import { ImportFlowDialog } from '../flows/import-flow-dialog.tsx';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { HistoryIcon, LogoIcon, PencilIcon, PlusIcon, SearchIcon, TrashIcon, UploadIcon } from '../ui/icons.tsx';
+import {
+  HistoryIcon,
+  LogoIcon,
+  PencilIcon,
+  PlusIcon,
+  SearchIcon,
+  TrashIcon,
+  UploadIcon,
+} from '../ui/icons.tsx';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
 
@@ -28,7 +36,9 @@ export function FlowListPage() {
   const [search, setSearch] = useState('');
   const query = useDebounced(search.trim(), 250);
   const flows = useQuery(
-    trpc.flows.list.queryOptions(query ? { search: query } : undefined, { placeholderData: keepPreviousData }),
+    trpc.flows.list.queryOptions(query ? { search: query } : undefined, {
+      placeholderData: keepPreviousData,
+    }),
   );
   const [creating, setCreating] = useState(false);
   const [importing, setImporting] = useState(false);
@@ -43,19 +53,35 @@ export function FlowListPage() {
       <header className="page-header">
         <div>
           <h1 className="page-title">Flows</h1>
-          <p className="page-subtitle">Integrations you've wired up. Open one to edit, run or inspect its history.</p>
+          <p className="page-subtitle">
+            Integrations you've wired up. Open one to edit, run or inspect its history.
+          </p>
         </div>
         <div className="page-header__actions">
-          <button type="button" className="btn btn--secondary" onClick={() => setImporting(true)} data-testid="import-flow">
+          <button
+            type="button"
+            className="btn btn--secondary"
+            onClick={() => setImporting(true)}
+            data-testid="import-flow"
+          >
             <UploadIcon size={15} /> Import
           </button>
-          <button type="button" className="btn btn--primary" onClick={() => setCreating(true)} data-testid="create-flow">
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => setCreating(true)}
+            data-testid="create-flow"
+          >
             <PlusIcon size={15} /> New flow
           </button>
         </div>
       </header>
 
-      {flows.isError && <div className="callout callout--danger">Couldn't load flows: {errorMessage(flows.error)}</div>}
+      {flows.isError && (
+        <div className="callout callout--danger">
+          Couldn't load flows: {errorMessage(flows.error)}
+        </div>
+      )}
 
       {isEmpty ? (
         <EmptyState
@@ -65,7 +91,11 @@ export function FlowListPage() {
           description="Create a flow from scratch, or import a .patchbay.json document."
           action={
             <>
-              <button type="button" className="btn btn--secondary" onClick={() => setImporting(true)}>
+              <button
+                type="button"
+                className="btn btn--secondary"
+                onClick={() => setImporting(true)}
+              >
                 <UploadIcon size={15} /> Import
               </button>
               <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
@@ -122,13 +152,21 @@ export function FlowListPage() {
               {list.map((flow) => (
                 <tr key={flow.id} data-testid={`flow-row-${flow.id}`}>
                   <td className="name-col">
-                    <FlowNameCell flow={flow} editing={renamingId === flow.id} onDone={() => setRenamingId(null)} />
+                    <FlowNameCell
+                      flow={flow}
+                      editing={renamingId === flow.id}
+                      onDone={() => setRenamingId(null)}
+                    />
                   </td>
                   <td className="num muted">{flow.nodeCount}</td>
                   <td>
                     {flow.lastRun ? (
                       <Link href={`/runs/${flow.lastRun.id}`} className="last-run">
-                        <StatusBadge status={flow.lastRun.status} compact testId={`flow-last-run-${flow.id}`} />
+                        <StatusBadge
+                          status={flow.lastRun.status}
+                          compact
+                          testId={`flow-last-run-${flow.id}`}
+                        />
                         <span className="muted small">
                           <RelativeTime iso={flow.lastRun.createdAt} />
                         </span>

@@ -4,6 +4,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
+import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { RunCanvas } from '../runs/run-canvas.tsx';
 import { groupStepsByNode } from '../runs/step-grouping.ts';
 import { StepList } from '../runs/step-list.tsx';
@@ -23,10 +24,13 @@ export function RunDetailPage({ runId }: { runId: string }) {
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  const nodeTypes = useNodeTypes();
   const run = useQuery(
     trpc.runs.get.queryOptions(
       { id: runId },
-      { refetchInterval: (query) => (isActiveRun(query.state.data?.status) ? LIVE_POLL_MS : false) },
+      {
+        refetchInterval: (query) => (isActiveRun(query.state.data?.status) ? LIVE_POLL_MS : false),
+      },
     ),
   );
   const rerun = useMutation(
@@ -35,7 +39,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
         void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
         navigate(`/runs/${next}`);
       },
-      onError: (error) => toast({ tone: 'error', title: "Couldn't start a run", detail: errorMessage(error) }),
+      onError: (error) =>
+        toast({ tone: 'error', title: "Couldn't start a run", detail: errorMessage(error) }),
     }),
   );
 
@@ -60,7 +65,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
       />
     );
   }
-  if (!run.data) return <div className="page-loading">Loading run…</div>;
+  if (!run.data || nodeTypes.isPending) return <div className="page-loading">Loading run…</div>;
 
   const data = run.data;
   const live = isActiveRun(data.status);
@@ -86,13 +91,17 @@ export function RunDetailPage({ runId }: { runId: string }) {
               v{data.flowVersion}
             </span>
             <StatusBadge status={data.status} testId="run-status" />
-            {live && <span className="spinner" aria-label="Updating" />}
+            {live && <span className="spinner" role="status" aria-label="Updating" />}
           </div>
           <div className="page-header__actions">
             <Link href={`/flows/${data.flowId}/runs`} className="btn btn--ghost btn--sm">
               <HistoryIcon size={14} /> All runs
             </Link>
-            <Link href={`/flows/${data.flowId}`} className="btn btn--secondary btn--sm" data-testid="open-editor">
+            <Link
+              href={`/flows/${data.flowId}`}
+              className="btn btn--secondary btn--sm"
+              data-testid="open-editor"
+            >
               <EditorIcon size={14} /> Open editor
             </Link>
             <button
@@ -148,7 +157,11 @@ export function RunDetailPage({ runId }: { runId: string }) {
                 <code>{data.error.code}</code> {data.error.message}
               </div>
               {data.error.nodeId && (
-                <button type="button" className="link-button" onClick={() => setSelectedNodeId(data.error?.nodeId ?? null)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => setSelectedNodeId(data.error?.nodeId ?? null)}
+                >
                   Show step {data.error.nodeId}
                 </button>
               )}
@@ -169,7 +182,12 @@ export function RunDetailPage({ runId }: { runId: string }) {
         </div>
         <aside className="run-page__steps">
           <div className="panel-heading">Steps</div>
-          <StepList groups={groups} notRun={notRun} selectedNodeId={selectedNodeId} onSelectNode={setSelectedNodeId} />
+          <StepList
+            groups={groups}
+            notRun={notRun}
+            selectedNodeId={selectedNodeId}
+            onSelectNode={setSelectedNodeId}
+          />
           <details className="run-input">
             <summary>Run input</summary>
             <JsonViewer value={data.input} testId="run-input" />

@@ -36,7 +36,9 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
       {
         getNextPageParam: (page) => page.nextCursor ?? undefined,
         refetchInterval: (query) =>
-          query.state.data?.pages.some((p) => p.items.some((r) => isActiveRun(r.status))) ? LIVE_REFRESH_MS : false,
+          query.state.data?.pages.some((p) => p.items.some((r) => isActiveRun(r.status)))
+            ? LIVE_REFRESH_MS
+            : false,
       },
     ),
   );
@@ -70,7 +72,11 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
         </div>
         {flowId && (
           <div className="page-header__actions">
-            <Link href={`/flows/${flowId}`} className="btn btn--secondary" data-testid="open-editor">
+            <Link
+              href={`/flows/${flowId}`}
+              className="btn btn--secondary"
+              data-testid="open-editor"
+            >
               <EditorIcon size={15} /> Open editor
             </Link>
           </div>
@@ -79,7 +85,12 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
 
       <div className="card">
         <div className="card__toolbar">
-          <div className="segmented" role="tablist" aria-label="Filter by status" data-testid="run-status-filter">
+          <div
+            className="segmented"
+            role="tablist"
+            aria-label="Filter by status"
+            data-testid="run-status-filter"
+          >
             {FILTERS.map((f) => (
               <button
                 key={f.value}
@@ -96,13 +107,19 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
           </div>
         </div>
         {runs.isError ? (
-          <div className="callout callout--danger">Couldn't load runs: {errorMessage(runs.error)}</div>
+          <div className="callout callout--danger">
+            Couldn't load runs: {errorMessage(runs.error)}
+          </div>
         ) : runs.isSuccess && items.length === 0 ? (
           <EmptyState
             testId="runs-empty"
             icon={<HistoryIcon size={24} />}
             title={status === 'all' ? 'No runs yet' : `No ${status} runs`}
-            description={status === 'all' ? 'Run the flow from the editor and it will show up here.' : undefined}
+            description={
+              status === 'all'
+                ? 'Run the flow from the editor and it will show up here.'
+                : undefined
+            }
           />
         ) : (
           <table className="table table--clickable" data-testid="run-table">
@@ -136,7 +153,11 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
                     <StatusBadge status={run.status} testId="run-row-status" />
                   </td>
                   <td>
-                    <Link href={`/runs/${run.id}`} className="mono run-link" onClick={(e) => e.stopPropagation()}>
+                    <Link
+                      href={`/runs/${run.id}`}
+                      className="mono run-link"
+                      onClick={(e) => e.stopPropagation()}
+                    >
                       {shortId(run.id)}
                     </Link>
                     <span className="chip chip--muted">v{run.flowVersion}</span>

@@ -18,7 +18,11 @@ import { formatDuration } from '../ui/format.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { edgeTaken, type NodeRunStatus, type NodeSteps } from './step-grouping.ts';
 
-type RunNodeData = FlowNodeData & { status: NodeRunStatus; attempts: number; durationMs: number | null };
+type RunNodeData = FlowNodeData & {
+  status: NodeRunStatus;
+  attempts: number;
+  durationMs: number | null;
+};
 type RunCanvasNode = Node<RunNodeData, 'patchbay'>;
 
 const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<RunCanvasNode>) {
@@ -31,11 +35,14 @@ const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<
       selected={selected}
       connectable={false}
       className={`run-node run-node--${data.status}`}
-      badge={
-        <span className="run-node__status">
+      footer={
+        <div className="run-node__status">
           <StatusBadge status={data.status} compact testId={`node-status-${id}`} />
-          {data.durationMs !== null && <span className="run-node__duration">{formatDuration(data.durationMs)}</span>}
-        </span>
+          {data.attempts > 1 && <span className="run-node__meta">{data.attempts} attempts</span>}
+          {data.durationMs !== null && (
+            <span className="run-node__meta">{formatDuration(data.durationMs)}</span>
+          )}
+        </div>
       }
     />
   );
@@ -81,7 +88,11 @@ export function RunCanvas({
       base.edges.map((edge) => {
         const taken = edgeTaken(edge, byNode);
         const targetRunning = byNode.get(edge.target)?.latest.status === 'running';
-        return { ...edge, className: taken ? 'edge--taken' : 'edge--idle', animated: taken && targetRunning };
+        return {
+          ...edge,
+          className: taken ? 'edge--taken' : 'edge--idle',
+          animated: taken && targetRunning,
+        };
       }),
     [base, byNode],
   );

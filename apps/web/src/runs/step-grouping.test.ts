@@ -41,8 +41,12 @@ describe('groupStepsByNode', () => {
 describe('edgeTaken', () => {
   const bySource = new Map(groupStepsByNode(steps).map((g) => [g.nodeId, g]));
   it('follows the branch port the node took', () => {
-    expect(edgeTaken({ source: 'check', target: 'call', sourceHandle: 'true' }, bySource)).toBe(true);
-    expect(edgeTaken({ source: 'check', target: 'call', sourceHandle: 'false' }, bySource)).toBe(false);
+    expect(edgeTaken({ source: 'check', target: 'call', sourceHandle: 'true' }, bySource)).toBe(
+      true,
+    );
+    expect(edgeTaken({ source: 'check', target: 'call', sourceHandle: 'false' }, bySource)).toBe(
+      false,
+    );
   });
 
   it('is not taken into skipped or never-run nodes', () => {

@@ -36,7 +36,7 @@ export function edgeTaken(
   bySource: ReadonlyMap<string, NodeSteps>,
 ): boolean {
   const source = bySource.get(edge.source)?.latest;
-  if (!source || source.status !== 'succeeded') return false;
+  if (source?.status !== 'succeeded') return false;
   if (edge.sourceHandle && source.port && edge.sourceHandle !== source.port) return false;
   const target = bySource.get(edge.target)?.latest;
   return target !== undefined && target.status !== 'skipped';

@@ -25,7 +25,12 @@ function Section({
   const [open, setOpen] = useState(defaultOpen);
   return (
     <div className={`step-section${tone ? ` step-section--${tone}` : ''}`} data-testid={testId}>
-      <button type="button" className="step-section__toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+      <button
+        type="button"
+        className="step-section__toggle"
+        onClick={() => setOpen(!open)}
+        aria-expanded={open}
+      >
         <ChevronRightIcon size={12} className={`chevron${open ? ' is-open' : ''}`} />
         {title}
       </button>
@@ -109,7 +114,12 @@ function StepRow({
       data-testid={`step-${group.nodeId}`}
       data-status={group.latest.status}
     >
-      <button type="button" className="step-row__summary" onClick={onToggle} aria-expanded={expanded}>
+      <button
+        type="button"
+        className="step-row__summary"
+        onClick={onToggle}
+        aria-expanded={expanded}
+      >
         <ChevronRightIcon size={12} className={`chevron${expanded ? ' is-open' : ''}`} />
         <CategoryIcon category={descriptor?.category} size={13} />
         <span className="step-row__name">
@@ -162,7 +172,9 @@ export function StepList({
 }) {
   return (
     <div className="steps" data-testid="step-list">
-      {groups.length === 0 && <div className="steps__empty muted small">No steps have started yet.</div>}
+      {groups.length === 0 && (
+        <div className="steps__empty muted small">No steps have started yet.</div>
+      )}
       <ol className="steps__list">
         {groups.map((group) => (
           <StepRow

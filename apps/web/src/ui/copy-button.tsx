@@ -1,7 +1,15 @@
 import { useState } from 'react';
 import { CheckIcon, CopyIcon } from './icons.tsx';
 
-export function CopyButton({ text, label = 'Copy', testId }: { text: string; label?: string; testId?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  testId,
+}: {
+  text: string;
+  label?: string;
+  testId?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <button

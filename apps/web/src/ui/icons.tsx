@@ -36,7 +36,10 @@ export const SaveIcon = icon(
   </>,
   'SaveIcon',
 );
-export const DownloadIcon = icon(<path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 20h14" />, 'DownloadIcon');
+export const DownloadIcon = icon(
+  <path d="M12 4v11m0 0-4.5-4.5M12 15l4.5-4.5M5 20h14" />,
+  'DownloadIcon',
+);
 export const UploadIcon = icon(<path d="M12 20V9m0 0-4.5 4.5M12 9l4.5 4.5M5 4h14" />, 'UploadIcon');
 export const TrashIcon = icon(
   <path d="M4 7h16M10 11v6M14 11v6M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12M9 7V4h6v3" />,
@@ -104,7 +107,10 @@ export const LogoIcon = icon(
   </>,
   'LogoIcon',
 );
-export const ExternalIcon = icon(<path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />, 'ExternalIcon');
+export const ExternalIcon = icon(
+  <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1h5" />,
+  'ExternalIcon',
+);
 export const FileIcon = icon(
   <>
     <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z" />

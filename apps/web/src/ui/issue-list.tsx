@@ -34,9 +34,17 @@ export function IssueList({
         );
         return (
           // Issues have no id; position plus content is stable for one list.
-          <li key={`${index}-${issue.code}-${issue.nodeId ?? ''}`} data-testid="issue" data-node-id={issue.nodeId}>
+          <li
+            key={`${index}-${issue.code}-${issue.nodeId ?? ''}`}
+            data-testid="issue"
+            data-node-id={issue.nodeId}
+          >
             {onSelect && issue.nodeId ? (
-              <button type="button" className="issue-list__item is-clickable" onClick={() => onSelect(issue)}>
+              <button
+                type="button"
+                className="issue-list__item is-clickable"
+                onClick={() => onSelect(issue)}
+              >
                 {content}
               </button>
             ) : (

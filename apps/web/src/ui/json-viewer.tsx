@@ -9,7 +9,8 @@ const MAX_AUTO_EXPAND_ENTRIES = 30;
 function Primitive({ value }: { value: unknown }) {
   if (value === null) return <span className="json-null">null</span>;
   if (value === undefined) return <span className="json-null">undefined</span>;
-  if (typeof value === 'string') return <span className="json-string">{JSON.stringify(value)}</span>;
+  if (typeof value === 'string')
+    return <span className="json-string">{JSON.stringify(value)}</span>;
   if (typeof value === 'number') return <span className="json-number">{String(value)}</span>;
   if (typeof value === 'boolean') return <span className="json-boolean">{String(value)}</span>;
   return <span>{String(value)}</span>;
@@ -36,14 +37,21 @@ function JsonNode({
   const [open, setOpen] = useState(
     depth < AUTO_EXPAND_DEPTH && entries.length <= MAX_AUTO_EXPAND_ENTRIES,
   );
-  const key = name === undefined ? null : <span className="json-key">{isArrayKey(name) ? '' : `"${name}": `}</span>;
+  const key =
+    name === undefined ? null : (
+      <span className="json-key">{isArrayKey(name) ? '' : `"${name}": `}</span>
+    );
   const comma = last ? '' : ',';
 
   if (!isObject || entries.length === 0) {
     return (
-      <div className="json-line" style={{ paddingLeft: depth * 14 }}>
+      <div className="json-line" style={{ paddingLeft: indent(depth) }}>
         {key}
-        {isObject ? <span className="json-punct">{isArray ? '[]' : '{}'}</span> : <Primitive value={value} />}
+        {isObject ? (
+          <span className="json-punct">{isArray ? '[]' : '{}'}</span>
+        ) : (
+          <Primitive value={value} />
+        )}
         {comma}
       </div>
     );
@@ -52,9 +60,10 @@ function JsonNode({
   const [openBrace, closeBrace] = isArray ? ['[', ']'] : ['{', '}'];
   return (
     <>
-      <div className="json-line json-line--toggle" style={{ paddingLeft: depth * 14 }}>
+      <div className="json-line json-line--toggle" style={{ paddingLeft: indent(depth) }}>
         <button
           type="button"
+          style={{ left: indent(depth) - 14 }}
           className={`json-toggle${open ? ' is-open' : ''}`}
           onClick={() => setOpen(!open)}
           aria-label={open ? 'Collapse' : 'Expand'}
@@ -66,7 +75,14 @@ function JsonNode({
         {!open && (
           <>
             <button type="button" className="json-summary" onClick={() => setOpen(true)}>
-              {entries.length} {isArray ? (entries.length === 1 ? 'item' : 'items') : entries.length === 1 ? 'key' : 'keys'}
+              {entries.length}{' '}
+              {isArray
+                ? entries.length === 1
+                  ? 'item'
+                  : 'items'
+                : entries.length === 1
+                  ? 'key'
+                  : 'keys'}
             </button>
             <span className="json-punct">{closeBrace}</span>
             {comma}
@@ -75,16 +91,26 @@ function JsonNode({
       </div>
       {open &&
         entries.map(([k, v], i) => (
-          <JsonNode key={k} name={isArray ? `[${k}]` : k} value={v} depth={depth + 1} last={i === entries.length - 1} />
+          <JsonNode
+            key={k}
+            name={isArray ? `[${k}]` : k}
+            value={v}
+            depth={depth + 1}
+            last={i === entries.length - 1}
+          />
         ))}
       {open && (
-        <div className="json-line" style={{ paddingLeft: depth * 14 }}>
+        <div className="json-line" style={{ paddingLeft: indent(depth) }}>
           <span className="json-punct">{closeBrace}</span>
           {comma}
         </div>
       )}
     </>
   );
+}
+
+function indent(depth: number): number {
+  return 14 + depth * 14;
 }
 
 function isArrayKey(name: string) {

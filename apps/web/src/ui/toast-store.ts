@@ -25,7 +25,10 @@ export const useToastStore = create<ToastState>()((set, get) => ({
   push(toast) {
     const id = nextId++;
     set((s) => ({ toasts: [...s.toasts.slice(-3), { ...toast, id }] }));
-    setTimeout(() => get().dismiss(id), toast.tone === 'error' ? DISMISS_AFTER_MS * 2 : DISMISS_AFTER_MS);
+    setTimeout(
+      () => get().dismiss(id),
+      toast.tone === 'error' ? DISMISS_AFTER_MS * 2 : DISMISS_AFTER_MS,
+    );
   },
   dismiss(id) {
     set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));

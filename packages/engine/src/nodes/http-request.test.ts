@@ -9,7 +9,12 @@ import {
 import { runNodeType } from '../test-support/node-context.ts';
 import { createHttpRequestNode, httpRequestNode } from './http-request.ts';
 
-const ORDERS = { orders: [{ id: 1, status: 'paid' }, { id: 2, status: 'open' }] };
+const ORDERS = {
+  orders: [
+    { id: 1, status: 'paid' },
+    { id: 2, status: 'open' },
+  ],
+};
 
 let server: LocalHttpServer;
 
@@ -118,9 +123,21 @@ describe('http.request', () => {
   it('fails before sending when a rendered JSON body is not JSON', async () => {
     const before = server.requests.length;
     const error = await failure(
-      run({ method: 'POST', url: `${server.baseUrl}/echo`, bodyType: 'json', body: '{"name": {{ $.name }}}' }, { input: { name: 'Ada' } }),
+      run(
+        {
+          method: 'POST',
+          url: `${server.baseUrl}/echo`,
+          bodyType: 'json',
+          body: '{"name": {{ $.name }}}',
+        },
+        { input: { name: 'Ada' } },
+      ),
     );
-    expect(error).toMatchObject({ code: 'HTTP_INVALID_BODY', retryable: false, details: { field: 'body' } });
+    expect(error).toMatchObject({
+      code: 'HTTP_INVALID_BODY',
+      retryable: false,
+      details: { field: 'body' },
+    });
     expect(server.requests.length).toBe(before);
   });
 
@@ -134,13 +151,15 @@ describe('http.request', () => {
     expect(result.output).toMatchObject({ status: 200, body: 'hello' });
   });
 
-  it('fails a 404 without retry, with the status and a body snippet', async () => {
-    const error = await failure(run({ url: `${server.baseUrl}/missing` }));
+  it('fails a 404 without retry, with the status and a body snippet, hiding the query', async () => {
+    const error = await failure(run({ url: `${server.baseUrl}/missing?token=secret` }));
     expect(error.code).toBe('HTTP_STATUS');
     expect(error.retryable).toBe(false);
     expect(error.nodeId).toBe('fetch');
     expect(error.details).toEqual({ status: 404, statusText: 'Not Found', body: 'no such order' });
-    expect(error.message).toBe(`Node "fetch": GET ${server.baseUrl}/missing answered 404 Not Found`);
+    expect(error.message).toBe(
+      `Node "fetch": GET ${server.baseUrl}/missing answered 404 Not Found`,
+    );
   });
 
   it('fails a 503 as retryable', async () => {
@@ -178,24 +197,35 @@ describe('http.request', () => {
     clock.advance(4999);
     clock.advance(1);
     const error = await pending;
-    expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', retryable: true, details: { timeoutMs: 5000 } });
+    expect(error).toMatchObject({
+      code: 'HTTP_TIMEOUT',
+      retryable: true,
+      details: { timeoutMs: 5000 },
+    });
     expect(clock.pendingTimers()).toBe(0);
   });
 
   it('stops reading a body larger than the limit', async () => {
     const small = createHttpRequestNode({ maxResponseBytes: 1024 });
-    const error = await failure(runNodeType(small, { url: `${server.baseUrl}/big` }, { nodeId: 'fetch' }));
+    const error = await failure(
+      runNodeType(small, { url: `${server.baseUrl}/big` }, { nodeId: 'fetch' }),
+    );
     expect(error).toMatchObject({ code: 'HTTP_RESPONSE_TOO_LARGE', retryable: false });
     expect(error.message).toContain('larger than 1024 bytes');
   });
 
   it('reports a JSON content type whose body does not parse', async () => {
     const error = await failure(run({ url: `${server.baseUrl}/not-json` }));
-    expect(error).toMatchObject({ code: 'HTTP_INVALID_JSON', details: { body: '<html>oops</html>' } });
+    expect(error).toMatchObject({
+      code: 'HTTP_INVALID_JSON',
+      details: { body: '<html>oops</html>' },
+    });
   });
 
   it('rejects a templated URL that does not render to http(s)', async () => {
-    const error = await failure(run({ url: '{{ $.target }}' }, { input: { target: 'file:///etc/passwd' } }));
+    const error = await failure(
+      run({ url: '{{ $.target }}' }, { input: { target: 'file:///etc/passwd' } }),
+    );
     expect(error).toMatchObject({ code: 'HTTP_INVALID_URL', details: { field: 'url' } });
   });
 

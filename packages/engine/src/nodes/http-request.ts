@@ -53,7 +53,8 @@ async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<Http
   const url = await buildUrl(ctx);
   const headers = await buildHeaders(ctx);
   const body = await buildBody(ctx, headers);
-  const target = `${config.method} ${url.href}`;
+  // Messages are persisted with the run; query strings often carry credentials, so leave them out.
+  const target = `${config.method} ${url.origin}${url.pathname}`;
 
   // One controller for the call and the body read: aborted by the run or by the timeout.
   const controller = new AbortController();

@@ -5,11 +5,15 @@ import { isTruthy, logicIfNode } from './logic-if.ts';
 describe('logic.if', () => {
   it('passes the input unchanged through the port the condition selects', async () => {
     const input = { amount: 150 };
-    await expect(runNodeType(logicIfNode, { condition: '$.amount > 100' }, { input })).resolves.toEqual({
+    await expect(
+      runNodeType(logicIfNode, { condition: '$.amount > 100' }, { input }),
+    ).resolves.toEqual({
       output: input,
       port: 'true',
     });
-    await expect(runNodeType(logicIfNode, { condition: '$.amount > 200' }, { input })).resolves.toEqual({
+    await expect(
+      runNodeType(logicIfNode, { condition: '$.amount > 200' }, { input }),
+    ).resolves.toEqual({
       output: input,
       port: 'false',
     });
@@ -34,6 +38,8 @@ describe('logic.if', () => {
     };
     expect(messages({})).toEqual(['Condition is required']);
     expect(messages({ condition: '  ' })).toEqual(['Condition is required']);
-    expect(messages({ condition: '$.a =' })[0]).toMatch(/^Condition is not a valid JSONata expression: /);
+    expect(messages({ condition: '$.a =' })[0]).toMatch(
+      /^Condition is not a valid JSONata expression: /,
+    );
   });
 });

@@ -14,6 +14,10 @@ export function edge(source: string, target: string, sourceHandle?: string): Flo
   };
 }
 
-export function flowDocument(nodes: FlowNode[], edges: FlowEdge[], name = 'Test flow'): FlowDocument {
+export function flowDocument(
+  nodes: FlowNode[],
+  edges: FlowEdge[],
+  name = 'Test flow',
+): FlowDocument {
   return { version: 1, name, nodes, edges };
 }

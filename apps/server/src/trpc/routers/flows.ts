@@ -50,7 +50,9 @@ export const flowsRouter = {
     .query(({ ctx, input }) => ctx.flows.export(input.id)),
 
   run: publicProcedure
-    .input(z.object({ id, input: z.unknown().optional(), trigger: z.enum(RUN_TRIGGERS).optional() }))
+    .input(
+      z.object({ id, input: z.unknown().optional(), trigger: z.enum(RUN_TRIGGERS).optional() }),
+    )
     .mutation(({ ctx, input }) =>
       ctx.runs.start({ flowId: input.id, input: input.input, trigger: input.trigger }),
     ),
