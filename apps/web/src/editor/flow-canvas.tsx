@@ -20,7 +20,7 @@ import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
-const FIT_VIEW_OPTIONS = { padding: 0.25, maxZoom: 1 };
+const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 const MINIMAP_STYLE = { width: 160, height: 104 };
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 

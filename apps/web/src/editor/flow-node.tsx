@@ -3,6 +3,7 @@ import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
+import { conciseIssueMessage } from '../ui/issue-list.tsx';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowCanvasNode } from './flow-types.ts';
 
@@ -27,7 +28,10 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
             <span className="node-issues__popover" role="tooltip">
               {issues.map((issue, index) => (
                 <span key={`${index}-${issue.code}`} className="node-issues__item">
-                  {issue.path.length > 0 && <code>{issue.path.join('.')}</code>} {issue.message}
+                  {issue.code === 'node.invalid_config' && issue.path.length > 0 && (
+                    <code>{issue.path.join('.')}</code>
+                  )}{' '}
+                  {conciseIssueMessage(issue)}
                 </span>
               ))}
             </span>

@@ -53,7 +53,7 @@ export function CreateFlowDialog({ open, onClose }: { open: boolean; onClose: ()
           <input
             id="new-flow-name"
             className="input"
-            autoFocus
+            data-autofocus
             maxLength={200}
             value={name}
             placeholder="e.g. Sync Stripe customers"

@@ -1,12 +1,14 @@
 /** The inspector's config form, generated from the node type's JSON Schema. */
 import type { ValidationIssue } from '../api/types.ts';
 import { cachedFormFields } from '../node-types/config-summary.ts';
+import { conciseIssueMessage } from '../ui/issue-list.tsx';
 import { JsonField } from './json-field.tsx';
 import { KeyValueEditor } from './key-value-editor.tsx';
 import type { EnumValue, FormField } from './schema-form-fields.ts';
 
 /** The config field an issue points at: `['url']`, `['config','url']` or `['nodes',0,'config','url']`. */
 export function issueFieldName(issue: ValidationIssue): string | undefined {
+  if (issue.code !== 'node.invalid_config') return undefined;
   const configAt = issue.path.indexOf('config');
   const field = configAt >= 0 ? issue.path[configAt + 1] : issue.path[0];
   return typeof field === 'string' ? field : undefined;
@@ -197,7 +199,7 @@ export function ConfigForm({
                 className="field__error"
                 data-testid={`field-${field.name}-error`}
               >
-                {issue.message}
+                {conciseIssueMessage(issue)}
               </p>
             ))}
           </div>

@@ -19,6 +19,17 @@ describe('configSummary', () => {
     expect(configSummary(httpSchema, { method: 'POST', url: 'x' })).toBe('POST x');
   });
 
+  it('summarises only the leading fields, so an empty URL never pulls in later ones', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        ...httpSchema.properties,
+        bodyType: { type: 'string', enum: ['none', 'json'], default: 'none' },
+      },
+    };
+    expect(configSummary(schema, { url: '' })).toBe('GET');
+  });
+
   it('collapses multi-line expressions onto one line', () => {
     const schema = { type: 'object', properties: { expression: { type: 'string' } } };
     expect(configSummary(schema, { expression: '{\n  "a": $.b\n}' })).toBe('{ "a": $.b }');

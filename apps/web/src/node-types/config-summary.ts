@@ -23,10 +23,12 @@ export function configSummary(
   config: Record<string, unknown>,
 ): string {
   if (!schema) return '';
+  // Only the leading fields speak for the node; later ones (body type, timeouts) are noise.
+  const leading = cachedFormFields(schema)
+    .filter((f) => SUMMARISED_KINDS.has(f.kind))
+    .slice(0, MAX_PARTS);
   const parts: string[] = [];
-  for (const field of cachedFormFields(schema)) {
-    if (parts.length >= MAX_PARTS) break;
-    if (!SUMMARISED_KINDS.has(field.kind)) continue;
+  for (const field of leading) {
     const value = config[field.name] ?? field.defaultValue;
     if (typeof value !== 'string' && typeof value !== 'number') continue;
     const text = String(value).replace(/\s+/g, ' ').trim();

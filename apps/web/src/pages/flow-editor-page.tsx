@@ -10,6 +10,7 @@ import { EditorToolbar } from '../editor/editor-toolbar.tsx';
 import { FlowCanvas } from '../editor/flow-canvas.tsx';
 import { InspectorPanel } from '../editor/inspector-panel.tsx';
 import { NodePalette } from '../editor/node-palette.tsx';
+import { DEFAULT_NODE_SIZE, findFreePosition } from '../editor/node-placement.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
 import { useLiveValidation } from '../editor/use-live-validation.ts';
@@ -18,8 +19,9 @@ import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { toast } from '../ui/toast-store.ts';
 
-const NODE_HALF_SIZE = { x: 120, y: 36 };
-const STACK_OFFSET = 32;
+function notifySaved(ok: boolean) {
+  if (ok) toast({ tone: 'success', title: 'Flow saved' });
+}
 
 function EditorWorkspace({
   flowId,
@@ -50,16 +52,10 @@ function EditorWorkspace({
         x: rect.left + rect.width / 2,
         y: rect.top + rect.height / 2,
       });
-      let position = { x: centre.x - NODE_HALF_SIZE.x, y: centre.y - NODE_HALF_SIZE.y };
-      // Clicking twice shouldn't stack cards exactly on top of each other.
-      const { nodes } = useEditorStore.getState();
-      while (
-        nodes.some(
-          (n) => Math.abs(n.position.x - position.x) < 8 && Math.abs(n.position.y - position.y) < 8,
-        )
-      ) {
-        position = { x: position.x + STACK_OFFSET, y: position.y + STACK_OFFSET };
-      }
+      const position = findFreePosition(
+        { x: centre.x - DEFAULT_NODE_SIZE.width / 2, y: centre.y - DEFAULT_NODE_SIZE.height / 2 },
+        useEditorStore.getState().nodes,
+      );
       add(descriptor, position);
     },
     [add, screenToFlowPosition],
@@ -77,7 +73,7 @@ function EditorWorkspace({
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        if (useEditorStore.getState().name.trim()) void save();
+        if (useEditorStore.getState().name.trim()) void save().then(notifySaved);
       }
     };
     const onBeforeUnload = (event: BeforeUnloadEvent) => {

@@ -49,7 +49,7 @@ const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<
 });
 
 const nodeTypes = { patchbay: RunFlowNode } satisfies NodeTypes;
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
+const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 
 export function RunCanvas({
   document,

@@ -26,7 +26,13 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first focusable element (the close button); start in the form.
+      dialog
+        .querySelector<HTMLElement>('[data-autofocus], input:not([type=file]), textarea')
+        ?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 

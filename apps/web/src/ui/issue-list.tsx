@@ -2,6 +2,15 @@
 import type { ValidationIssue } from '../api/types.ts';
 import { AlertIcon } from './icons.tsx';
 
+const NODE_PREFIX = /^Node "[^"]*"(?:, field "[^"]*")?:\s*/;
+
+/** The message without the `Node "x", field "y":` lead-in, for places that already show where. */
+export function conciseIssueMessage(issue: ValidationIssue): string {
+  if (!issue.nodeId) return issue.message;
+  const stripped = issue.message.replace(NODE_PREFIX, '');
+  return stripped ? stripped.charAt(0).toUpperCase() + stripped.slice(1) : issue.message;
+}
+
 export function issueLocation(issue: ValidationIssue): string | undefined {
   const parts: string[] = [];
   if (issue.nodeId) parts.push(`node ${issue.nodeId}`);
@@ -27,7 +36,7 @@ export function IssueList({
           <>
             <AlertIcon size={14} className="issue-list__icon" />
             <span className="issue-list__text">
-              <span className="issue-list__message">{issue.message}</span>
+              <span className="issue-list__message">{conciseIssueMessage(issue)}</span>
               {location && <span className="issue-list__where">{location}</span>}
             </span>
           </>

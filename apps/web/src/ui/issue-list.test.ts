@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { conciseIssueMessage, issueLocation } from './issue-list.tsx';
+
+describe('issue messages', () => {
+  it('drops the node/field lead-in where the location is shown separately', () => {
+    const issue = {
+      code: 'node.invalid_config' as const,
+      message: 'Node "h", field "url": URL is required',
+      nodeId: 'h',
+      path: ['url'],
+    };
+    expect(conciseIssueMessage(issue)).toBe('URL is required');
+    expect(issueLocation(issue)).toBe('node h · url');
+  });
+
+  it('keeps messages that read as a sentence about the node', () => {
+    const issue = {
+      code: 'graph.cycle' as const,
+      message: 'Node "h" is connected to itself; flows cannot loop',
+      nodeId: 'h',
+      path: [],
+    };
+    expect(conciseIssueMessage(issue)).toBe(issue.message);
+  });
+});
