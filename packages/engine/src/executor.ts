@@ -6,10 +6,21 @@
 import { type Clock, systemClock } from './clock.ts';
 import { NodeExecutionError, PatchbayError, type SerializedError } from './errors.ts';
 import type { NodeExecutionContext, NodeResult } from './node-type.ts';
-import type { StepEventSink } from './step-event.ts';
+import type { UpstreamGuard } from './resilience/upstream-guard.ts';
+import type { StepEventSink, StepWaitReason } from './step-event.ts';
 import type { ValidatedEdge, ValidatedFlow, ValidatedNode } from './validated-flow.ts';
 
 export type CompletedStep = { output: unknown; port: string | null };
+
+/** What a resumed run already did: persisted by the server, handed back on resume. */
+export type ResumeState = {
+  /** Steps that succeeded: not executed again, no events, outputs (and port) reused. */
+  completed?: Readonly<Record<string, CompletedStep>>;
+  /** Highest attempt number already recorded per node (started, failed or lost). */
+  attempts?: Readonly<Record<string, number>>;
+  /** Since when each node has been waiting for a rate-limit token, for the maxWaitMs bound. */
+  waitingSince?: Readonly<Record<string, Date>>;
+};
 
 export type ExecuteFlowOptions = {
   flow: ValidatedFlow;
@@ -19,16 +30,39 @@ export type ExecuteFlowOptions = {
   clock?: Clock;
   signal?: AbortSignal;
   fetch?: typeof fetch;
-  /** Resume: steps already succeeded; not executed again, no events, outputs reused (and their port) */
+  /** Steps already succeeded; not executed again, no events, outputs reused (and their port). */
   completed?: Readonly<Record<string, CompletedStep>>;
+  /** Resume a suspended or interrupted run. `completed` here wins over the top-level field. */
+  resume?: ResumeState;
+  /** Shared circuit breakers and rate limits. Default: lets every call through. */
+  guard?: UpstreamGuard;
+  /** Uniform [0, 1) source for retry jitter. Default Math.random; tests pass a fixed one. */
+  random?: () => number;
+  /**
+   * Waits (retry delays, rate-limit waits) up to this long are slept in process; longer ones
+   * suspend the run (outcome `waiting`) so the worker slot is freed. Default 1000 ms.
+   */
+  inlineWaitMaxMs?: number;
+  /** The run fails with RUN_TIMEOUT when it is still going at this instant. */
+  deadline?: Date;
+};
+
+/** A node the suspended run waits on, and until when. */
+export type WaitingNode = {
+  nodeId: string;
+  nextAttempt: number;
+  resumeAt: Date;
+  reason: StepWaitReason;
 };
 
 export type RunOutcome = {
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'failed' | 'cancelled' | 'waiting';
   /** Output of every node that succeeded (or was reused from `completed`), by node id. */
   outputs: Record<string, unknown>;
   error?: SerializedError;
   failedNodeId?: string;
+  /** With status `waiting`: resume the run at `resumeAt` (the earliest of `nodes`). */
+  waiting?: { resumeAt: Date; nodes: WaitingNode[] };
 };
 
 export const NOT_CONNECTED_REASON = 'not connected to the trigger';
@@ -154,6 +188,8 @@ class FlowRun {
         nodes: this.outputs,
         trigger: this.trigger,
         idempotencyKey: `${this.runId}:${node.id}`,
+        attempt: 1,
+        upstream: (_target, call) => call(),
         signal: this.signal,
         fetch: this.fetch,
         clock: this.clock,

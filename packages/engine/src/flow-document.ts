@@ -1,5 +1,6 @@
 /** The public, versioned JSON format of a flow (see docs/flow-format.md). */
 import { z } from 'zod';
+import { flowSettingsSchema, nodePolicySchema } from './resilience/policy.ts';
 
 export const FLOW_DOCUMENT_VERSION = 1 as const;
 
@@ -15,6 +16,8 @@ export const flowNodeSchema = z.object({
   label: z.string().max(200).optional(),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
   config: z.record(z.string(), z.unknown()).default({}),
+  /** Retry, timeout, breaker and rate-limit settings (see docs/flow-format.md). */
+  policy: nodePolicySchema.optional(),
 });
 
 export const flowEdgeSchema = z.object({
@@ -31,6 +34,8 @@ export const flowDocumentSchema = z.object({
   description: z.string().max(2000).optional(),
   nodes: z.array(flowNodeSchema).max(500, 'a flow may hold at most 500 nodes'),
   edges: z.array(flowEdgeSchema).max(2000, 'a flow may hold at most 2000 edges'),
+  /** Per-flow execution settings: concurrency limit and run timeout. */
+  settings: flowSettingsSchema.optional(),
 });
 
 export type FlowNode = z.infer<typeof flowNodeSchema>;

@@ -13,8 +13,10 @@ export {
   type ExecuteFlowOptions,
   executeFlow,
   NOT_CONNECTED_REASON,
+  type ResumeState,
   type RunOutcome,
   toNodeError,
+  type WaitingNode,
 } from './executor.ts';
 export {
   checkExpressionSyntax,
@@ -71,8 +73,23 @@ export {
 export { type LogicIfConfig, logicIfNode } from './nodes/logic-if.ts';
 export { type TransformJsonataConfig, transformJsonataNode } from './nodes/transform-jsonata.ts';
 export { type ManualTriggerConfig, manualTriggerNode } from './nodes/trigger-manual.ts';
+export * from './resilience/policy.ts';
+export {
+  CircuitOpenError,
+  RateLimitedError,
+  RateLimitWaitExceededError,
+} from './resilience/resilience-errors.ts';
+export {
+  type BreakerState,
+  type GuardDecision,
+  openUpstreamGuard,
+  type UpstreamCall,
+  type UpstreamGuard,
+  type UpstreamOutcome,
+  type UpstreamPermit,
+} from './resilience/upstream-guard.ts';
 export { parseRetryAfter } from './retry-after.ts';
-export type { StepEvent, StepEventSink } from './step-event.ts';
+export type { StepEvent, StepEventSink, StepRetry, StepWaitReason } from './step-event.ts';
 export { checkTemplateSyntax, renderTemplate } from './template.ts';
 export { assertValidFlow, type ValidateFlowResult, validateFlow } from './validate-flow.ts';
 export type {

@@ -1,6 +1,7 @@
 /** A node type is data (id, title, category, config schema, ports) plus one execute function. */
 import type { z } from 'zod';
 import type { Clock } from './clock.ts';
+import type { NodePolicyDefaults } from './resilience/policy.ts';
 
 export const NODE_CATEGORIES = ['trigger', 'action', 'transform', 'logic'] as const;
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
@@ -23,8 +24,19 @@ export type NodeExecutionContext<Config> = {
   nodes: Readonly<Record<string, unknown>>;
   /** The input the run was triggered with. */
   trigger: unknown;
-  /** Stable per run + node: connectors pass it to upstreams that support idempotency keys. */
+  /**
+   * Stable per run + node, the same for every attempt: connectors pass it to upstreams that
+   * support idempotency keys (the HTTP node sends it as `Idempotency-Key`).
+   */
   idempotencyKey: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /**
+   * Calls an upstream through the shared circuit breaker and rate limit for `target`. Throws
+   * CircuitOpenError or RateLimitedError instead of calling when the guard says no; reports the
+   * call's outcome to the guard. Connectors wrap each network call in it.
+   */
+  upstream<T>(target: string, call: () => Promise<T>): Promise<T>;
   signal: AbortSignal;
   fetch: typeof globalThis.fetch;
   clock: Clock;
@@ -49,6 +61,13 @@ export type NodeTypeDefinition<Config = unknown> = {
    * field). It is passed through the schema so that defaults are filled in.
    */
   defaultConfig?: Record<string, unknown>;
+  /**
+   * False for pure node types (triggers, transforms, branches): re-running them is harmless, so
+   * the server may persist their outcomes in a batch. Default true.
+   */
+  sideEffects?: boolean;
+  /** Connector defaults for retry, timeout and breaker (e.g. a pure transform never retries). */
+  policyDefaults?: NodePolicyDefaults;
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 

@@ -21,8 +21,24 @@ export type StepEvent =
       error: SerializedError;
       startedAt: Date;
       durationMs: number;
+      /** Present when another attempt follows: the delay chosen and when it runs. */
+      retry?: StepRetry;
+    })
+  /**
+   * The attempt has not started: it waits for a rate-limit token, a cooling-down target or a
+   * retry delay, and does not hold a worker slot while the run is suspended.
+   */
+  | (StepEventBase & {
+      type: 'step.waiting';
+      attempt: number;
+      until: Date;
+      reason: StepWaitReason;
     })
   | (StepEventBase & { type: 'step.skipped'; reason: string });
+
+export type StepWaitReason = 'retry' | 'rate_limited' | 'throttled' | 'circuit_open';
+
+export type StepRetry = { delayMs: number; nextAttemptAt: Date; nextAttempt: number };
 
 /**
  * Receives step events. The executor awaits each call, so a step's outcome is persisted

@@ -67,7 +67,8 @@ export class RunExecutor implements RunExecutorPort {
         signal,
         ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
       });
-      status = outcome.status;
+      // Interim until the queue-backed executor reschedules waiting runs.
+      status = outcome.status === 'waiting' ? RUN_STATUS.failed : outcome.status;
       if (outcome.error) {
         error = outcome.failedNodeId
           ? { ...outcome.error, nodeId: outcome.error.nodeId ?? outcome.failedNodeId }

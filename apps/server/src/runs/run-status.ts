@@ -15,6 +15,8 @@ export const STEP_STATUS = {
   succeeded: 'succeeded',
   failed: 'failed',
   skipped: 'skipped',
+  /** Not started yet: waits for a retry delay, a rate-limit token or an open breaker. */
+  waiting: 'waiting',
 } as const;
 export type StepStatus = (typeof STEP_STATUS)[keyof typeof STEP_STATUS];
 

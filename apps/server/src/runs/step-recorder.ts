@@ -65,6 +65,13 @@ export class StepRecorder {
         );
         return;
       }
+      case 'step.waiting': {
+        await this.upsert(
+          { ...base, attempt: event.attempt },
+          { status: STEP_STATUS.waiting, startedAt: null, finishedAt: null },
+        );
+        return;
+      }
       case 'step.skipped': {
         await this.upsert(
           { ...base, attempt: SKIPPED_ATTEMPT },

@@ -10,6 +10,7 @@ const LABELS: Record<AnyStatus, string> = {
   failed: 'Failed',
   cancelled: 'Cancelled',
   skipped: 'Skipped',
+  waiting: 'Waiting',
   pending: 'Not run',
 };
 

@@ -20,6 +20,8 @@ export function runNodeType(
     signal: new AbortController().signal,
     fetch: globalThis.fetch,
     clock: createFakeClock(),
+    attempt: 1,
+    upstream: (_target, call) => call(),
     ...options,
     config: definition.configSchema.parse(rawConfig),
   });

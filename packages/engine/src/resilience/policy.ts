@@ -1,0 +1,199 @@
+/**
+ * Resilience policies, as they appear in a flow document: per node (`node.policy`: retry, attempt
+ * timeout, circuit breaker, rate limit, upstream target override) and per flow (`settings`:
+ * concurrency and run timeout). Every field is optional in the document; `resolveNodePolicy`
+ * fills in the node type's connector defaults, then Patchbay's defaults.
+ */
+import { z } from 'zod';
+
+/** Which failures are retried: the standard transient ones, every error, or none. */
+export const RETRY_ON = ['transient', 'any', 'none'] as const;
+export type RetryOn = (typeof RETRY_ON)[number];
+
+const ms = (label: string, max: number) =>
+  z
+    .number({ error: `${label} must be a number of milliseconds` })
+    .int(`${label} must be a whole number of milliseconds`)
+    .min(0, `${label} must not be negative`)
+    .max(max, `${label} must be at most ${max} ms`);
+
+const httpStatus = z
+  .number({ error: 'HTTP status must be a number' })
+  .int('HTTP status must be a whole number')
+  .min(100, 'HTTP status must be between 100 and 599')
+  .max(599, 'HTTP status must be between 100 and 599');
+
+export const retryPolicySchema = z.strictObject({
+  /** Attempts in total, the first included. 1 means never retry. */
+  maxAttempts: z
+    .number({ error: 'Max attempts must be a number' })
+    .int('Max attempts must be a whole number')
+    .min(1, 'Max attempts must be at least 1')
+    .max(100, 'Max attempts must be at most 100'),
+  initialDelayMs: ms('Initial delay', 3_600_000),
+  backoffFactor: z
+    .number({ error: 'Backoff factor must be a number' })
+    .min(1, 'Backoff factor must be at least 1')
+    .max(10, 'Backoff factor must be at most 10'),
+  maxDelayMs: ms('Max delay', 86_400_000),
+  /** Fraction of each delay that is randomised: 0.2 spreads a 10 s delay over 9..11 s. */
+  jitter: z
+    .number({ error: 'Jitter must be a number between 0 and 1' })
+    .min(0, 'Jitter must be between 0 and 1')
+    .max(1, 'Jitter must be between 0 and 1'),
+  retryOn: z.enum(RETRY_ON, { error: `Retry on must be one of ${RETRY_ON.join(', ')}` }),
+  /** HTTP statuses retried in addition to the transient ones (e.g. 409). */
+  retryHttpStatuses: z.array(httpStatus).max(50),
+  /** HTTP statuses never retried even though transient (e.g. 501). */
+  noRetryHttpStatuses: z.array(httpStatus).max(50),
+});
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+export const breakerPolicySchema = z.strictObject({
+  enabled: z.boolean({ error: 'Breaker enabled must be true or false' }),
+  /** Opens after this many failures in a row. */
+  consecutiveFailures: z
+    .number({ error: 'Consecutive failures must be a number' })
+    .int('Consecutive failures must be a whole number')
+    .min(1, 'Consecutive failures must be at least 1')
+    .max(10_000, 'Consecutive failures must be at most 10000'),
+  /** ...or when at least this fraction of the calls in the window failed. */
+  failureRateThreshold: z
+    .number({ error: 'Failure rate threshold must be a number between 0 and 1' })
+    .gt(0, 'Failure rate threshold must be above 0')
+    .max(1, 'Failure rate threshold must be at most 1'),
+  /** The failure rate only counts once the window holds this many calls. */
+  minimumThroughput: z
+    .number({ error: 'Minimum throughput must be a number' })
+    .int('Minimum throughput must be a whole number')
+    .min(1, 'Minimum throughput must be at least 1')
+    .max(1_000_000, 'Minimum throughput must be at most 1000000'),
+  windowMs: ms('Window', 86_400_000).min(100, 'Window must be at least 100 ms'),
+  /** How long the breaker stays open before letting probe calls through. */
+  openDurationMs: ms('Open duration', 86_400_000).min(100, 'Open duration must be at least 100 ms'),
+  /** Probe calls allowed while half-open; all must succeed to close again. */
+  halfOpenProbes: z
+    .number({ error: 'Half-open probes must be a number' })
+    .int('Half-open probes must be a whole number')
+    .min(1, 'Half-open probes must be at least 1')
+    .max(100, 'Half-open probes must be at most 100'),
+});
+export type BreakerPolicy = z.infer<typeof breakerPolicySchema>;
+
+export const rateLimitPolicySchema = z.strictObject({
+  /** Calls allowed per period, on average. */
+  limit: z
+    .number({ error: 'Limit must be a number' })
+    .int('Limit must be a whole number')
+    .min(1, 'Limit must be at least 1')
+    .max(1_000_000, 'Limit must be at most 1000000'),
+  periodMs: ms('Period', 86_400_000).min(1, 'Period must be at least 1 ms'),
+  /** Calls that may go at once after a quiet spell. Defaults to 1 (evenly spaced). */
+  burst: z
+    .number({ error: 'Burst must be a number' })
+    .int('Burst must be a whole number')
+    .min(1, 'Burst must be at least 1')
+    .max(1_000_000, 'Burst must be at most 1000000')
+    .default(1),
+  /** A step that would wait longer than this for a token fails with RATE_LIMIT_WAIT_EXCEEDED. */
+  maxWaitMs: ms('Max wait', 86_400_000).default(300_000),
+});
+export type RateLimitPolicy = z.infer<typeof rateLimitPolicySchema>;
+
+export const nodePolicySchema = z.strictObject({
+  retry: retryPolicySchema.partial().optional(),
+  /** Per attempt. */
+  timeoutMs: ms('Timeout', 3_600_000).min(1, 'Timeout must be at least 1 ms').optional(),
+  breaker: breakerPolicySchema.partial().optional(),
+  rateLimit: rateLimitPolicySchema.optional(),
+  /**
+   * Overrides the upstream target the breaker and rate limit key on, e.g. "stripe:acct_42" to
+   * keep one breaker and one quota per credential. Default: the connector's own target
+   * (scheme + host + port for HTTP).
+   */
+  target: z.string().trim().min(1, 'Target must not be empty').max(300).optional(),
+});
+export type NodePolicyInput = z.infer<typeof nodePolicySchema>;
+
+export const flowSettingsSchema = z.strictObject({
+  /** Runs of this flow in flight at once; the rest wait in the queue. Unset: no limit. */
+  maxConcurrentRuns: z
+    .number({ error: 'Max concurrent runs must be a number' })
+    .int('Max concurrent runs must be a whole number')
+    .min(1, 'Max concurrent runs must be at least 1')
+    .max(10_000, 'Max concurrent runs must be at most 10000')
+    .optional(),
+  /** A run still unfinished this long after it started fails with RUN_TIMEOUT. */
+  runTimeoutMs: ms('Run timeout', 7 * 86_400_000)
+    .min(1, 'Run timeout must be at least 1 ms')
+    .optional(),
+});
+export type FlowSettings = z.infer<typeof flowSettingsSchema>;
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
+  maxAttempts: 3,
+  initialDelayMs: 1_000,
+  backoffFactor: 2,
+  maxDelayMs: 60_000,
+  jitter: 0.2,
+  retryOn: 'transient',
+  retryHttpStatuses: [],
+  noRetryHttpStatuses: [],
+});
+
+export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
+  enabled: true,
+  consecutiveFailures: 5,
+  failureRateThreshold: 0.5,
+  minimumThroughput: 20,
+  windowMs: 30_000,
+  openDurationMs: 30_000,
+  halfOpenProbes: 1,
+});
+
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RUN_TIMEOUT_MS = 24 * 3_600_000;
+
+/** A node's effective policy: document values over connector defaults over Patchbay defaults. */
+export type ResolvedNodePolicy = {
+  retry: RetryPolicy;
+  timeoutMs: number;
+  breaker: BreakerPolicy;
+  rateLimit: RateLimitPolicy | undefined;
+  target: string | undefined;
+};
+
+/** Connector defaults a node type may declare (e.g. a pure transform never retries). */
+export type NodePolicyDefaults = {
+  retry?: Partial<RetryPolicy>;
+  timeoutMs?: number;
+  breaker?: Partial<BreakerPolicy>;
+};
+
+export function resolveNodePolicy(
+  policy: NodePolicyInput | undefined,
+  defaults: NodePolicyDefaults | undefined,
+): ResolvedNodePolicy {
+  return {
+    retry: { ...DEFAULT_RETRY_POLICY, ...defined(defaults?.retry), ...defined(policy?.retry) },
+    timeoutMs: policy?.timeoutMs ?? defaults?.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+    breaker: {
+      ...DEFAULT_BREAKER_POLICY,
+      ...defined(defaults?.breaker),
+      ...defined(policy?.breaker),
+    },
+    rateLimit: policy?.rateLimit,
+    target: policy?.target,
+  };
+}
+
+/** Drops undefined fields, so a partial policy never overwrites a default with undefined. */
+function defined<T extends object>(
+  partial: T | undefined,
+): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(partial ?? {})) {
+    if (value !== undefined) result[key] = value;
+  }
+  return result as { [K in keyof T]-?: Exclude<T[K], undefined> };
+}
