@@ -49,6 +49,7 @@ export type ValidationIssue = {
     | 'node.duplicate_id'
     | 'node.unknown_type'
     | 'node.invalid_config'
+    | 'node.invalid_policy'
     | 'edge.duplicate_id'
     | 'edge.dangling'
     | 'edge.unknown_handle'
@@ -61,7 +62,8 @@ export type ValidationIssue = {
   edgeId?: string;
   /**
    * Path of the offending field: from the document root for `document.invalid`, inside the
-   * node's config for `node.invalid_config`, otherwise inside the node or edge named.
+   * node's config for `node.invalid_config`, inside the node's policy for `node.invalid_policy`,
+   * otherwise inside the node or edge named.
    */
   path: (string | number)[];
 };
@@ -104,4 +106,21 @@ export class NodeExecutionError extends PatchbayError {
   override toJSON(): SerializedError {
     return { ...super.toJSON(), nodeId: this.nodeId };
   }
+}
+
+/** Unknown thrown values become NODE_FAILED; domain errors keep their code and retry hints. */
+export function toNodeError(nodeId: string, thrown: unknown): NodeExecutionError {
+  if (thrown instanceof NodeExecutionError) return thrown;
+  if (thrown instanceof PatchbayError) {
+    return new NodeExecutionError(nodeId, thrown.code, thrown.message, {
+      retryable: thrown.retryable,
+      ...(thrown.retryAfterMs === undefined ? {} : { retryAfterMs: thrown.retryAfterMs }),
+      ...(thrown.details === undefined ? {} : { details: thrown.details }),
+      cause: thrown,
+    });
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  return new NodeExecutionError(nodeId, 'NODE_FAILED', `Node "${nodeId}" failed: ${message}`, {
+    cause: thrown,
+  });
 }

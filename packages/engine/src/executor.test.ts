@@ -250,18 +250,21 @@ describe('executeFlow', () => {
   it('keeps the code and retry hints of domain errors thrown by a node', async () => {
     const h = harness();
     h.handlers.set('a', () => {
-      throw new PatchbayError('RATE_LIMITED', 'slow down', {
+      throw new PatchbayError('QUOTA_USED_UP', 'slow down', {
         retryable: true,
         details: { limit: 5 },
       });
     });
     const outcome = await executeFlow({
-      flow: h.flow([step('a')], [edge('trigger', 'a')]),
+      flow: h.flow(
+        [{ ...step('a'), policy: { retry: { maxAttempts: 1 } } }],
+        [edge('trigger', 'a')],
+      ),
       runId: 'r',
       onEvent: h.onEvent,
     });
     expect(outcome.error).toEqual({
-      code: 'RATE_LIMITED',
+      code: 'QUOTA_USED_UP',
       message: 'slow down',
       nodeId: 'a',
       retryable: true,

@@ -10,12 +10,16 @@ const identifier = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
-export const flowNodeSchema = z.object({
+const nodeFields = {
   id: identifier,
   type: z.string().min(1, 'must name a node type'),
   label: z.string().max(200).optional(),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
   config: z.record(z.string(), z.unknown()).default({}),
+};
+
+export const flowNodeSchema = z.object({
+  ...nodeFields,
   /** Retry, timeout, breaker and rate-limit settings (see docs/flow-format.md). */
   policy: nodePolicySchema.optional(),
 });
@@ -28,16 +32,34 @@ export const flowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
+function documentFields<Node extends z.ZodType>(node: Node) {
+  return {
+    version: z.literal(FLOW_DOCUMENT_VERSION),
+    name: z.string().trim().min(1, 'must not be empty').max(200),
+    description: z.string().max(2000).optional(),
+    nodes: z.array(node).max(500, 'a flow may hold at most 500 nodes'),
+    edges: z.array(flowEdgeSchema).max(2000, 'a flow may hold at most 2000 edges'),
+  };
+}
+
 export const flowDocumentSchema = z.object({
-  version: z.literal(FLOW_DOCUMENT_VERSION),
-  name: z.string().trim().min(1, 'must not be empty').max(200),
-  description: z.string().max(2000).optional(),
-  nodes: z.array(flowNodeSchema).max(500, 'a flow may hold at most 500 nodes'),
-  edges: z.array(flowEdgeSchema).max(2000, 'a flow may hold at most 2000 edges'),
+  ...documentFields(flowNodeSchema),
   /** Per-flow execution settings: concurrency limit and run timeout. */
   settings: flowSettingsSchema.optional(),
+});
+
+/**
+ * The document's shape with `policy` and `settings` left unchecked. Validation checks those
+ * separately, so that a bad policy is reported on its node and field like a bad config, and the
+ * node stays in the graph for the other checks.
+ */
+export const flowNodeShapeSchema = z.object({ ...nodeFields, policy: z.unknown().optional() });
+export const flowDocumentShapeSchema = z.object({
+  ...documentFields(flowNodeShapeSchema),
+  settings: z.unknown().optional(),
 });
 
 export type FlowNode = z.infer<typeof flowNodeSchema>;
 export type FlowEdge = z.infer<typeof flowEdgeSchema>;
 export type FlowDocument = z.infer<typeof flowDocumentSchema>;
+export type FlowNodeShape = z.infer<typeof flowNodeShapeSchema>;

@@ -6,16 +6,17 @@ export {
   NodeExecutionError,
   PatchbayError,
   type SerializedError,
+  toNodeError,
   type ValidationIssue,
 } from './errors.ts';
 export {
   type CompletedStep,
+  DEFAULT_INLINE_WAIT_MAX_MS,
   type ExecuteFlowOptions,
   executeFlow,
   NOT_CONNECTED_REASON,
   type ResumeState,
   type RunOutcome,
-  toNodeError,
   type WaitingNode,
 } from './executor.ts';
 export {
@@ -51,6 +52,7 @@ export {
   type NodeTypeDefinition,
   type NodeTypeDescriptor,
   type PortDefinition,
+  PURE_NODE_POLICY,
 } from './node-type.ts';
 export {
   createNodeTypeRegistry,
@@ -62,6 +64,7 @@ export {
   DEFAULT_MAX_RESPONSE_BYTES,
   type HttpResponseOutput,
   httpRequestNode,
+  upstreamTarget,
 } from './nodes/http-request.ts';
 export {
   HTTP_BODY_TYPES,
@@ -73,12 +76,49 @@ export {
 export { type LogicIfConfig, logicIfNode } from './nodes/logic-if.ts';
 export { type TransformJsonataConfig, transformJsonataNode } from './nodes/transform-jsonata.ts';
 export { type ManualTriggerConfig, manualTriggerNode } from './nodes/trigger-manual.ts';
+export { retryDelayMs } from './resilience/backoff.ts';
+export {
+  applyOutcome,
+  type BreakerAcquireResult,
+  type BreakerDecision,
+  type BreakerOutcomeResult,
+  type BreakerSnapshot,
+  type BreakerTransition,
+  decideAcquire,
+  initialBreakerSnapshot,
+  MANUAL_RESET_REASON,
+  observeBreaker,
+  resetBreaker,
+} from './resilience/breaker-state.ts';
+export {
+  burstToleranceMs,
+  callsInCurrentPeriod,
+  decideRate,
+  emissionIntervalMs,
+  initialRateLimitSnapshot,
+  nextAllowedAtMs,
+  type RateDecision,
+  type RateLimitShape,
+  type RateLimitSnapshot,
+  throttleUntil,
+} from './resilience/gcra.ts';
+export {
+  createInMemoryUpstreamGuard,
+  type InMemoryUpstreamGuard,
+  type UpstreamTargetState,
+} from './resilience/in-memory-guard.ts';
+export { nodePolicyOf } from './resilience/node-policy-cache.ts';
 export * from './resilience/policy.ts';
 export {
   CircuitOpenError,
   RateLimitedError,
   RateLimitWaitExceededError,
 } from './resilience/resilience-errors.ts';
+export {
+  type ClassifiedError,
+  isRetryable,
+  NEVER_RETRIED_CODES,
+} from './resilience/retry-classification.ts';
 export {
   type BreakerState,
   type GuardDecision,

@@ -71,6 +71,14 @@ export type NodeTypeDefinition<Config = unknown> = {
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 
+/**
+ * Connector defaults for pure node types (triggers, transforms, branches): the same input gives
+ * the same result, so a failure is not retried unless the node's own policy asks for it.
+ */
+export const PURE_NODE_POLICY: NodePolicyDefaults = Object.freeze({
+  retry: Object.freeze({ maxAttempts: 1 }),
+});
+
 /** JSON-serialisable description of a node type, for palettes, forms and docs. */
 export type NodeTypeDescriptor = {
   type: string;

@@ -25,8 +25,10 @@ export type StepEvent =
       retry?: StepRetry;
     })
   /**
-   * The attempt has not started: it waits for a rate-limit token, a cooling-down target or a
-   * retry delay, and does not hold a worker slot while the run is suspended.
+   * The attempt waits for a rate-limit token, a cooling-down target or a retry delay, and does not
+   * hold a worker slot while the run is suspended. A retry's next attempt waits before its
+   * step.started. A rate-limit wait is found at the upstream call, after the attempt's
+   * step.started: the call was not made, and the same attempt number runs again after the wait.
    */
   | (StepEventBase & {
       type: 'step.waiting';

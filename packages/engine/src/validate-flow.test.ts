@@ -137,6 +137,96 @@ describe('validateFlow', () => {
     });
   });
 
+  it('reports policy problems on the node, naming the policy field, and keeps the node in the graph', () => {
+    const fetch = {
+      ...fetchNode(),
+      label: 'Fetch orders',
+      policy: {
+        retry: { maxAttempts: 0, retryOn: 'sometimes' },
+        timeoutMs: 2.5,
+        breaker: { windowMs: 10 },
+        rateLimit: { limit: 5 },
+        colour: 'red',
+      },
+    };
+    const issues = issuesOf({
+      ...flowDocument([trigger()], [edge('trigger', 'fetch')]),
+      nodes: [trigger(), fetch],
+    });
+    expect(issues.every((issue) => issue.code === 'node.invalid_policy')).toBe(true);
+    expect(issues.map((issue) => [issue.nodeId, issue.path, issue.message])).toEqual([
+      [
+        'fetch',
+        ['retry', 'maxAttempts'],
+        'Node "Fetch orders" (fetch), field "policy.retry.maxAttempts": Max attempts must be at least 1',
+      ],
+      [
+        'fetch',
+        ['retry', 'retryOn'],
+        'Node "Fetch orders" (fetch), field "policy.retry.retryOn": Retry on must be one of transient, any, none',
+      ],
+      [
+        'fetch',
+        ['timeoutMs'],
+        'Node "Fetch orders" (fetch), field "policy.timeoutMs": Timeout must be a whole number of milliseconds',
+      ],
+      [
+        'fetch',
+        ['breaker', 'windowMs'],
+        'Node "Fetch orders" (fetch), field "policy.breaker.windowMs": Window must be at least 100 ms',
+      ],
+      [
+        'fetch',
+        ['rateLimit', 'periodMs'],
+        'Node "Fetch orders" (fetch), field "policy.rateLimit.periodMs": Period must be a number of milliseconds',
+      ],
+      [
+        'fetch',
+        ['colour'],
+        'Node "Fetch orders" (fetch), field "policy.colour": Unknown field "colour"',
+      ],
+    ]);
+  });
+
+  it('reports flow settings problems as document issues under settings', () => {
+    const document = {
+      ...flowDocument([trigger()], []),
+      settings: { runTimeoutMs: 0, maxConcurrentRuns: 2, parallel: true },
+    };
+    expect(issuesOf(document)).toEqual([
+      {
+        code: 'document.invalid',
+        path: ['settings', 'runTimeoutMs'],
+        message: 'Field "settings.runTimeoutMs": Run timeout must be at least 1 ms',
+      },
+      {
+        code: 'document.invalid',
+        path: ['settings', 'parallel'],
+        message: 'Field "settings.parallel": Unknown field "parallel"',
+      },
+    ]);
+  });
+
+  it('keeps valid policies and settings in the validated document, with their defaults', () => {
+    const flow = assertValidFlow(
+      {
+        ...flowDocument([trigger()], [edge('trigger', 'fetch')]),
+        nodes: [
+          trigger(),
+          { ...fetchNode(), policy: { rateLimit: { limit: 10, periodMs: 1_000 } } },
+        ],
+        settings: { runTimeoutMs: 60_000 },
+      },
+      registry,
+    );
+    expect(flow.nodes.get('fetch')?.node.policy).toEqual({
+      rateLimit: { limit: 10, periodMs: 1_000, burst: 1, maxWaitMs: 300_000 },
+    });
+    expect(flow.document.nodes[1]?.policy).toBe(flow.nodes.get('fetch')?.node.policy);
+    expect(flow.document.settings).toEqual({ runTimeoutMs: 60_000 });
+    expect(flow.nodes.get('trigger')?.node).not.toHaveProperty('policy');
+  });
+
   it('says a required field is required', () => {
     const [issue] = issuesOf(flowDocument([trigger(), fetchNode({})], [edge('trigger', 'fetch')]));
     expect(issue).toMatchObject({ code: 'node.invalid_config', path: ['url'] });

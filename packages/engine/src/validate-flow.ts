@@ -8,13 +8,15 @@ import {
   type FlowDocument,
   type FlowEdge,
   type FlowNode,
-  flowDocumentSchema,
+  type FlowNodeShape,
+  flowDocumentShapeSchema,
   flowEdgeSchema,
-  flowNodeSchema,
+  flowNodeShapeSchema,
 } from './flow-document.ts';
 import { findCycles, indexEdges } from './graph.ts';
 import type { NodeTypeDefinition } from './node-type.ts';
 import type { NodeTypeRegistry } from './node-type-registry.ts';
+import { type FlowSettings, flowSettingsSchema, nodePolicySchema } from './resilience/policy.ts';
 import { buildValidatedFlow, type ValidatedFlow } from './validated-flow.ts';
 import { describeZodIssues, nodeName } from './validation-messages.ts';
 
@@ -35,15 +37,17 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
     return { ok: false, issues: [documentIssue('The flow document must be plain JSON data', [])] };
   }
 
-  const shape = flowDocumentSchema.safeParse(raw);
-  let nodes: FlowNode[] | undefined;
+  const shape = flowDocumentShapeSchema.safeParse(raw);
+  let nodes: FlowNodeShape[] | undefined;
   let edges: FlowEdge[] | undefined;
+  let settings: FlowSettings | undefined;
   if (shape.success) {
     ({ nodes, edges } = shape.data);
+    settings = checkSettings(shape.data.settings, issues);
   } else {
     issues.push(...describeZodIssues(shape.error.issues, raw));
     // Keep checking whatever nodes and edges are well formed, so the user sees every problem.
-    nodes = salvage(raw, 'nodes', flowNodeSchema);
+    nodes = salvage(raw, 'nodes', flowNodeShapeSchema);
     edges = salvage(raw, 'edges', flowEdgeSchema);
   }
 
@@ -68,7 +72,14 @@ export function validateFlow(input: unknown, registry: NodeTypeRegistry): Valida
   for (const [id, entry] of checked) {
     if (entry.definition) known.set(id, { ...entry, definition: entry.definition });
   }
-  return { ok: true, flow: buildValidatedFlow(shape.data, known, index, triggerId) };
+  // The document as flowDocumentSchema would parse it: policies and settings with their defaults.
+  const { settings: _raw, ...rest } = shape.data;
+  const document: FlowDocument = {
+    ...rest,
+    nodes: shape.data.nodes.map((node) => checked.get(node.id)!.node),
+    ...(settings === undefined ? {} : { settings }),
+  };
+  return { ok: true, flow: buildValidatedFlow(document, known, index, triggerId) };
 }
 
 /** Like validateFlow, but throws FlowValidationError carrying every issue. */
@@ -80,13 +91,14 @@ export function assertValidFlow(input: unknown, registry: NodeTypeRegistry): Val
 
 /** Nodes with a unique id and a known type; config issues are reported, not filtered. */
 function checkNodes(
-  nodes: readonly FlowNode[],
+  nodes: readonly FlowNodeShape[],
   registry: NodeTypeRegistry,
   issues: ValidationIssue[],
 ): Map<string, CheckedNode> {
   const checked = new Map<string, CheckedNode>();
   const seen = new Set<string>();
-  for (const node of nodes) {
+  for (const shape of nodes) {
+    const node = checkPolicy(shape, issues);
     if (seen.has(node.id)) {
       issues.push({
         code: 'node.duplicate_id',
@@ -264,6 +276,27 @@ function checkTriggers(
     return undefined;
   }
   return triggers[0]!.node.id;
+}
+
+/** The node with its policy parsed (defaults applied); a bad policy is reported and left out. */
+function checkPolicy(shape: FlowNodeShape, issues: ValidationIssue[]): FlowNode {
+  const { policy, ...node } = shape;
+  if (policy === undefined) return node;
+  const parsed = nodePolicySchema.safeParse(policy);
+  if (parsed.success) return { ...node, policy: parsed.data };
+  issues.push(...describeZodIssues(parsed.error.issues, policy, node, { part: 'policy' }));
+  return node;
+}
+
+/** Flow settings with their defaults; problems are document issues at ['settings', …]. */
+function checkSettings(settings: unknown, issues: ValidationIssue[]): FlowSettings | undefined {
+  if (settings === undefined) return undefined;
+  const parsed = flowSettingsSchema.safeParse(settings);
+  if (parsed.success) return parsed.data;
+  issues.push(
+    ...describeZodIssues(parsed.error.issues, settings, undefined, { prefix: ['settings'] }),
+  );
+  return undefined;
 }
 
 function salvage<T>(raw: unknown, key: 'nodes' | 'edges', schema: z.ZodType<T>): T[] | undefined {

@@ -12,25 +12,35 @@ export function nodeName(node: Pick<FlowNode, 'id' | 'label'>): string {
     : `Node "${node.id}"`;
 }
 
+/** Which part of a node the issues are about: its config, or its resilience policy. */
+export type NodePart = 'config' | 'policy';
+
 /**
  * Without `node`, issues are about the document (`root`) and get code `document.invalid`, with
- * the node or edge id when the path points inside one. With `node`, issues are about that node's
- * config (`root`), and paths are relative to the config.
+ * the node or edge id when the path points inside one; `prefix` is prepended to their paths when
+ * `root` is a part of the document (its `settings`). With `node`, issues are about that node's
+ * config or policy (`part`), and paths are relative to it.
  */
 export function describeZodIssues(
   zodIssues: readonly z.core.$ZodIssue[],
   root: unknown,
   node?: Pick<FlowNode, 'id' | 'label'>,
+  options: { part?: NodePart; prefix?: Path } = {},
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
+  const prefix = options.prefix ?? [];
+  const subject = node ? { node, part: options.part ?? 'config' } : undefined;
   for (const zodIssue of zodIssues) {
-    const path = zodIssue.path.map((key) => (typeof key === 'number' ? key : String(key)));
+    const path = [
+      ...prefix,
+      ...zodIssue.path.map((key) => (typeof key === 'number' ? key : String(key))),
+    ];
     if (zodIssue.code === 'unrecognized_keys') {
       for (const key of zodIssue.keys) {
-        issues.push(describe([...path, key], `Unknown field "${key}"`, root, node));
+        issues.push(describe([...path, key], `Unknown field "${key}"`, root, subject));
       }
     } else {
-      issues.push(describe(path, zodIssue.message, root, node));
+      issues.push(describe(path, zodIssue.message, root, subject));
     }
   }
   return issues;
@@ -40,12 +50,15 @@ function describe(
   path: Path,
   problem: string,
   root: unknown,
-  node: Pick<FlowNode, 'id' | 'label'> | undefined,
+  subject: { node: Pick<FlowNode, 'id' | 'label'>; part: NodePart } | undefined,
 ): ValidationIssue {
-  if (node) {
-    const field = path.length > 0 ? `, field "${formatPath(path)}"` : '';
+  if (subject) {
+    const { node, part } = subject;
+    // Config fields are named as they are ("url"); policy fields with their prefix ("policy.retry").
+    const fieldPath = part === 'policy' ? ['policy', ...path] : path;
+    const field = fieldPath.length > 0 ? `, field "${formatPath(fieldPath)}"` : '';
     return {
-      code: 'node.invalid_config',
+      code: part === 'policy' ? 'node.invalid_policy' : 'node.invalid_config',
       message: `${nodeName(node)}${field}: ${problem}`,
       nodeId: node.id,
       path,

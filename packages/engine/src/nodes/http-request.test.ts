@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeExecutionError } from '../errors.ts';
+import { NodeExecutionError, PatchbayError } from '../errors.ts';
 import { createFakeClock } from '../fake-clock.ts';
 import {
   closedPort,
@@ -7,7 +7,7 @@ import {
   startLocalHttpServer,
 } from '../test-support/local-http-server.ts';
 import { runNodeType } from '../test-support/node-context.ts';
-import { createHttpRequestNode, httpRequestNode } from './http-request.ts';
+import { createHttpRequestNode, httpRequestNode, upstreamTarget } from './http-request.ts';
 
 const ORDERS = {
   orders: [
@@ -236,5 +236,54 @@ describe('http.request', () => {
     await arrived;
     controller.abort();
     expect(await pending).toMatchObject({ code: 'CANCELLED', retryable: false });
+  });
+
+  it('keeps the typed reason when the attempt is aborted by a timeout or the deadline', async () => {
+    const controller = new AbortController();
+    const arrived = server.nextRequest();
+    const pending = failure(run({ url: `${server.baseUrl}/hang` }, { signal: controller.signal }));
+    await arrived;
+    controller.abort(new PatchbayError('STEP_TIMEOUT', 'too slow', { retryable: true }));
+    expect(await pending).toMatchObject({ code: 'STEP_TIMEOUT', retryable: true, nodeId: 'fetch' });
+  });
+
+  it('makes the call, body included, through ctx.upstream keyed by scheme, host and port', async () => {
+    const calls: { target: string; settled: boolean }[] = [];
+    const result = await run(
+      { url: `${server.baseUrl}/orders?page=2` },
+      {
+        upstream: async (target, call) => {
+          const entry = { target, settled: false };
+          calls.push(entry);
+          const value = await call();
+          entry.settled = true;
+          return value;
+        },
+      },
+    );
+    expect(calls).toEqual([{ target: `http://127.0.0.1:${server.port}`, settled: true }]);
+    expect(result.output).toMatchObject({ body: ORDERS });
+  });
+
+  it('does not send the request when the guard refuses the call', async () => {
+    const before = server.requests.length;
+    const refused = new PatchbayError('CIRCUIT_OPEN', 'open', { retryable: true });
+    await expect(
+      run({ url: `${server.baseUrl}/orders` }, { upstream: () => Promise.reject(refused) }),
+    ).rejects.toBe(refused);
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('upstreamTarget', () => {
+  it('names the scheme, host and port, with the default port filled in', () => {
+    expect(upstreamTarget(new URL('https://api.example.com/v1/orders?x=1'))).toBe(
+      'https://api.example.com:443',
+    );
+    expect(upstreamTarget(new URL('http://api.example.com/'))).toBe('http://api.example.com:80');
+    expect(upstreamTarget(new URL('http://user:pw@127.0.0.1:8080/a'))).toBe(
+      'http://127.0.0.1:8080',
+    );
+    expect(upstreamTarget(new URL('http://[::1]:9000/'))).toBe('http://[::1]:9000');
   });
 });

@@ -1,5 +1,5 @@
 /** http.request: one real HTTP call through ctx.fetch, with templated fields and typed failures. */
-import { NodeExecutionError } from '../errors.ts';
+import { NodeExecutionError, PatchbayError, toNodeError } from '../errors.ts';
 import { evaluateExpression } from '../expression.ts';
 import { defineNodeType, type NodeExecutionContext } from '../node-type.ts';
 import { parseRetryAfter } from '../retry-after.ts';
@@ -42,6 +42,8 @@ export function createHttpRequestNode(options: { maxResponseBytes?: number } = {
     defaultConfig: { url: 'https://example.com' },
     inputs: [{ id: 'in', label: 'Input' }],
     outputs: [{ id: 'out', label: 'Response' }],
+    // Retries, timeout and breaker come from Patchbay's defaults (resilience/policy.ts).
+    sideEffects: true,
     execute: async (ctx) => ({ output: await sendRequest(ctx, maxResponseBytes) }),
   });
 }
@@ -55,13 +57,31 @@ async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<Http
   const body = await buildBody(ctx, headers);
   // Messages are persisted with the run; query strings often carry credentials, so leave them out.
   const target = `${config.method} ${url.origin}${url.pathname}`;
+  // Reading the body is part of the call: a connection that drops mid-body is the upstream failing.
+  return ctx.upstream(upstreamTarget(url), () =>
+    fetchResponse(ctx, url, { headers, body, target, maxResponseBytes }),
+  );
+}
 
-  // One controller for the call and the body read: aborted by the run or by the timeout.
+/** The breaker and rate-limit key: scheme, host and port, e.g. "https://api.example.com:443". */
+export function upstreamTarget(url: URL): string {
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `${url.protocol}//${url.hostname}:${port}`;
+}
+
+async function fetchResponse(
+  ctx: Context,
+  url: URL,
+  request: { headers: Headers; body: string | undefined; target: string; maxResponseBytes: number },
+): Promise<HttpResponseOutput> {
+  const { config } = ctx;
+  const { headers, body, target, maxResponseBytes } = request;
+  // One controller for the call and the body read: aborted by the attempt or by the timeout.
   const controller = new AbortController();
   let timedOut = false;
-  const onRunAbort = () => controller.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) onRunAbort();
-  else ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+  const onAttemptAbort = () => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) onAttemptAbort();
+  else ctx.signal.addEventListener('abort', onAttemptAbort, { once: true });
   const cancelTimer = ctx.clock.setTimer(config.timeoutMs, () => {
     timedOut = true;
     controller.abort();
@@ -83,10 +103,10 @@ async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<Http
       body: decodeBody(text, response.headers.get('content-type')),
     };
   } catch (error) {
-    throw toNodeError(ctx, target, error, { timedOut, maxResponseBytes });
+    throw toHttpError(ctx, target, error, { timedOut, maxResponseBytes });
   } finally {
     cancelTimer();
-    ctx.signal.removeEventListener('abort', onRunAbort);
+    ctx.signal.removeEventListener('abort', onAttemptAbort);
   }
 }
 
@@ -179,7 +199,7 @@ function statusError(ctx: Context, target: string, response: Response, text: str
   );
 }
 
-function toNodeError(
+function toHttpError(
   ctx: Context,
   target: string,
   error: unknown,
@@ -196,6 +216,9 @@ function toNodeError(
     );
   }
   if (ctx.signal.aborted) {
+    // The executor aborts an attempt with a typed reason (STEP_TIMEOUT, RUN_TIMEOUT); keep it.
+    const reason: unknown = ctx.signal.reason;
+    if (reason instanceof PatchbayError) return toNodeError(ctx.nodeId, reason);
     return new NodeExecutionError(ctx.nodeId, 'CANCELLED', `${node}: ${target} was cancelled`, {
       cause: error,
     });

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { expressionField } from '../config-fields.ts';
 import { evaluateExpression } from '../expression.ts';
-import { defineNodeType } from '../node-type.ts';
+import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
 const configSchema = z.strictObject({ condition: expressionField('Condition') });
 
@@ -22,6 +22,8 @@ export const logicIfNode = defineNodeType({
     { id: 'true', label: 'True' },
     { id: 'false', label: 'False' },
   ],
+  sideEffects: false,
+  policyDefaults: PURE_NODE_POLICY,
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.condition, ctx, {
       nodeId: ctx.nodeId,

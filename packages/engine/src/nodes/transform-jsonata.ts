@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { expressionField } from '../config-fields.ts';
 import { evaluateExpression } from '../expression.ts';
-import { defineNodeType } from '../node-type.ts';
+import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
 const configSchema = z.strictObject({ expression: expressionField('Expression') });
 
@@ -19,6 +19,8 @@ export const transformJsonataNode = defineNodeType({
   defaultConfig: { expression: '$' },
   inputs: [{ id: 'in', label: 'Input' }],
   outputs: [{ id: 'out', label: 'Output' }],
+  sideEffects: false,
+  policyDefaults: PURE_NODE_POLICY,
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.expression, ctx, {
       nodeId: ctx.nodeId,

@@ -1,6 +1,6 @@
 /** trigger.manual: starts a run by hand; its output is the input the run was started with. */
 import { z } from 'zod';
-import { defineNodeType } from '../node-type.ts';
+import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
 const configSchema = z.strictObject({
   /** Input the editor offers when the user starts a run by hand. */
@@ -19,6 +19,8 @@ export const manualTriggerNode = defineNodeType({
   configSchema,
   inputs: [],
   outputs: [{ id: 'out', label: 'Output' }],
+  sideEffects: false,
+  policyDefaults: PURE_NODE_POLICY,
   // The executor hands a trigger node the run's trigger input as its input.
   execute: async (ctx) => ({ output: ctx.input }),
 });

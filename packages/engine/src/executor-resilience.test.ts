@@ -1,0 +1,674 @@
+import type { ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from './clock.ts';
+import { PatchbayError } from './errors.ts';
+import { type ExecuteFlowOptions, executeFlow, type RunOutcome } from './executor.ts';
+import { createFakeClock, type FakeClock } from './fake-clock.ts';
+import type { FlowEdge, FlowNode } from './flow-document.ts';
+import { defineNodeType, type NodeExecutionContext, type NodeResult } from './node-type.ts';
+import { createNodeTypeRegistry } from './node-type-registry.ts';
+import { createHttpRequestNode } from './nodes/http-request.ts';
+import { transformJsonataNode } from './nodes/transform-jsonata.ts';
+import { manualTriggerNode } from './nodes/trigger-manual.ts';
+import { nodePolicyOf } from './resilience/node-policy-cache.ts';
+import type { NodePolicyInput, nodePolicySchema } from './resilience/policy.ts';
+import type {
+  GuardDecision,
+  UpstreamCall,
+  UpstreamGuard,
+  UpstreamOutcome,
+} from './resilience/upstream-guard.ts';
+import type { StepEvent } from './step-event.ts';
+import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
+import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
+import { assertValidFlow } from './validate-flow.ts';
+
+type Handler = (ctx: NodeExecutionContext<unknown>) => Promise<NodeResult> | NodeResult;
+
+const T0 = new Date('2025-01-01T00:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** `test.step` nodes run the handler registered for their id; the registry also has real types. */
+function harness() {
+  const handlers = new Map<string, Handler>();
+  const stepType = defineNodeType({
+    type: 'test.step',
+    title: 'Test step',
+    description: 'Runs the handler the test registered for this node id.',
+    category: 'action',
+    configSchema: z.object({}),
+    inputs: [{ id: 'in', label: 'In' }],
+    outputs: [{ id: 'out', label: 'Out' }],
+    execute: async (ctx) => {
+      const handler = handlers.get(ctx.nodeId);
+      return handler ? handler(ctx) : { output: ctx.nodeId };
+    },
+  });
+  const registry = createNodeTypeRegistry([
+    manualTriggerNode,
+    stepType,
+    transformJsonataNode,
+    createHttpRequestNode(),
+  ]);
+  const events: StepEvent[] = [];
+  const clock = createFakeClock(T0);
+  const flow = (nodes: FlowNode[], edges: FlowEdge[]) =>
+    assertValidFlow(flowDocument([node('trigger', 'trigger.manual'), ...nodes], edges), registry);
+  const run = (options: Omit<ExecuteFlowOptions, 'runId' | 'onEvent'>) =>
+    executeFlow({
+      runId: 'run-1',
+      clock,
+      random: () => 0.5,
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      ...options,
+    });
+  /** Events of one node, without the fields that only repeat what the test set up. */
+  const of = (nodeId: string) =>
+    events
+      .filter((event) => event.nodeId === nodeId)
+      .map(({ nodeId: _id, nodeType: _type, ...rest }) => {
+        if ('input' in rest) delete (rest as { input?: unknown }).input;
+        return rest;
+      });
+  return { handlers, events, clock, flow, run, of };
+}
+
+/** A test step; `policy` as a document states it, before validation fills in defaults. */
+const step = (id: string, policy?: z.input<typeof nodePolicySchema>): FlowNode => ({
+  ...node(id, 'test.step'),
+  ...(policy ? { policy: policy as NodePolicyInput } : {}),
+});
+
+/** Advances the fake clock in small steps, letting the run react between them, until it settles. */
+async function drive<T>(promise: Promise<T>, clock: FakeClock, stepMs = 10): Promise<T> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let i = 0; !settled; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (settled) break;
+    if (i > 100_000) throw new Error('the run did not settle');
+    clock.advance(stepMs);
+  }
+  return promise;
+}
+
+/** A scripted guard: answers acquires in order (then proceeds), and records each release. */
+function fakeGuard(...decisions: ((call: UpstreamCall) => GuardDecision)[]) {
+  const released: { target: string; outcome: UpstreamOutcome }[] = [];
+  const acquired: string[] = [];
+  const guard: UpstreamGuard = {
+    acquire: async (call) => {
+      acquired.push(call.target);
+      const next = decisions.shift();
+      return next ? next(call) : { kind: 'proceed', permit: { target: call.target, probe: false } };
+    },
+    release: async (call, _permit, outcome) => {
+      released.push({ target: call.target, outcome });
+    },
+  };
+  return { guard, released, acquired };
+}
+
+const transient = (message = 'upstream down') =>
+  new PatchbayError('UPSTREAM_DOWN', message, { retryable: true });
+
+/** A handler that calls `target` through ctx.upstream, failing transiently on listed attempts. */
+function callingUpstream(target: string, failOn: number[] = []): Handler {
+  return (ctx) =>
+    ctx.upstream(target, async () => {
+      if (failOn.includes(ctx.attempt)) throw transient();
+      return { output: `${ctx.nodeId}@${ctx.attempt}` };
+    });
+}
+
+let server: LocalHttpServer;
+const hits = new Map<string, number>();
+beforeAll(async () => {
+  server = await startLocalHttpServer((request, response: ServerResponse) => {
+    const path = request.url.split('?')[0] ?? '';
+    const hit = (hits.get(path) ?? 0) + 1;
+    hits.set(path, hit);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    if (path === '/missing') return json(404, { error: 'no such order' });
+    if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
+    if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
+    return json(200, { hit });
+  });
+});
+afterAll(() => server.close());
+
+describe('executeFlow: attempts and retries', () => {
+  it('retries a transient failure with exponential backoff and jitter until it succeeds', async () => {
+    const h = harness();
+    h.handlers.set('a', (ctx) => {
+      if (ctx.attempt < 3) throw transient();
+      return { output: `ok on attempt ${ctx.attempt}` };
+    });
+    const policy = { retry: { initialDelayMs: 100, backoffFactor: 3, jitter: 0.5 } };
+    const outcome = await drive(
+      h.run({
+        flow: h.flow([step('a', policy)], [edge('trigger', 'a')]),
+        random: () => 0.75,
+      }),
+      h.clock,
+      1,
+    );
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { a: 'ok on attempt 3' } });
+    // 100 * 3^(n-1), stretched by jitter 0.5 * (2 * 0.75 - 1) = +25%.
+    expect(h.of('a')).toEqual([
+      { type: 'step.started', at: at(0), attempt: 1 },
+      expect.objectContaining({
+        type: 'step.failed',
+        attempt: 1,
+        error: expect.objectContaining({ code: 'UPSTREAM_DOWN', nodeId: 'a' }),
+        retry: { delayMs: 125, nextAttemptAt: at(125), nextAttempt: 2 },
+      }),
+      { type: 'step.started', at: at(125), attempt: 2 },
+      expect.objectContaining({
+        type: 'step.failed',
+        attempt: 2,
+        retry: { delayMs: 375, nextAttemptAt: at(500), nextAttempt: 3 },
+      }),
+      { type: 'step.started', at: at(500), attempt: 3 },
+      expect.objectContaining({ type: 'step.succeeded', attempt: 3 }),
+    ]);
+  });
+
+  it('fails after maxAttempts, with no retry announced on the last failure', async () => {
+    const h = harness();
+    h.handlers.set('a', () => {
+      throw transient();
+    });
+    const policy = { retry: { maxAttempts: 2, initialDelayMs: 50 } };
+    const outcome = await drive(
+      h.run({ flow: h.flow([step('a', policy)], [edge('trigger', 'a')]) }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'a',
+      error: { code: 'UPSTREAM_DOWN' },
+    });
+    const failures = h.events.filter((event) => event.type === 'step.failed');
+    expect(failures.map((event) => [event.attempt, 'retry' in event])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+
+  it('stops at attempt 1 on a 4xx answer, which is not transient', async () => {
+    const h = harness();
+    const outcome = await h.run({
+      flow: h.flow(
+        [node('fetch', 'http.request', { url: `${server.baseUrl}/missing` })],
+        [edge('trigger', 'fetch')],
+      ),
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'HTTP_STATUS', retryable: false, details: { status: 404 } },
+    });
+    expect(
+      h.of('fetch').map((event) => `${event.type}:${'attempt' in event && event.attempt}`),
+    ).toEqual(['step.started:1', 'step.failed:1']);
+    expect(hits.get('/missing')).toBe(1);
+  });
+
+  it('fails an attempt that outlives its timeout with STEP_TIMEOUT, and retries it', async () => {
+    const h = harness();
+    const abortReasons: unknown[] = [];
+    h.handlers.set('slow', (ctx) => {
+      if (ctx.attempt > 1) return { output: 'fast enough' };
+      ctx.signal.addEventListener('abort', () => abortReasons.push(ctx.signal.reason));
+      return new Promise<NodeResult>(() => {}); // hangs, ignoring its signal
+    });
+    const policy = { timeoutMs: 500, retry: { initialDelayMs: 100 } };
+    const outcome = await drive(
+      h.run({ flow: h.flow([step('slow', policy)], [edge('trigger', 'slow')]) }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { slow: 'fast enough' } });
+    expect(h.of('slow')).toEqual([
+      expect.objectContaining({ type: 'step.started', attempt: 1 }),
+      expect.objectContaining({
+        type: 'step.failed',
+        attempt: 1,
+        durationMs: 500,
+        error: expect.objectContaining({ code: 'STEP_TIMEOUT', retryable: true }),
+        retry: { delayMs: 100, nextAttemptAt: at(600), nextAttempt: 2 },
+      }),
+      { type: 'step.started', at: at(600), attempt: 2 },
+      expect.objectContaining({ type: 'step.succeeded', attempt: 2 }),
+    ]);
+    expect(abortReasons).toEqual([expect.objectContaining({ code: 'STEP_TIMEOUT' })]);
+  });
+
+  it('gives pure node types no retries and no side effects by default', () => {
+    const h = harness();
+    const flow = h.flow(
+      [node('t', 'transform.jsonata', { expression: '$' }), step('a')],
+      [edge('trigger', 't'), edge('t', 'a')],
+    );
+    expect(nodePolicyOf(flow.nodes.get('t')!).retry.maxAttempts).toBe(1);
+    expect(nodePolicyOf(flow.nodes.get('trigger')!).retry.maxAttempts).toBe(1);
+    expect(flow.nodes.get('t')!.definition.sideEffects).toBe(false);
+    expect(nodePolicyOf(flow.nodes.get('a')!).retry.maxAttempts).toBe(3);
+  });
+
+  it('ends in-process retry waits when another node fails for good', async () => {
+    const h = harness();
+    h.handlers.set('flaky', () => {
+      throw transient();
+    });
+    h.handlers.set('broken', () => {
+      throw new Error('bad data');
+    });
+    const outcome = await drive(
+      h.run({
+        flow: h.flow(
+          [step('flaky', { retry: { initialDelayMs: 800 } }), step('broken')],
+          [edge('trigger', 'flaky'), edge('trigger', 'broken')],
+        ),
+      }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({ status: 'failed', failedNodeId: 'broken' });
+    expect(h.of('flaky').filter((event) => event.type === 'step.started')).toHaveLength(1);
+    expect(h.clock.now().getTime()).toBeLessThan(at(800).getTime());
+  });
+});
+
+describe('executeFlow: suspending and resuming', () => {
+  it('parks a node whose retry delay is too long to sleep, while other branches finish', async () => {
+    const h = harness();
+    const { guard, acquired } = fakeGuard();
+    h.handlers.set('a', callingUpstream('svc-a', [1]));
+    h.handlers.set('b', callingUpstream('svc-b'));
+    const flow = h.flow(
+      [step('a', { retry: { initialDelayMs: 5_000, jitter: 0 } }), step('b'), step('c')],
+      [edge('trigger', 'a'), edge('trigger', 'b'), edge('a', 'c')],
+    );
+    const first = await h.run({ flow, guard });
+    expect(first).toEqual({
+      status: 'waiting',
+      outputs: { trigger: {}, b: 'b@1' },
+      waiting: {
+        resumeAt: at(5_000),
+        nodes: [{ nodeId: 'a', nextAttempt: 2, resumeAt: at(5_000), reason: 'retry' }],
+      },
+    });
+    expect(h.of('a').map((event) => event.type)).toEqual([
+      'step.started',
+      'step.failed',
+      'step.waiting',
+    ]);
+    expect(h.of('a').at(-1)).toEqual({
+      type: 'step.waiting',
+      at: at(0),
+      attempt: 2,
+      until: at(5_000),
+      reason: 'retry',
+    });
+
+    h.events.length = 0;
+    h.clock.advance(5_000);
+    const second = await h.run({
+      flow,
+      guard,
+      resume: {
+        completed: { trigger: { output: {}, port: null }, b: { output: 'b@1', port: null } },
+        attempts: { a: 1 },
+        waiting: first.waiting!.nodes,
+      },
+    });
+    expect(second).toEqual({
+      status: 'succeeded',
+      outputs: { trigger: {}, b: 'b@1', a: 'a@2', c: 'c' },
+    });
+    expect(
+      h.of('a').map((event) => `${event.type}:${'attempt' in event && event.attempt}`),
+    ).toEqual(['step.started:2', 'step.succeeded:2']);
+    expect(h.of('b')).toEqual([]);
+    // b's upstream was called once, in the first execution only.
+    expect(acquired.filter((target) => target === 'svc-b')).toHaveLength(1);
+  });
+
+  it('does not run a parked node before its resumeAt when the run is resumed early', async () => {
+    const h = harness();
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const flow = h.flow([step('a')], [edge('trigger', 'a')]);
+    const waiting = [
+      { nodeId: 'a', nextAttempt: 2, resumeAt: at(60_000), reason: 'circuit_open' as const },
+    ];
+    const outcome = await h.run({
+      flow,
+      resume: { completed: { trigger: { output: {}, port: null } }, attempts: { a: 1 }, waiting },
+    });
+    expect(outcome).toMatchObject({ status: 'waiting', waiting: { resumeAt: at(60_000) } });
+    expect(h.events).toEqual([]);
+  });
+
+  it('fails a node whose last allowed attempt was lost with RETRIES_EXHAUSTED', async () => {
+    const h = harness();
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const outcome = await h.run({
+      flow: h.flow([step('a', { retry: { maxAttempts: 3 } })], [edge('trigger', 'a')]),
+      resume: { completed: { trigger: { output: {}, port: null } }, attempts: { a: 3 } },
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'a',
+      error: { code: 'RETRIES_EXHAUSTED', nodeId: 'a' },
+    });
+    expect(outcome.error?.message).toMatch(/Node "a" has used all 3 of its attempts/);
+    expect(h.of('a')).toEqual([
+      expect.objectContaining({ type: 'step.failed', attempt: 3, durationMs: 0 }),
+    ]);
+  });
+
+  it('runs the lost attempt of a pure node again instead of failing it', async () => {
+    const h = harness();
+    const outcome = await h.run({
+      flow: h.flow(
+        [node('double', 'transform.jsonata', { expression: '$.n * 2' })],
+        [edge('trigger', 'double')],
+      ),
+      resume: { completed: { trigger: { output: { n: 4 }, port: null } }, attempts: { double: 1 } },
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { double: 8 } });
+    expect(h.of('double').map((event) => 'attempt' in event && event.attempt)).toEqual([1, 1]);
+  });
+
+  it('resumes a node whose id is also an Object.prototype property', async () => {
+    const h = harness();
+    const outcome = await h.run({
+      flow: h.flow([step('constructor')], [edge('trigger', 'constructor')]),
+      resume: { completed: { trigger: { output: {}, port: null } }, attempts: {} },
+    });
+    expect(outcome.outputs).toEqual({ trigger: {}, constructor: 'constructor' });
+    expect(h.of('constructor').map((event) => 'attempt' in event && event.attempt)).toEqual([1, 1]);
+  });
+});
+
+describe('executeFlow: circuit breakers and rate limits', () => {
+  it('records an open circuit as a failed attempt and retries when the circuit lets calls through', async () => {
+    const h = harness();
+    const { guard, released } = fakeGuard(() => ({
+      kind: 'open',
+      retryAt: at(3_000),
+      state: 'open',
+    }));
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const outcome = await drive(
+      h.run({
+        flow: h.flow([step('a', { retry: { initialDelayMs: 100 } })], [edge('trigger', 'a')]),
+        guard,
+        inlineWaitMaxMs: 5_000,
+      }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { a: 'a@2' } });
+    expect(h.of('a')).toEqual([
+      expect.objectContaining({ type: 'step.started', attempt: 1 }),
+      expect.objectContaining({
+        type: 'step.failed',
+        attempt: 1,
+        error: expect.objectContaining({
+          code: 'CIRCUIT_OPEN',
+          retryable: true,
+          details: { target: 'svc-a', retryAt: at(3_000).toISOString(), state: 'open' },
+        }),
+        retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+      }),
+      { type: 'step.started', at: at(3_000), attempt: 2 },
+      expect.objectContaining({ type: 'step.succeeded', attempt: 2 }),
+    ]);
+    // The refused call never ran, so only the second attempt reports an outcome.
+    expect(released).toEqual([{ target: 'svc-a', outcome: { kind: 'success' } }]);
+  });
+
+  it('parks a node on an open circuit for as long as the circuit stays open', async () => {
+    const h = harness();
+    const { guard } = fakeGuard(() => ({ kind: 'open', retryAt: at(30_000), state: 'open' }));
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const outcome = await h.run({
+      flow: h.flow([step('a')], [edge('trigger', 'a')]),
+      guard,
+    });
+    expect(outcome.waiting).toEqual({
+      resumeAt: at(30_000),
+      nodes: [{ nodeId: 'a', nextAttempt: 2, resumeAt: at(30_000), reason: 'circuit_open' }],
+    });
+  });
+
+  it('reports failures and successes to the guard, keyed by the policy target', async () => {
+    const h = harness();
+    const { guard, released } = fakeGuard();
+    h.handlers.set('a', callingUpstream('https://api.test:443', [1]));
+    const policy = { target: 'stripe:acct_42', retry: { initialDelayMs: 10 } };
+    await drive(
+      h.run({ flow: h.flow([step('a', policy)], [edge('trigger', 'a')]), guard }),
+      h.clock,
+    );
+    expect(released).toEqual([
+      {
+        target: 'stripe:acct_42',
+        outcome: { kind: 'failure', error: expect.objectContaining({ code: 'UPSTREAM_DOWN' }) },
+      },
+      { target: 'stripe:acct_42', outcome: { kind: 'success' } },
+    ]);
+  });
+
+  it('sleeps through a short rate-limit wait without using up an attempt', async () => {
+    const h = harness();
+    const wait = (): GuardDecision => ({ kind: 'wait', waitMs: 400, reason: 'rate_limited' });
+    const { guard } = fakeGuard(wait, wait);
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const outcome = await drive(
+      h.run({
+        flow: h.flow([step('a', { retry: { maxAttempts: 1 } })], [edge('trigger', 'a')]),
+        guard,
+      }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { a: 'a@1' } });
+    expect(h.of('a')).toEqual([
+      expect.objectContaining({ type: 'step.started', attempt: 1 }),
+      expect.objectContaining({ type: 'step.succeeded', attempt: 1, startedAt: at(0) }),
+    ]);
+    expect(h.clock.now()).toEqual(at(800));
+  });
+
+  it('parks a node on a long rate-limit wait and resumes the same attempt', async () => {
+    const h = harness();
+    const { guard } = fakeGuard(() => ({ kind: 'wait', waitMs: 5_000, reason: 'throttled' }));
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const flow = h.flow([step('a', { retry: { maxAttempts: 1 } })], [edge('trigger', 'a')]);
+    const first = await h.run({ flow, guard });
+    expect(first.waiting?.nodes).toEqual([
+      { nodeId: 'a', nextAttempt: 1, resumeAt: at(5_000), reason: 'throttled' },
+    ]);
+    expect(h.of('a')).toEqual([
+      { type: 'step.started', at: at(0), attempt: 1 },
+      { type: 'step.waiting', at: at(0), attempt: 1, until: at(5_000), reason: 'throttled' },
+    ]);
+
+    h.events.length = 0;
+    h.clock.advance(5_000);
+    const second = await h.run({
+      flow,
+      guard,
+      resume: {
+        completed: { trigger: { output: {}, port: null } },
+        // The server does not count an attempt that ended waiting.
+        attempts: {},
+        waitingSince: { a: at(0) },
+        waiting: first.waiting!.nodes,
+      },
+    });
+    expect(second).toMatchObject({ status: 'succeeded', outputs: { a: 'a@1' } });
+    expect(
+      h.of('a').map((event) => `${event.type}:${'attempt' in event && event.attempt}`),
+    ).toEqual(['step.started:1', 'step.succeeded:1']);
+  });
+
+  it('fails with RATE_LIMIT_WAIT_EXCEEDED once the total wait would pass maxWaitMs', async () => {
+    const h = harness();
+    const { guard } = fakeGuard(() => ({ kind: 'wait', waitMs: 5_000, reason: 'rate_limited' }));
+    h.handlers.set('a', callingUpstream('svc-a'));
+    h.clock.advance(8_000);
+    const rateLimit = { limit: 1, periodMs: 1_000, maxWaitMs: 10_000 };
+    const outcome = await h.run({
+      flow: h.flow([step('a', { rateLimit })], [edge('trigger', 'a')]),
+      guard,
+      resume: {
+        completed: { trigger: { output: {}, port: null } },
+        waitingSince: { a: at(0) },
+      },
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'a',
+      error: {
+        code: 'RATE_LIMIT_WAIT_EXCEEDED',
+        retryable: false,
+        details: { target: 'svc-a', waitedMs: 13_000, maxWaitMs: 10_000 },
+      },
+    });
+    expect(h.of('a').map((event) => event.type)).toEqual(['step.started', 'step.failed']);
+  });
+});
+
+describe('executeFlow: HTTP through the guard', () => {
+  it('honours a 429 Retry-After and sends the same Idempotency-Key on the retry', async () => {
+    const h = harness();
+    const { guard, released } = fakeGuard();
+    const flow = h.flow(
+      [node('fetch', 'http.request', { url: `${server.baseUrl}/busy-once` })],
+      [edge('trigger', 'fetch')],
+    );
+    const first = await h.run({ flow, guard });
+    const target = `http://127.0.0.1:${server.port}`;
+    expect(released).toEqual([{ target, outcome: { kind: 'throttled', retryAfterMs: 3_000 } }]);
+    expect(h.of('fetch')[1]).toMatchObject({
+      type: 'step.failed',
+      error: { code: 'HTTP_STATUS', details: { status: 429 } },
+      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+    });
+    expect(first.waiting?.nodes).toEqual([
+      { nodeId: 'fetch', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },
+    ]);
+
+    h.clock.advance(3_000);
+    const second = await h.run({
+      flow,
+      guard,
+      resume: {
+        completed: { trigger: { output: {}, port: null } },
+        attempts: { fetch: 1 },
+        waiting: first.waiting!.nodes,
+      },
+    });
+    expect(second).toMatchObject({ status: 'succeeded', outputs: { fetch: { body: { hit: 2 } } } });
+    const keys = server.requests
+      .filter((request) => request.url === '/busy-once')
+      .map((request) => request.headers['idempotency-key']);
+    expect(keys).toEqual(['run-1:fetch', 'run-1:fetch']);
+  });
+
+  it('retries a 503 in process on the real clock and reports it as a failure', async () => {
+    const h = harness();
+    const { guard, released } = fakeGuard();
+    const outcome = await h.run({
+      flow: h.flow(
+        [
+          {
+            ...node('fetch', 'http.request', { url: `${server.baseUrl}/flaky` }),
+            policy: { retry: { initialDelayMs: 5 } },
+          },
+        ],
+        [edge('trigger', 'fetch')],
+      ),
+      guard,
+      clock: systemClock,
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
+    expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
+  });
+});
+
+describe('executeFlow: deadline and cancellation', () => {
+  it('fails the run with RUN_TIMEOUT at its deadline, stopping a step that hangs', async () => {
+    const h = harness();
+    h.handlers.set('hang', () => new Promise<NodeResult>(() => {}));
+    const outcome = await drive(
+      h.run({
+        flow: h.flow([step('hang')], [edge('trigger', 'hang')]),
+        deadline: at(2_000),
+      }),
+      h.clock,
+    );
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'RUN_TIMEOUT' } });
+    expect(outcome.error?.message).toContain('Flow "Test flow" did not finish by its deadline');
+    expect(h.of('hang')[1]).toMatchObject({
+      type: 'step.failed',
+      durationMs: 2_000,
+      error: { code: 'RUN_TIMEOUT', nodeId: 'hang' },
+    });
+    expect(h.of('hang')[1]).not.toHaveProperty('retry');
+    expect(h.clock.pendingTimers()).toBe(0);
+  });
+
+  it('fails at once, running nothing, when the deadline has already passed', async () => {
+    const h = harness();
+    h.clock.advance(10);
+    const outcome = await h.run({
+      flow: h.flow([step('a')], [edge('trigger', 'a')]),
+      deadline: T0,
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      outputs: {},
+      error: { code: 'RUN_TIMEOUT' },
+    });
+    expect(h.events).toEqual([]);
+  });
+
+  it('resumes a suspended run no later than its deadline', async () => {
+    const h = harness();
+    const { guard } = fakeGuard(() => ({ kind: 'open', retryAt: at(60_000), state: 'open' }));
+    h.handlers.set('a', callingUpstream('svc-a'));
+    const outcome: RunOutcome = await h.run({
+      flow: h.flow([step('a')], [edge('trigger', 'a')]),
+      guard,
+      deadline: at(20_000),
+    });
+    expect(outcome.waiting?.resumeAt).toEqual(at(20_000));
+    expect(outcome.waiting?.nodes[0]?.resumeAt).toEqual(at(60_000));
+  });
+
+  it('ends an in-process retry wait when the run is cancelled, without another attempt', async () => {
+    const h = harness();
+    const controller = new AbortController();
+    h.handlers.set('a', () => {
+      throw transient();
+    });
+    const outcome = h.run({
+      flow: h.flow([step('a')], [edge('trigger', 'a')]),
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    expect(await outcome).toMatchObject({ status: 'cancelled' });
+    expect(h.of('a').filter((event) => event.type === 'step.started')).toHaveLength(1);
+  });
+});
