@@ -1,11 +1,26 @@
-/** Starts the real Patchbay server (production mode, built web app) as a child process. */
+/**
+ * Starts real Patchbay processes as children: the server (production mode, built web app) and
+ * worker-only processes (`--role=worker`), as they are deployed. Workers can be killed with
+ * SIGKILL to test crash recovery.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
 
 export type ServerProcess = { baseUrl: string; output(): string; stop(): Promise<void> };
+
+export type WorkerProcess = {
+  pid: number;
+  output(): string;
+  /** SIGTERM and wait (graceful); SIGKILL after 10 s. */
+  stop(): Promise<void>;
+  /** SIGKILL: the process dies mid-run, as in a crash. */
+  kill(): Promise<void>;
+  readonly exited: boolean;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,48 +34,106 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+type Spawned = { child: ChildProcess; output: () => string };
+
+function spawnPatchbay(args: string[], env: Record<string, string>): Spawned {
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: serverDir,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const append = (chunk: Buffer) => {
     output += chunk.toString();
+    // Keep memory bounded in long soaks: the tail is what explains a failure.
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  return { child, output: () => output };
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(signal);
+    if (signal !== 'SIGKILL') setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+}
+
+/** The server with its API and web app. `role` defaults to the all-in-one process. */
+export async function startServer(
+  env: Record<string, string>,
+  options: { role?: 'all' | 'server' } = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const args = options.role ? [`--role=${options.role}`] : [];
+  const { child, output } = spawnPatchbay(args, { PORT: String(port), ...env });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealthy(baseUrl, child, () => output);
+  await waitFor(
+    async () => {
+      const response = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
+      return response?.ok === true;
+    },
+    child,
+    output,
+    'server did not become healthy',
+  );
+  return { baseUrl, output, stop: () => stopChild(child, 'SIGTERM') };
+}
+
+/** A worker-only process; ready once it has registered its heartbeat in the database. */
+export async function startWorker(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess> {
+  const { child, output } = spawnPatchbay(['--role=worker'], { DATABASE_URL: databaseUrl, ...env });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`worker did not start:\n${output()}`);
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await waitFor(
+      async () => {
+        const { rowCount } = await db.query(
+          `SELECT 1 FROM workers WHERE pid = $1 AND heartbeat_at > now() - interval '30 seconds'`,
+          [pid],
+        );
+        return (rowCount ?? 0) > 0;
+      },
+      child,
+      output,
+      'worker did not register',
+    );
+  } finally {
+    await db.end();
+  }
   return {
-    baseUrl,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
+    pid,
+    output,
+    stop: () => stopChild(child, 'SIGTERM'),
+    kill: () => stopChild(child, 'SIGKILL'),
+    get exited() {
+      return child.exitCode !== null || child.signalCode !== null;
+    },
   };
 }
 
-async function waitForHealthy(baseUrl: string, child: ChildProcess, output: () => string) {
+async function waitFor(
+  ready: () => Promise<boolean>,
+  child: ChildProcess,
+  output: () => string,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`server exited with code ${child.exitCode}:\n${output()}`);
+      throw new Error(`process exited with code ${child.exitCode}:\n${output()}`);
     }
-    try {
-      const response = await fetch(`${baseUrl}/healthz`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    if (await ready().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`server did not become healthy within 60 s:\n${output()}`);
+  child.kill('SIGKILL');
+  throw new Error(`${what} within 60 s:\n${output()}`);
 }

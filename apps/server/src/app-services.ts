@@ -1,10 +1,13 @@
 /** Wires the domain services once per process; the tRPC context and the HTTP app share them. */
-import { type Clock, createDefaultRegistry, type NodeTypeRegistry } from '@patchbay/engine';
+import { createDefaultRegistry, type NodeTypeRegistry } from '@patchbay/engine';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
-import { InProcessRunDispatcher } from './runs/run-dispatcher.ts';
-import { RunExecutor } from './runs/run-executor.ts';
+import { BreakerService } from './resilience/breaker-service.ts';
+import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
+import { RateLimitService } from './resilience/rate-limit-service.ts';
+import { FlowVersionCache } from './runs/flow-version-cache.ts';
 import { RunService } from './runs/run-service.ts';
 
 export type AppServices = {
@@ -12,34 +15,32 @@ export type AppServices = {
   registry: NodeTypeRegistry;
   flows: FlowService;
   runs: RunService;
-  dispatcher: InProcessRunDispatcher;
+  /** Validated flows by version id, shared by run starts and the worker. */
+  versions: FlowVersionCache;
+  /** Shared circuit breakers and rate limits, for the executor (`executeFlow({ guard })`). */
+  upstreamGuard: PostgresUpstreamGuard;
+  breakers: BreakerService;
+  limits: RateLimitService;
 };
 
 export function createAppServices(options: {
   prisma: PrismaClient;
+  /** Raw pool for run starts (insert + enqueue) and the upstream guard; the caller ends it. */
+  pgPool: pg.Pool;
   logger: Logger;
   registry?: NodeTypeRegistry;
-  clock?: Clock;
-  fetch?: typeof fetch;
 }): AppServices {
-  const { prisma, logger } = options;
+  const { prisma, pgPool } = options;
   const registry = options.registry ?? createDefaultRegistry();
-  const executor = new RunExecutor({
-    prisma,
-    registry,
-    logger: logger.child({ component: 'run-executor' }),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
-  const dispatcher = new InProcessRunDispatcher(
-    executor,
-    logger.child({ component: 'run-dispatcher' }),
-  );
+  const versions = new FlowVersionCache({ pool: pgPool, registry });
   return {
     prisma,
     registry,
-    dispatcher,
+    versions,
     flows: new FlowService({ prisma, registry }),
-    runs: new RunService({ prisma, registry, dispatcher }),
+    runs: new RunService({ prisma, pool: pgPool, versions }),
+    upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
+    breakers: new BreakerService({ pool: pgPool }),
+    limits: new RateLimitService({ pool: pgPool }),
   };
 }

@@ -2,8 +2,12 @@
 import { type FlowValidationError, PatchbayError, type ValidationIssue } from '@patchbay/engine';
 
 export class NotFoundError extends PatchbayError {
-  constructor(entity: 'Flow' | 'Run', id: string) {
-    super('NOT_FOUND', `${entity} "${id}" was not found. It may have been deleted.`, {
+  constructor(
+    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit',
+    id: string,
+    hint = 'It may have been deleted.',
+  ) {
+    super('NOT_FOUND', `${entity} "${id}" was not found. ${hint}`, {
       details: { entity, id },
     });
   }
@@ -28,3 +32,6 @@ export class FlowNotRunnableError extends PatchbayError {
     this.issues = validation.issues;
   }
 }
+
+/** The run's status does not allow the request (cancelling a finished run, retrying a good one). */
+export class RunStateError extends PatchbayError {}

@@ -1,24 +1,34 @@
 /**
- * Starts Patchbay: resolve the database (DATABASE_URL or embedded PostgreSQL), apply migrations,
- * build the HTTP app and listen. SIGINT/SIGTERM shut down in order: stop accepting requests,
- * wait for in-flight runs, disconnect, stop the embedded database.
+ * Starts Patchbay: resolve the database (DATABASE_URL or embedded PostgreSQL), apply migrations
+ * (Patchbay's, then the job queue's), then by role (`--role=all|server|worker`, see
+ * process-role.ts) serve HTTP and/or execute runs. SIGINT/SIGTERM shut down in order: stop
+ * accepting requests, stop taking jobs and let in-flight runs finish (handing the rest back to
+ * the queue after the grace period), disconnect, stop the embedded database.
  */
 import { createAppServices } from './app-services.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
+import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
+import { executesRuns, parseProcessRole, servesHttp } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
-import { recoverInterruptedRuns } from './runs/run-recovery.ts';
-
-const RUN_SHUTDOWN_GRACE_MS = 25_000;
+import { workerConfigFromEnv } from './worker/worker-config.ts';
+import { startWorkerProcess } from './worker/worker-process.ts';
 
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
-  const port = parsePort(env.PORT, 3000, 'PORT');
-  const host = env.HOST?.trim() || '127.0.0.1';
+  let settings: ReturnType<typeof readSettings>;
+  try {
+    settings = readSettings(env);
+  } catch (error) {
+    logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
+    process.exit(1);
+  }
+  const { role, port, host, workerConfig } = settings;
   const production = env.NODE_ENV === 'production';
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -29,16 +39,22 @@ async function main(): Promise<void> {
       );
     }
   };
-
   let shuttingDown = false;
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (reason: string, exitCode = 0) => {
     if (shuttingDown) {
-      logger.warn({ signal }, 'Forced exit');
+      logger.warn({ reason }, 'Forced exit');
       process.exit(1);
     }
     shuttingDown = true;
-    logger.info({ signal }, 'Shutting down');
-    void cleanUp().then(() => process.exit(0));
+    logger.info({ reason, role }, 'Shutting down');
+    // A clean-up that hangs (a dead queue runner, an unreachable database) must not keep a
+    // zombie process alive, heartbeating leases for runs it can no longer finish.
+    const hardStopMs = (workerConfig?.shutdownGraceMs ?? 0) + 15_000;
+    setTimeout(() => {
+      logger.error({ hardStopMs }, 'Shutdown did not finish in time; exiting');
+      process.exit(exitCode || 1);
+    }, hardStopMs).unref();
+    void cleanUp().then(() => process.exit(exitCode));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
@@ -53,6 +69,7 @@ async function main(): Promise<void> {
       migrationsDir,
       logger,
     });
+    await migrateJobQueue({ connectionString: database.connectionString, logger });
     logger.info(
       { applied: migrations.applied.length, alreadyApplied: migrations.alreadyApplied.length },
       'Database schema is up to date',
@@ -60,18 +77,37 @@ async function main(): Promise<void> {
 
     const prisma = createPrismaClient(database.connectionString);
     cleanups.push(() => prisma.$disconnect());
-    const services = createAppServices({ prisma, logger });
-    cleanups.push(() => services.dispatcher.shutdown({ graceMs: RUN_SHUTDOWN_GRACE_MS }));
-
-    const app = await createApp({
-      services,
-      logger,
-      webDistDir: production ? webDistDir : undefined,
+    // An executing run holds a connection only for its short statements, so the pool grows with
+    // concurrency but stays small: several processes share PostgreSQL's max_connections.
+    const pgPool = createPgPool(database.connectionString, logger, {
+      max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
     });
-    cleanups.push(() => app.close());
-    if (shuttingDown) return;
+    cleanups.push(() => pgPool.end());
+    const services = createAppServices({ prisma, pgPool, logger });
 
-    await recoverInterruptedRuns({ prisma, dispatcher: services.dispatcher, logger });
+    const app = servesHttp(role)
+      ? await createApp({ services, logger, webDistDir: production ? webDistDir : undefined })
+      : undefined;
+    if (workerConfig) {
+      const worker = await startWorkerProcess({
+        connectionString: database.connectionString,
+        pool: pgPool,
+        versions: services.versions,
+        guard: services.upstreamGuard,
+        config: workerConfig,
+        logger,
+        role: role === 'worker' ? 'worker' : 'all',
+        onFatal: () => shutdown('job queue runner stopped', 1),
+      });
+      cleanups.push(() => worker.stop());
+    }
+    if (shuttingDown) return;
+    if (!app) {
+      console.log(`Patchbay worker ${process.pid} is taking runs (no HTTP listener)`);
+      return;
+    }
+    // Closed first on shutdown (cleanups run in reverse), before the worker stops.
+    cleanups.push(() => app.close());
     await app.listen({ port, host });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -81,6 +117,21 @@ async function main(): Promise<void> {
     await cleanUp();
     process.exit(1);
   }
+}
+
+function readSettings(env: NodeJS.ProcessEnv) {
+  const role = parseProcessRole(process.argv.slice(2));
+  if (role === 'worker' && !env.DATABASE_URL?.trim()) {
+    throw new Error(
+      'A worker process (--role=worker) needs DATABASE_URL: the PostgreSQL the API server uses.',
+    );
+  }
+  return {
+    role,
+    port: parsePort(env.PORT, 3000, 'PORT'),
+    host: env.HOST?.trim() || '127.0.0.1',
+    workerConfig: executesRuns(role) ? workerConfigFromEnv(env) : undefined,
+  };
 }
 
 await main();

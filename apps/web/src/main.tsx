@@ -4,6 +4,7 @@ import '@xyflow/react/dist/style.css';
 import './styles/tokens.css';
 import './styles/app.css';
 import './styles/canvas.css';
+import './styles/upstreams.css';
 import { App } from './app/app.tsx';
 
 const root = document.getElementById('root');

@@ -61,10 +61,14 @@ describe('migrateDatabase', () => {
     );
     expect(tables.map((row) => row.tablename)).toEqual([
       '_prisma_migrations',
+      'breaker_transitions',
+      'circuit_breakers',
       'flow_versions',
       'flows',
+      'rate_limits',
       'runs',
       'step_runs',
+      'workers',
     ]);
   });
 
@@ -90,10 +94,11 @@ describe('migrateDatabase', () => {
         migrateDatabase({ connectionString: database.url, migrationsDir: workDir }),
       ),
     );
+    const migrations = await readMigrations(workDir);
     const appliedCounts = results.map((result) => result.applied.length).sort();
-    expect(appliedCounts).toEqual([0, 0, 0, 0, 0, 1]);
+    expect(appliedCounts).toEqual([0, 0, 0, 0, 0, migrations.length]);
     const rows = await query('SELECT id FROM _prisma_migrations');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(migrations.length);
   });
 
   it('rolls a failing migration back completely and applies it once it is fixed', async () => {

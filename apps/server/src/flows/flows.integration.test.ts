@@ -3,7 +3,7 @@ import type { FlowDocument } from '@patchbay/engine';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toJsonColumn } from '../db/json-column.ts';
-import { countRows, startTestApp, type TestApp } from '../test-support/test-app.ts';
+import { countRows, startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
 import type { AppRouter } from '../trpc/root.ts';
 
 let t: TestApp;
@@ -131,7 +131,7 @@ describe('flows: create, read, update, delete', () => {
   it('deletes a flow with its versions, runs and steps', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Doomed' });
     const { runId } = await t.client.flows.run.mutate({ id: flow.id, input: { x: 1 } });
-    await t.services.dispatcher.idle();
+    await waitForRun(t.client, runId);
     expect(await t.prisma.stepRun.count({ where: { runId } })).toBe(1);
 
     expect(await t.client.flows.delete.mutate({ id: flow.id })).toEqual({ id: flow.id });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../app-services.ts';
+import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient } from '../db/prisma-client.ts';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
 import { createApp } from './app.ts';
@@ -32,8 +33,13 @@ describe('GET /healthz', () => {
 
   it('answers 503 when the database is unreachable', async () => {
     const logger = pino({ level: 'silent' });
-    const prisma = createPrismaClient('postgresql://postgres@127.0.0.1:1/nowhere');
-    const app = await createApp({ services: createAppServices({ prisma, logger }), logger });
+    const nowhere = 'postgresql://postgres@127.0.0.1:1/nowhere';
+    const prisma = createPrismaClient(nowhere);
+    const pgPool = createPgPool(nowhere, logger);
+    const app = await createApp({
+      services: createAppServices({ prisma, pgPool, logger }),
+      logger,
+    });
     try {
       const response = await app.inject({ method: 'GET', url: '/healthz' });
       expect(response.statusCode).toBe(503);
@@ -41,6 +47,7 @@ describe('GET /healthz', () => {
     } finally {
       await app.close();
       await prisma.$disconnect();
+      await pgPool.end();
     }
   });
 });

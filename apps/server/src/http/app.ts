@@ -44,6 +44,8 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     flows: services.flows,
     runs: services.runs,
     registry: services.registry,
+    breakers: services.breakers,
+    limits: services.limits,
   };
   await app.register(fastifyTRPCPlugin, {
     prefix: TRPC_PREFIX,

@@ -9,7 +9,8 @@ const flowIds: string[] = [];
 let expected: { id: string; flowId: string; status: RunStatus }[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // No worker: the seeded queued and running rows must stay as they are.
+  t = await startTestApp({ worker: false });
   for (const name of ['History A', 'History B']) {
     const flow = await t.client.flows.create.mutate({ name });
     flowIds.push(flow.id);

@@ -1,18 +1,44 @@
-/** Starting runs and reading run history. Execution itself happens behind the RunDispatcher. */
-import { FlowValidationError, type NodeTypeRegistry, validateFlow } from '@patchbay/engine';
-import { jsonByteLength, toJsonColumn } from '../db/json-column.ts';
+/**
+ * Starting, cancelling and retrying runs, and reading run history. Execution happens in worker
+ * processes, which take runs from the job queue that start and retry write to (run-queue.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { FlowValidationError } from '@patchbay/engine';
+import type pg from 'pg';
+import { jsonByteLength, toPlainJson } from '../db/json-column.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
-import { FlowNotRunnableError, InvalidRequestError, NotFoundError } from '../domain-errors.ts';
-import { Prisma } from '../generated/prisma/client.ts';
+import {
+  ConflictError,
+  FlowNotRunnableError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../domain-errors.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
-import type { RunDispatcher } from './run-dispatcher.ts';
-import { RUN_STATUS, RUN_TRIGGER, type RunStatus, type RunTrigger } from './run-status.ts';
+import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
+import { type CancelRunResult, cancelRun } from './run-cancellation.ts';
+import { addRunJobSql } from './run-queue.ts';
+import { retryRun } from './run-retry.ts';
+import {
+  type RetryMode,
+  RUN_STATUS,
+  RUN_TRIGGER,
+  type RunStatus,
+  type RunTrigger,
+} from './run-status.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
 
 /** Largest trigger input accepted for a run, as serialised JSON. */
 export const MAX_RUN_INPUT_BYTES = 1024 * 1024;
 
-export type StartRunInput = { flowId: string; input?: unknown; trigger?: RunTrigger | undefined };
+export type StartRunInput = {
+  flowId: string;
+  input?: unknown;
+  trigger?: RunTrigger | undefined;
+  /** A second start of the same flow with the same key returns the first run. */
+  idempotencyKey?: string | undefined;
+};
+export type StartRunResult = { runId: string; deduplicated: boolean };
 export type ListRunsInput = {
   flowId?: string | undefined;
   status?: RunStatus | undefined;
@@ -26,46 +52,41 @@ const summaryInclude = {
   flowVersion: { select: { number: true } },
 } as const;
 
+/**
+ * Inserts the run and adds its job in one statement: both happen or neither does. With a key
+ * already used for the flow, nothing is inserted and nothing enqueued (no row comes back).
+ */
+const INSERT_AND_ENQUEUE = `
+WITH inserted AS (
+  INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, idempotency_key)
+  VALUES ($1, $2, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6)
+  ON CONFLICT (flow_id, idempotency_key) DO NOTHING
+  RETURNING id, flow_version_id
+)
+SELECT inserted.id, (${addRunJobSql('inserted.id', 'inserted.flow_version_id')}).id AS job_id
+  FROM inserted`;
+
+const FOREIGN_KEY_VIOLATION = '23503';
+
+export type RunServiceDeps = {
+  prisma: PrismaClient;
+  /** Raw pool for the statements that must be one transaction (insert + enqueue). */
+  pool: pg.Pool;
+  versions: FlowVersionCache;
+};
+
 export class RunService {
-  constructor(
-    private readonly deps: {
-      prisma: PrismaClient;
-      registry: NodeTypeRegistry;
-      dispatcher: RunDispatcher;
-    },
-  ) {}
+  constructor(private readonly deps: RunServiceDeps) {}
 
-  /** Queues a run of the flow's latest version and hands it to the dispatcher. */
-  async start(input: StartRunInput): Promise<{ runId: string }> {
-    const { prisma, registry, dispatcher } = this.deps;
-    const flow = isUuid(input.flowId)
-      ? await prisma.flow.findUnique({
-          where: { id: input.flowId },
-          select: {
-            name: true,
-            versions: {
-              orderBy: { number: 'desc' },
-              take: 1,
-              select: { id: true, document: true },
-            },
-          },
-        })
-      : null;
-    if (!flow) throw new NotFoundError('Flow', input.flowId);
-
-    const version = flow.versions[0];
-    if (!version) {
-      throw new FlowNotRunnableError(
-        new FlowValidationError(flow.name, [
-          { code: 'document.invalid', message: 'the flow has no saved version', path: [] },
-        ]),
-      );
+  /** Queues a run of the flow's latest version: the run row and its job, atomically. */
+  async start(input: StartRunInput): Promise<StartRunResult> {
+    if (!isUuid(input.flowId)) throw new NotFoundError('Flow', input.flowId);
+    const key = input.idempotencyKey;
+    if (key !== undefined) {
+      const existing = await this.findByIdempotencyKey(input.flowId, key);
+      if (existing) return { runId: existing, deduplicated: true };
     }
-    // Node types can change between saving and running, so validate again.
-    const validation = validateFlow(version.document, registry);
-    if (!validation.ok) {
-      throw new FlowNotRunnableError(new FlowValidationError(flow.name, validation.issues));
-    }
+    const version = await this.latestRunnableVersion(input.flowId);
 
     const inputBytes = jsonByteLength(input.input);
     if (inputBytes > MAX_RUN_INPUT_BYTES) {
@@ -75,18 +96,67 @@ export class RunService {
       );
     }
 
-    const run = await prisma.run.create({
-      data: {
-        flowId: input.flowId,
-        flowVersionId: version.id,
-        trigger: input.trigger ?? RUN_TRIGGER.manual,
-        status: RUN_STATUS.queued,
-        input: input.input === undefined ? Prisma.DbNull : toJsonColumn(input.input),
+    const { rows } = await this.deps.pool
+      .query<{ id: string }>({
+        // Named: parsed and planned once per connection.
+        name: 'patchbay_start_run',
+        text: INSERT_AND_ENQUEUE,
+        values: [
+          randomUUID(),
+          input.flowId,
+          version.id,
+          input.trigger ?? RUN_TRIGGER.manual,
+          input.input === undefined ? null : JSON.stringify(toPlainJson(input.input)),
+          key ?? null,
+        ],
+      })
+      .catch((error: unknown) => {
+        // The flow was deleted since its version was read.
+        if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
+          throw new NotFoundError('Flow', input.flowId);
+        }
+        throw error;
+      });
+    const inserted = rows[0];
+    if (inserted) return { runId: inserted.id, deduplicated: false };
+    // Lost a race with a concurrent start using the same key: that run is the one.
+    const existing =
+      key === undefined ? undefined : await this.findByIdempotencyKey(input.flowId, key);
+    if (!existing) {
+      throw new ConflictError(
+        'CONFLICT',
+        'The run could not be recorded because of a concurrent change. Try again.',
+      );
+    }
+    return { runId: existing, deduplicated: true };
+  }
+
+  /**
+   * Cancels a run. A queued or suspended run is cancelled at once; a run executing on a worker is
+   * asked to stop (the worker records the cancellation within moments).
+   */
+  cancel(id: string): Promise<CancelRunResult> {
+    return cancelRun(this.deps.pool, id);
+  }
+
+  /**
+   * Starts a new run that retries a failed or cancelled one, with the same input: from the failed
+   * step on the same flow version (earlier steps' outputs are reused, not executed again), or
+   * from the start on the flow's latest version.
+   */
+  async retry(id: string, from: RetryMode): Promise<{ runId: string }> {
+    return retryRun(
+      {
+        pool: this.deps.pool,
+        prisma: this.deps.prisma,
+        runnableVersion: (flowId, versionId) =>
+          versionId === undefined
+            ? this.latestRunnableVersion(flowId)
+            : this.runnableVersion(flowId, versionId),
       },
-      select: { id: true },
-    });
-    await dispatcher.dispatch(run.id);
-    return { runId: run.id };
+      id,
+      from,
+    );
   }
 
   /** Newest first. The cursor is opaque to clients: it encodes the last row's (createdAt, id). */
@@ -141,6 +211,55 @@ export class RunService {
       : null;
     if (!run) throw new NotFoundError('Run', id);
     return toRunDetail(run, run.steps);
+  }
+
+  private async findByIdempotencyKey(flowId: string, key: string): Promise<string | undefined> {
+    const run = await this.deps.prisma.run.findUnique({
+      where: { flowId_idempotencyKey: { flowId, idempotencyKey: key } },
+      select: { id: true },
+    });
+    return run?.id;
+  }
+
+  /** The flow's latest version, validated again: node types can change between saving and running. */
+  private async latestRunnableVersion(flowId: string): Promise<CachedFlowVersion> {
+    const flow = isUuid(flowId)
+      ? await this.deps.prisma.flow.findUnique({
+          where: { id: flowId },
+          select: { versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true } } },
+        })
+      : null;
+    if (!flow) throw new NotFoundError('Flow', flowId);
+    const version = flow.versions[0];
+    if (!version) {
+      throw await this.notRunnable(flowId, [
+        { code: 'document.invalid', message: 'the flow has no saved version', path: [] },
+      ]);
+    }
+    return this.runnableVersion(flowId, version.id);
+  }
+
+  private async runnableVersion(flowId: string, versionId: string): Promise<CachedFlowVersion> {
+    let version: CachedFlowVersion | undefined;
+    try {
+      version = await this.deps.versions.get(versionId);
+    } catch (error) {
+      if (error instanceof FlowValidationError) throw await this.notRunnable(flowId, error.issues);
+      throw error;
+    }
+    if (!version) throw new NotFoundError('Flow', flowId);
+    return version;
+  }
+
+  private async notRunnable(
+    flowId: string,
+    issues: FlowValidationError['issues'],
+  ): Promise<FlowNotRunnableError> {
+    const flow = await this.deps.prisma.flow.findUnique({
+      where: { id: flowId },
+      select: { name: true },
+    });
+    return new FlowNotRunnableError(new FlowValidationError(flow?.name ?? flowId, issues));
   }
 }
 

@@ -1,4 +1,6 @@
 /** Run and step statuses as stored in the `status` text columns. */
+import type { StepWaitReason } from '@patchbay/engine';
+
 export const RUN_STATUS = {
   queued: 'queued',
   running: 'running',
@@ -24,6 +26,18 @@ export const RUN_TRIGGER = { manual: 'manual', api: 'api' } as const;
 export type RunTrigger = (typeof RUN_TRIGGER)[keyof typeof RUN_TRIGGER];
 export const RUN_TRIGGERS = Object.values(RUN_TRIGGER) as [RunTrigger, ...RunTrigger[]];
 
+/** Where a retry of a failed run starts: at the failed step (reusing earlier outputs) or afresh. */
+export const RETRY_MODE = { failedStep: 'failed_step', start: 'start' } as const;
+export type RetryMode = (typeof RETRY_MODE)[keyof typeof RETRY_MODE];
+export const RETRY_MODES = Object.values(RETRY_MODE) as [RetryMode, ...RetryMode[]];
+
+const WAIT_REASONS: readonly StepWaitReason[] = [
+  'retry',
+  'rate_limited',
+  'throttled',
+  'circuit_open',
+];
+
 export function parseRunStatus(value: string): RunStatus {
   if ((RUN_STATUSES as readonly string[]).includes(value)) return value as RunStatus;
   throw new Error(`Unknown run status "${value}" in the database`);
@@ -32,6 +46,16 @@ export function parseRunStatus(value: string): RunStatus {
 export function parseStepStatus(value: string): StepStatus {
   if (Object.hasOwn(STEP_STATUS, value)) return value as StepStatus;
   throw new Error(`Unknown step status "${value}" in the database`);
+}
+
+export function parseRetryMode(value: string): RetryMode {
+  if ((RETRY_MODES as readonly string[]).includes(value)) return value as RetryMode;
+  throw new Error(`Unknown retry mode "${value}" in the database`);
+}
+
+export function parseWaitReason(value: string): StepWaitReason {
+  if ((WAIT_REASONS as readonly string[]).includes(value)) return value as StepWaitReason;
+  throw new Error(`Unknown wait reason "${value}" in the database`);
 }
 
 export function parseRunTrigger(value: string): RunTrigger {

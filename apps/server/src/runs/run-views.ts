@@ -1,10 +1,13 @@
 /** The shapes runs travel in over the API (dates as ISO strings; no tRPC transformer). */
-import type { FlowDocument, SerializedError } from '@patchbay/engine';
+import type { FlowDocument, SerializedError, StepWaitReason } from '@patchbay/engine';
 import { storedDocument } from '../flows/flow-views.ts';
 import {
+  parseRetryMode,
   parseRunStatus,
   parseRunTrigger,
   parseStepStatus,
+  parseWaitReason,
+  type RetryMode,
   type RunStatus,
   type RunTrigger,
   type StepStatus,
@@ -38,12 +41,31 @@ export type StepRunView = {
   finishedAt: string | null;
   durationMs: number | null;
   skipReason: string | null;
+  /** A failed attempt that is retried: the backoff before the next attempt. */
+  retryDelayMs: number | null;
+  /** When the next attempt runs (failed and retried), or when a waiting attempt may go on. */
+  nextAttemptAt: string | null;
+  /** Status waiting: what the attempt waits for. */
+  waitReason: StepWaitReason | null;
+  /** Reused by a retry from the failed step: the run that executed this step. */
+  reusedFromRunId: string | null;
 };
 
 export type RunDetail = RunSummary & {
   /** The flow version that ran. */
   document: FlowDocument;
   input: unknown;
+  /** How many times a worker picked the run up; more than 1 means it was resumed. */
+  executions: number;
+  /** Set on a retry: the failed or cancelled run it retries, and from where. */
+  retryOfRunId: string | null;
+  retryMode: RetryMode | null;
+  idempotencyKey: string | null;
+  /** A running run that is suspended (a long retry or rate-limit wait) resumes at this time. */
+  wakeAt: string | null;
+  cancelRequestedAt: string | null;
+  /** The run fails with RUN_TIMEOUT if still going at this time. */
+  deadlineAt: string | null;
   steps: StepRunView[];
 };
 
@@ -75,6 +97,22 @@ type StepRow = {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
+  retryDelayMs: number | null;
+  nextAttemptAt: Date | null;
+  waitReason: string | null;
+  reusedFromRunId: string | null;
+};
+
+type RunDetailRow = RunRow & {
+  input: unknown;
+  flowVersion: { number: number; document: unknown };
+  executions: number;
+  retryOfRunId: string | null;
+  retryMode: string | null;
+  idempotencyKey: string | null;
+  wakeAt: Date | null;
+  cancelRequestedAt: Date | null;
+  deadlineAt: Date | null;
 };
 
 export function toRunSummary(row: RunRow): RunSummary {
@@ -93,14 +131,18 @@ export function toRunSummary(row: RunRow): RunSummary {
   };
 }
 
-export function toRunDetail(
-  row: RunRow & { input: unknown; flowVersion: { number: number; document: unknown } },
-  steps: StepRow[],
-): RunDetail {
+export function toRunDetail(row: RunDetailRow, steps: StepRow[]): RunDetail {
   return {
     ...toRunSummary(row),
     document: storedDocument(row.flowVersion.document),
     input: row.input,
+    executions: row.executions,
+    retryOfRunId: row.retryOfRunId,
+    retryMode: row.retryMode === null ? null : parseRetryMode(row.retryMode),
+    idempotencyKey: row.idempotencyKey,
+    wakeAt: iso(row.wakeAt),
+    cancelRequestedAt: iso(row.cancelRequestedAt),
+    deadlineAt: iso(row.deadlineAt),
     steps: steps.map(toStepRunView),
   };
 }
@@ -120,6 +162,10 @@ function toStepRunView(row: StepRow): StepRunView {
     finishedAt: iso(row.finishedAt),
     durationMs: row.durationMs,
     skipReason: row.skipReason,
+    retryDelayMs: row.retryDelayMs,
+    nextAttemptAt: iso(row.nextAttemptAt),
+    waitReason: row.waitReason === null ? null : parseWaitReason(row.waitReason),
+    reusedFromRunId: row.reusedFromRunId,
   };
 }
 

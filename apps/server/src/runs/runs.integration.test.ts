@@ -2,12 +2,8 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FlowDocument } from '@patchbay/engine';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
-import { InProcessRunDispatcher } from './run-dispatcher.ts';
-import { RunExecutor } from './run-executor.ts';
-import { recoverInterruptedRuns } from './run-recovery.ts';
 
 let t: TestApp;
 let upstream: Server;
@@ -181,7 +177,7 @@ describe('running a flow', () => {
     );
   });
 
-  it('marks a run failed when the executor itself crashes', async () => {
+  it('marks a run failed when its flow version cannot be executed', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Crashing' });
     const [version] = await t.prisma.flowVersion.findMany({ where: { flowId: flow.id } });
     // A run pinned to a version that cannot be executed (e.g. edited by hand in the database).
@@ -192,133 +188,50 @@ describe('running a flow', () => {
     const run = await t.prisma.run.create({
       data: { flowId: flow.id, flowVersionId: version!.id, trigger: 'manual', status: 'queued' },
     });
-    await t.services.dispatcher.dispatch(run.id);
-    await t.services.dispatcher.idle();
+    await enqueue(run.id);
 
-    const row = await t.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
-    expect(row.status).toBe('failed');
-    expect(row.finishedAt).not.toBeNull();
-    expect(row.error).toMatchObject({ code: 'FLOW_INVALID' });
+    // runs.get cannot show a broken document; the row tells.
+    const row = () => t.prisma.run.findUniqueOrThrow({ where: { id: run.id } });
+    await waitUntil(async () => (await row()).status === 'failed', 'the run to fail');
+    expect(await row()).toMatchObject({ status: 'failed' });
+    expect((await row()).finishedAt).not.toBeNull();
+    expect((await row()).error).toMatchObject({ code: 'FLOW_INVALID' });
   });
 
-  it('executes a run at most once even when dispatched twice', async () => {
+  it('executes a run once even when its job is delivered several times', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Once' });
     const { runId } = await t.client.flows.run.mutate({ id: flow.id });
-    await t.services.dispatcher.dispatch(runId);
-    await t.services.dispatcher.idle();
+    // Extra jobs without the run's key, as a duplicate delivery would be.
+    await enqueue(runId, { keyed: false });
+    await enqueue(runId, { keyed: false });
     const run = await waitForRun(t.client, runId);
     expect(run.status).toBe('succeeded');
+    expect(run.executions).toBe(1);
     expect(run.steps).toHaveLength(1);
+    await waitUntil(async () => (await jobCount(runId)) === 0, 'the duplicate jobs to be done');
   });
 });
 
-describe('run recovery and shutdown', () => {
-  it('fails interrupted runs and re-dispatches queued ones after a restart', async () => {
-    const flow = await t.client.flows.create.mutate({ name: 'Recovered' });
-    const [version] = await t.prisma.flowVersion.findMany({ where: { flowId: flow.id } });
-    const base = { flowId: flow.id, flowVersionId: version!.id, trigger: 'manual' };
-    const interrupted = await t.prisma.run.create({
-      data: { ...base, status: 'running', startedAt: new Date(Date.now() - 1000) },
-    });
-    const queued = await t.prisma.run.create({ data: { ...base, status: 'queued' } });
+/** Adds a job for a run directly, as the sweeper or a duplicate delivery would. */
+async function enqueue(runId: string, options: { keyed?: boolean } = {}) {
+  await t.prisma.$executeRawUnsafe(
+    `SELECT graphile_worker.add_job('run', json_build_object('runId', $1::text)${
+      options.keyed === false ? '' : ", job_key := 'run:' || $1::text"
+    })`,
+    runId,
+  );
+}
 
-    await recoverInterruptedRuns({
-      prisma: t.prisma,
-      dispatcher: t.services.dispatcher,
-      logger: pino({ level: 'silent' }),
-    });
-    await t.services.dispatcher.idle();
+async function jobCount(runId: string): Promise<number> {
+  const [row] = await t.prisma.$queryRaw<{ count: number }[]>`
+    SELECT count(*)::int AS count FROM graphile_worker._private_jobs WHERE payload->>'runId' = ${runId}`;
+  return row?.count ?? 0;
+}
 
-    const failed = await t.client.runs.get.query({ id: interrupted.id });
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'RUN_INTERRUPTED' } });
-    expect(failed.durationMs).toBeGreaterThanOrEqual(1000);
-    expect((await t.client.runs.get.query({ id: queued.id })).status).toBe('succeeded');
-  });
-
-  it('waits for in-flight runs on shutdown, and cancels the ones that overstay', async () => {
-    const pending: (() => void)[] = [];
-    const slow = createServer((_req, res) => {
-      pending.push(() => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"done":true}');
-      });
-    });
-    slow.listen(0, '127.0.0.1');
-    await once(slow, 'listening');
-    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
-    const logger = pino({ level: 'silent' });
-    const newDispatcher = () =>
-      new InProcessRunDispatcher(
-        new RunExecutor({ prisma: t.prisma, registry: t.services.registry, logger }),
-        logger,
-      );
-    try {
-      const flow = await t.client.flows.create.mutate({
-        name: 'Slow',
-        document: {
-          version: 1,
-          name: 'Slow',
-          nodes: [
-            { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
-            {
-              id: 'wait',
-              type: 'http.request',
-              position: { x: 1, y: 0 },
-              config: { url: slowUrl },
-            },
-          ],
-          edges: [{ id: 'e1', source: 'trigger', target: 'wait' }],
-        },
-      });
-      const [version] = await t.prisma.flowVersion.findMany({ where: { flowId: flow.id } });
-      const queueRun = () =>
-        t.prisma.run.create({
-          data: {
-            flowId: flow.id,
-            flowVersionId: version!.id,
-            trigger: 'manual',
-            status: 'queued',
-          },
-        });
-      const waitUntilUpstreamCalled = async (count: number) => {
-        for (let i = 0; i < 200 && pending.length < count; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 25));
-        }
-        expect(pending).toHaveLength(count);
-      };
-
-      // Graceful: shutdown resolves only after the in-flight run finished.
-      const graceful = newDispatcher();
-      const finished = await queueRun();
-      await graceful.dispatch(finished.id);
-      await waitUntilUpstreamCalled(1);
-      let shutDown = false;
-      const shutdown = graceful.shutdown({ graceMs: 10_000 }).then(() => {
-        shutDown = true;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(shutDown).toBe(false);
-      await graceful.dispatch((await queueRun()).id); // refused while shutting down: stays queued
-      pending[0]!();
-      await shutdown;
-      expect((await t.prisma.run.findUniqueOrThrow({ where: { id: finished.id } })).status).toBe(
-        'succeeded',
-      );
-      expect(await t.prisma.run.count({ where: { flowId: flow.id, status: 'queued' } })).toBe(1);
-
-      // Overstaying: after the grace period the run is cancelled through its abort signal.
-      const impatient = newDispatcher();
-      const overstaying = await queueRun();
-      await impatient.dispatch(overstaying.id);
-      await waitUntilUpstreamCalled(2);
-      await impatient.shutdown({ graceMs: 100, cancelMs: 10_000 });
-      const cancelled = await t.prisma.run.findUniqueOrThrow({ where: { id: overstaying.id } });
-      expect(cancelled.status).toBe('cancelled');
-      expect(cancelled.finishedAt).not.toBeNull();
-      expect(impatient.activeRuns).toBe(0);
-    } finally {
-      slow.closeAllConnections();
-      slow.close();
-    }
-  });
-});
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import pino from 'pino';
+import { migrateJobQueue } from '../db/job-queue-schema.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { migrationsDir } from '../repo-paths.ts';
 
@@ -25,11 +27,12 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A database with every migration applied. */
+/** A database with every migration applied, the job queue's schema included. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const database = await createEmptyDatabase();
   try {
     await migrateDatabase({ connectionString: database.url, migrationsDir });
+    await migrateJobQueue({ connectionString: database.url, logger: pino({ level: 'silent' }) });
   } catch (error) {
     await database.drop();
     throw error;

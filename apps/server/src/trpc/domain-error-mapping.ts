@@ -6,6 +6,7 @@ import {
   FlowNotRunnableError,
   InvalidRequestError,
   NotFoundError,
+  RunStateError,
 } from '../domain-errors.ts';
 
 type TRPCErrorCode = ConstructorParameters<typeof TRPCError>[0]['code'];
@@ -15,6 +16,7 @@ function codeFor(error: unknown): TRPCErrorCode | undefined {
   if (error instanceof FlowValidationError) return 'BAD_REQUEST';
   if (error instanceof InvalidRequestError) return 'BAD_REQUEST';
   if (error instanceof FlowNotRunnableError) return 'PRECONDITION_FAILED';
+  if (error instanceof RunStateError) return 'PRECONDITION_FAILED';
   if (error instanceof ConflictError) return 'CONFLICT';
   return undefined;
 }

@@ -8,7 +8,7 @@ import { ZodError, z } from 'zod';
 import type { AppServices } from '../app-services.ts';
 import { issuesOf, toTRPCError } from './domain-error-mapping.ts';
 
-export type TrpcContext = Pick<AppServices, 'flows' | 'runs' | 'registry'>;
+export type TrpcContext = Pick<AppServices, 'flows' | 'runs' | 'registry' | 'breakers' | 'limits'>;
 
 const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {

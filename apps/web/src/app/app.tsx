@@ -6,6 +6,7 @@ import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
 import { FlowListPage } from '../pages/flow-list-page.tsx';
 import { RunDetailPage } from '../pages/run-detail-page.tsx';
 import { RunHistoryPage } from '../pages/run-history-page.tsx';
+import { UpstreamsPage } from '../pages/upstreams-page.tsx';
 import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { Toaster } from '../ui/toaster.tsx';
@@ -33,6 +34,9 @@ export function App() {
                 <RunHistoryPage />
               </Route>
               <Route path="/runs/:id">{({ id }) => <RunDetailPage key={id} runId={id} />}</Route>
+              <Route path="/upstreams">
+                <UpstreamsPage />
+              </Route>
               <Route>
                 <EmptyState
                   title="Page not found"

@@ -31,7 +31,8 @@ function ApiStatus() {
 export function TopBar() {
   const [location] = useLocation();
   const inRuns = location.startsWith('/runs');
-  const inFlows = !inRuns;
+  const inUpstreams = location.startsWith('/upstreams');
+  const inFlows = !inRuns && !inUpstreams;
   return (
     <header className="topbar">
       <Link href="/" className="topbar__brand" data-testid="nav-home">
@@ -54,6 +55,13 @@ export function TopBar() {
           data-testid="nav-runs"
         >
           Runs
+        </Link>
+        <Link
+          href="/upstreams"
+          className={`topbar__link${inUpstreams ? ' is-active' : ''}`}
+          data-testid="nav-upstreams"
+        >
+          Upstreams
         </Link>
       </nav>
       <div className="topbar__spacer" />

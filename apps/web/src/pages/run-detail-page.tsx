@@ -1,28 +1,30 @@
 /** `/runs/:id` — one run: header, the flow coloured by step status, and the steps. Polls while live. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useMemo, useState } from 'react';
-import { Link, useLocation } from 'wouter';
+import { Link } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { RunActions } from '../runs/run-actions.tsx';
 import { RunCanvas } from '../runs/run-canvas.tsx';
+import { RunWaitBanner } from '../runs/run-wait-banner.tsx';
 import { groupStepsByNode } from '../runs/step-grouping.ts';
 import { StepList } from '../runs/step-list.tsx';
+import { upstreamTargetOf } from '../runs/step-upstream.ts';
+import { waitingSteps } from '../runs/step-wait.ts';
+import { UpstreamBreaker } from '../runs/upstream-breaker.tsx';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { formatAbsolute, formatDuration, shortId } from '../ui/format.ts';
-import { AlertIcon, EditorIcon, HistoryIcon, PlayIcon } from '../ui/icons.tsx';
+import { AlertIcon, EditorIcon, HistoryIcon } from '../ui/icons.tsx';
 import { JsonViewer } from '../ui/json-viewer.tsx';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { isActiveRun, StatusBadge } from '../ui/status-badge.tsx';
-import { toast } from '../ui/toast-store.ts';
 
 const LIVE_POLL_MS = 500;
 
 export function RunDetailPage({ runId }: { runId: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
   const nodeTypes = useNodeTypes();
   const run = useQuery(
@@ -33,19 +35,10 @@ export function RunDetailPage({ runId }: { runId: string }) {
       },
     ),
   );
-  const rerun = useMutation(
-    trpc.flows.run.mutationOptions({
-      onSuccess: ({ runId: next }) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-        navigate(`/runs/${next}`);
-      },
-      onError: (error) =>
-        toast({ tone: 'error', title: "Couldn't start a run", detail: errorMessage(error) }),
-    }),
-  );
 
   const steps = run.data?.steps;
   const groups = useMemo(() => groupStepsByNode(steps ?? []), [steps]);
+  const waiting = useMemo(() => waitingSteps(groups), [groups]);
   const notRun = useMemo(() => {
     const ran = new Set(groups.map((g) => g.nodeId));
     return (run.data?.document.nodes ?? []).map((n) => n.id).filter((id) => !ran.has(id));
@@ -68,6 +61,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
   if (!run.data || nodeTypes.isPending) return <div className="page-loading">Loading run…</div>;
 
   const data = run.data;
+  const runErrorTarget = upstreamTargetOf(data.error);
   const live = isActiveRun(data.status);
   const elapsed =
     data.durationMs ?? (data.startedAt && live ? Date.now() - Date.parse(data.startedAt) : null);
@@ -104,15 +98,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
             >
               <EditorIcon size={14} /> Open editor
             </Link>
-            <button
-              type="button"
-              className="btn btn--primary btn--sm"
-              disabled={rerun.isPending}
-              data-testid="rerun-flow"
-              onClick={() => rerun.mutate({ id: data.flowId })}
-            >
-              <PlayIcon size={13} /> Run again
-            </button>
+            <RunActions run={data} />
           </div>
         </div>
         <dl className="run-meta">
@@ -144,13 +130,48 @@ export function RunDetailPage({ runId }: { runId: string }) {
               {groups.length} of {data.document.nodes.length}
             </dd>
           </div>
+          {data.retryOfRunId && (
+            <div>
+              <dt>Retry of</dt>
+              <dd>
+                <Link
+                  href={`/runs/${data.retryOfRunId}`}
+                  className="mono run-link"
+                  data-testid="retry-of-link"
+                >
+                  {shortId(data.retryOfRunId)}
+                </Link>
+                {data.retryMode && (
+                  <span className="muted small">
+                    {data.retryMode === 'failed_step' ? 'from failed step' : 'from start'}
+                  </span>
+                )}
+              </dd>
+            </div>
+          )}
+          {data.executions > 1 && (
+            <div>
+              <dt>Executions</dt>
+              <dd
+                data-testid="run-resumed"
+                data-executions={data.executions}
+                title={`Picked up by a worker ${data.executions} times: it was suspended during a wait, or its worker stopped, and resumed where it left off.`}
+              >
+                Resumed {data.executions - 1} {data.executions - 1 === 1 ? 'time' : 'times'}
+              </dd>
+            </div>
+          )}
           <div>
             <dt>Run ID</dt>
             <dd className="mono small">{data.id}</dd>
           </div>
         </dl>
+        {live && <RunWaitBanner run={data} waiting={waiting} onSelectNode={setSelectedNodeId} />}
         {data.error && (
-          <div className="callout callout--danger run-error" data-testid="run-error">
+          <div
+            className={`callout run-error ${data.status === 'cancelled' ? 'callout--warning' : 'callout--danger'}`}
+            data-testid="run-error"
+          >
             <AlertIcon size={16} />
             <div>
               <div className="callout__title">
@@ -165,6 +186,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
                   Show step {data.error.nodeId}
                 </button>
               )}
+              {runErrorTarget && <UpstreamBreaker target={runErrorTarget} testId="run-breaker" />}
             </div>
           </div>
         )}

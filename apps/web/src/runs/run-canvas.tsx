@@ -14,6 +14,7 @@ import { documentToCanvas } from '../editor/flow-document-mapping.ts';
 import type { FlowCanvasEdge, FlowNodeData } from '../editor/flow-types.ts';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
+import { Countdown } from '../ui/countdown.tsx';
 import { formatDuration } from '../ui/format.ts';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { edgeTaken, type NodeRunStatus, type NodeSteps } from './step-grouping.ts';
@@ -22,6 +23,9 @@ type RunNodeData = FlowNodeData & {
   status: NodeRunStatus;
   attempts: number;
   durationMs: number | null;
+  /** Waiting: when the next attempt is due. */
+  nextAttemptAt: string | null;
+  reused: boolean;
 };
 type RunCanvasNode = Node<RunNodeData, 'patchbay'>;
 
@@ -38,9 +42,16 @@ const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<
       footer={
         <div className="run-node__status">
           <StatusBadge status={data.status} compact testId={`node-status-${id}`} />
+          {data.reused && <span className="run-node__meta">reused</span>}
           {data.attempts > 1 && <span className="run-node__meta">{data.attempts} attempts</span>}
-          {data.durationMs !== null && (
-            <span className="run-node__meta">{formatDuration(data.durationMs)}</span>
+          {data.status === 'waiting' && data.nextAttemptAt ? (
+            <span className="run-node__meta run-node__meta--waiting">
+              <Countdown until={data.nextAttemptAt} />
+            </span>
+          ) : (
+            data.durationMs !== null && (
+              <span className="run-node__meta">{formatDuration(data.durationMs)}</span>
+            )
           )}
         </div>
       }
@@ -77,6 +88,8 @@ export function RunCanvas({
             status: group?.latest.status ?? 'pending',
             attempts: group?.attempts.length ?? 0,
             durationMs: group?.latest.durationMs ?? null,
+            nextAttemptAt: group?.latest.nextAttemptAt ?? null,
+            reused: Boolean(group?.latest.reusedFromRunId),
           },
         };
       }),

@@ -15,6 +15,10 @@ function step(partial: Partial<StepRun> & Pick<StepRun, 'nodeId' | 'status'>): S
     finishedAt: null,
     durationMs: null,
     skipReason: null,
+    retryDelayMs: null,
+    nextAttemptAt: null,
+    waitReason: null,
+    reusedFromRunId: null,
     ...partial,
   };
 }

@@ -1,13 +1,22 @@
-/** The run's steps, one row per node; a row expands into attempts and Input/Output/Error JSON. */
-import { useEffect, useRef, useState } from 'react';
+/**
+ * The run's steps, one row per node; a row expands into its attempts (status, duration, error),
+ * the breaker of any upstream it failed on, and the chosen attempt's Input/Output/Error JSON.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import type { StepRun } from '../api/types.ts';
 import { CategoryIcon } from '../node-types/category-style.tsx';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
-import { formatAbsolute, formatDuration } from '../ui/format.ts';
-import { ChevronRightIcon } from '../ui/icons.tsx';
+import { Countdown } from '../ui/countdown.tsx';
+import { formatAbsolute, formatDuration, shortId } from '../ui/format.ts';
+import { ChevronRightIcon, RetryIcon } from '../ui/icons.tsx';
 import { JsonViewer } from '../ui/json-viewer.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
+import { AttemptDots, AttemptList } from './attempt-list.tsx';
 import type { NodeSteps } from './step-grouping.ts';
+import { upstreamTargetsOf } from './step-upstream.ts';
+import { UpstreamBreaker } from './upstream-breaker.tsx';
+import { WaitNote } from './wait-note.tsx';
 
 function Section({
   title,
@@ -40,32 +49,50 @@ function Section({
 }
 
 function AttemptDetail({ step, nodeId }: { step: StepRun; nodeId: string }) {
+  const notStarted = step.status === 'waiting' && step.startedAt === null;
   return (
     <div className="step-detail">
-      <dl className="step-meta">
-        <div>
-          <dt>Started</dt>
-          <dd>{step.startedAt ? formatAbsolute(step.startedAt) : '—'}</dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd className="mono">{formatDuration(step.durationMs)}</dd>
-        </div>
-        {step.port && (
+      {!notStarted && (
+        <dl className="step-meta">
           <div>
-            <dt>Output port</dt>
-            <dd>
-              <code>{step.port}</code>
-            </dd>
+            <dt>Started</dt>
+            <dd>{step.startedAt ? formatAbsolute(step.startedAt) : '—'}</dd>
           </div>
-        )}
-        {step.skipReason && (
           <div>
-            <dt>Skipped</dt>
-            <dd>{step.skipReason}</dd>
+            <dt>Duration</dt>
+            <dd className="mono">{formatDuration(step.durationMs)}</dd>
           </div>
-        )}
-      </dl>
+          {step.port && (
+            <div>
+              <dt>Output port</dt>
+              <dd>
+                <code>{step.port}</code>
+              </dd>
+            </div>
+          )}
+          {step.skipReason && (
+            <div>
+              <dt>Skipped</dt>
+              <dd>{step.skipReason}</dd>
+            </div>
+          )}
+          {step.retryDelayMs !== null && (
+            <div>
+              <dt>Retry delay</dt>
+              <dd className="mono" data-testid={`step-${nodeId}-retry-delay`}>
+                {formatDuration(step.retryDelayMs)}
+              </dd>
+            </div>
+          )}
+          {step.status !== 'waiting' && step.nextAttemptAt && (
+            <div>
+              <dt>Next attempt at</dt>
+              <dd>{formatAbsolute(step.nextAttemptAt)}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+      {step.status === 'waiting' && <WaitNote step={step} testId={`step-waiting-${nodeId}`} />}
       {step.error && (
         <Section title="Error" testId={`step-${nodeId}-error`} defaultOpen tone="danger">
           <div className="step-error-message">
@@ -101,6 +128,8 @@ function StepRow({
   const [attemptIndex, setAttemptIndex] = useState<number | null>(null);
   const shownIndex = attemptIndex ?? group.attempts.length - 1;
   const shown = group.attempts[shownIndex] ?? group.latest;
+  const targets = useMemo(() => upstreamTargetsOf(group.attempts), [group.attempts]);
+  const reusedFrom = group.latest.reusedFromRunId;
   const ref = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
@@ -113,6 +142,7 @@ function StepRow({
       className={`step-row step-row--${group.latest.status}${expanded ? ' is-expanded' : ''}`}
       data-testid={`step-${group.nodeId}`}
       data-status={group.latest.status}
+      data-reused={reusedFrom ? 'true' : undefined}
     >
       <button
         type="button"
@@ -126,31 +156,39 @@ function StepRow({
           <span className="step-row__title">{descriptor?.title ?? group.nodeType}</span>
           <code className="step-row__id">{group.nodeId}</code>
         </span>
-        {group.attempts.length > 1 && (
-          <span className="chip chip--muted" title="Attempts">
-            ×{group.attempts.length}
+        {group.attempts.length > 1 && <AttemptDots attempts={group.attempts} />}
+        {group.latest.status === 'waiting' && group.latest.nextAttemptAt ? (
+          <span className="step-row__duration step-row__duration--waiting mono">
+            <Countdown until={group.latest.nextAttemptAt} />
           </span>
+        ) : (
+          <span className="step-row__duration mono">{formatDuration(group.latest.durationMs)}</span>
         )}
-        <span className="step-row__duration mono">{formatDuration(group.latest.durationMs)}</span>
         <StatusBadge status={group.latest.status} compact testId={`step-status-${group.nodeId}`} />
       </button>
+      {group.latest.status === 'waiting' && !expanded && (
+        <WaitNote step={group.latest} testId={`step-waiting-${group.nodeId}`} />
+      )}
+      {reusedFrom && (
+        <div className="step-row__note" data-testid={`step-reused-${group.nodeId}`}>
+          <RetryIcon size={12} />
+          Reused from run{' '}
+          <Link href={`/runs/${reusedFrom}`} className="mono" data-testid="reused-from-link">
+            {shortId(reusedFrom)}
+          </Link>
+        </div>
+      )}
+      {targets.length > 0 && (
+        <div className="step-row__upstreams">
+          {targets.map((target) => (
+            <UpstreamBreaker key={target} target={target} testId={`step-breaker-${group.nodeId}`} />
+          ))}
+        </div>
+      )}
       {expanded && (
         <div className="step-row__body">
           {group.attempts.length > 1 && (
-            <div className="segmented segmented--sm" role="tablist" aria-label="Attempts">
-              {group.attempts.map((attempt, index) => (
-                <button
-                  key={attempt.id}
-                  type="button"
-                  role="tab"
-                  aria-selected={index === shownIndex}
-                  className={`segmented__item${index === shownIndex ? ' is-active' : ''}`}
-                  onClick={() => setAttemptIndex(index)}
-                >
-                  <span className={`dot dot--${attempt.status}`} /> Attempt {attempt.attempt}
-                </button>
-              ))}
-            </div>
+            <AttemptList group={group} shownIndex={shownIndex} onShow={setAttemptIndex} />
           )}
           <AttemptDetail step={shown} nodeId={group.nodeId} />
         </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatRelative } from './format.ts';
+import { formatCountdown, formatDuration, formatRelative } from './format.ts';
 
 describe('formatDuration', () => {
   it('picks a unit that reads naturally', () => {
@@ -17,5 +17,19 @@ describe('formatRelative', () => {
     expect(formatRelative('2026-01-10T11:59:50Z', now)).toBe('just now');
     expect(formatRelative('2026-01-10T11:55:00Z', now)).toBe('5 minutes ago');
     expect(formatRelative('2026-01-09T12:00:00Z', now)).toBe('yesterday');
+  });
+});
+
+describe('formatCountdown', () => {
+  it('rounds up so a wait never reads as over before it is', () => {
+    expect(formatCountdown(1)).toBe('1s');
+    expect(formatCountdown(11_200)).toBe('12s');
+    expect(formatCountdown(0)).toBe('0s');
+    expect(formatCountdown(-500)).toBe('0s');
+  });
+
+  it('switches to minutes and hours with zero-padded remainders', () => {
+    expect(formatCountdown(65_000)).toBe('1m 05s');
+    expect(formatCountdown(3_600_000 + 2 * 60_000)).toBe('1h 02m');
   });
 });

@@ -43,3 +43,19 @@ export function formatAbsolute(iso: string): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** Time left until an instant, for countdowns: "12s", "2m 05s", "1h 02m"; rounds up. */
+export function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+const timeOfDayFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/** The clock time alone ("14:03:27"), for instants within the next few hours. */
+export function formatTimeOfDay(iso: string): string {
+  return timeOfDayFormat.format(new Date(iso));
+}

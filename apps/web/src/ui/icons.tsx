@@ -125,3 +125,39 @@ export const EditorIcon = icon(
   </>,
   'EditorIcon',
 );
+export const ShieldIcon = icon(
+  <>
+    <path d="M12 3 5 6v5c0 4.5 3 8.3 7 10 4-1.7 7-5.5 7-10V6z" />
+    <path d="m9 12 2 2 4-4" />
+  </>,
+  'ShieldIcon',
+);
+export const GaugeIcon = icon(
+  <>
+    <path d="M4 17a8 8 0 1 1 16 0" />
+    <path d="m12 17 4-5" />
+  </>,
+  'GaugeIcon',
+);
+export const ClockIcon = icon(
+  <>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 7v5l3 2" />
+  </>,
+  'ClockIcon',
+);
+export const StopIcon = icon(<rect x="6" y="6" width="12" height="12" rx="2" />, 'StopIcon');
+export const RetryIcon = icon(
+  <>
+    <path d="M4 12a8 8 0 0 1 14-5.3L20 9" />
+    <path d="M20 4v5h-5M20 12a8 8 0 0 1-14 5.3L4 15" />
+  </>,
+  'RetryIcon',
+);
+export const ResetIcon = icon(
+  <>
+    <path d="M4 12a8 8 0 1 0 2.3-5.7L4 8.6" />
+    <path d="M4 4v4.6h4.6" />
+  </>,
+  'ResetIcon',
+);

@@ -35,8 +35,9 @@ export function StatusBadge({
   );
 }
 
-export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['queued', 'running'];
+export const FINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 
+/** Not finished yet (queued, running or waiting), so still worth polling. */
 export function isActiveRun(status: RunStatus | undefined): boolean {
-  return status !== undefined && ACTIVE_RUN_STATUSES.includes(status);
+  return status !== undefined && !FINAL_RUN_STATUSES.includes(status);
 }

@@ -49,11 +49,26 @@ export const flowsRouter = {
     .input(z.object({ id }))
     .query(({ ctx, input }) => ctx.flows.export(input.id)),
 
+  /** Queues a run; with an idempotencyKey already used for this flow, returns that run instead. */
   run: publicProcedure
     .input(
-      z.object({ id, input: z.unknown().optional(), trigger: z.enum(RUN_TRIGGERS).optional() }),
+      z.object({
+        id,
+        input: z.unknown().optional(),
+        trigger: z.enum(RUN_TRIGGERS).optional(),
+        idempotencyKey: z
+          .string()
+          .min(1, 'Idempotency key must not be empty')
+          .max(200, 'Idempotency key must be at most 200 characters')
+          .optional(),
+      }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.runs.start({ flowId: input.id, input: input.input, trigger: input.trigger }),
+      ctx.runs.start({
+        flowId: input.id,
+        input: input.input,
+        trigger: input.trigger,
+        idempotencyKey: input.idempotencyKey,
+      }),
     ),
 } satisfies TRPCRouterRecord;

@@ -1,0 +1,79 @@
+/**
+ * Retrying a failed or cancelled run as a new run with the same input. From the failed step: the
+ * same flow version, and the source run's succeeded steps are copied into the new run (marked
+ * reused), so the engine takes their outputs and resumes at the step that failed. From the start:
+ * the flow's latest version, nothing reused. The new run, its copied steps and its job are
+ * written in one transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { withTransaction } from '../db/pg-pool.ts';
+import type { PrismaClient } from '../db/prisma-client.ts';
+import { NotFoundError, RunStateError } from '../domain-errors.ts';
+import { isUuid } from '../uuid.ts';
+import type { CachedFlowVersion } from './flow-version-cache.ts';
+import { addRunJobSql } from './run-queue.ts';
+import { RETRY_MODE, type RetryMode, RUN_STATUS, STEP_STATUS } from './run-status.ts';
+
+const RETRYABLE_STATUSES: readonly string[] = [RUN_STATUS.failed, RUN_STATUS.cancelled];
+
+export type RetryRunDeps = {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  /** The version to run, validated; the latest one when versionId is undefined. */
+  runnableVersion(flowId: string, versionId: string | undefined): Promise<CachedFlowVersion>;
+};
+
+export async function retryRun(
+  deps: RetryRunDeps,
+  sourceId: string,
+  from: RetryMode,
+): Promise<{ runId: string }> {
+  const source = isUuid(sourceId)
+    ? await deps.prisma.run.findUnique({
+        where: { id: sourceId },
+        select: { status: true, flowId: true, flowVersionId: true },
+      })
+    : null;
+  if (!source) throw new NotFoundError('Run', sourceId);
+  if (!RETRYABLE_STATUSES.includes(source.status)) {
+    throw new RunStateError(
+      'RUN_NOT_RETRYABLE',
+      `Run "${sourceId}" is ${source.status}; only failed or cancelled runs can be retried.`,
+      { details: { runId: sourceId, status: source.status } },
+    );
+  }
+  const reuse = from === RETRY_MODE.failedStep;
+  const version = await deps.runnableVersion(
+    source.flowId,
+    reuse ? source.flowVersionId : undefined,
+  );
+
+  const runId = randomUUID();
+  await withTransaction(deps.pool, async ({ client }) => {
+    const inserted = await client.query(
+      `INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, retry_of_run_id, retry_mode)
+       SELECT $1, flow_id, $3, trigger, '${RUN_STATUS.queued}', input, id, $4
+         FROM runs WHERE id = $2`,
+      [runId, sourceId, version.id, from],
+    );
+    // Deleted (with its flow) since it was read.
+    if (inserted.rowCount === 0) throw new NotFoundError('Run', sourceId);
+    if (reuse) {
+      // The latest succeeded attempt of each node, attributed to the run that executed it.
+      await client.query(
+        `INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, input, output, port,
+                                started_at, finished_at, duration_ms, reused_from_run_id)
+         SELECT DISTINCT ON (node_id)
+                gen_random_uuid(), $1, node_id, node_type, attempt, status, input, output, port,
+                started_at, finished_at, duration_ms, COALESCE(reused_from_run_id, run_id)
+           FROM step_runs
+          WHERE run_id = $2 AND status = '${STEP_STATUS.succeeded}'
+          ORDER BY node_id, attempt DESC`,
+        [runId, sourceId],
+      );
+    }
+    await client.query(`SELECT ${addRunJobSql('$1::uuid', '$2::uuid')}`, [runId, version.id]);
+  });
+  return { runId };
+}

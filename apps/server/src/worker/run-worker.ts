@@ -1,0 +1,322 @@
+/**
+ * Executes the run of one queue job: claim it with a lease, resume what an earlier execution
+ * left, run the engine, and record the outcome: final, suspended until a long wait is over, or
+ * handed back when this process shuts down. A job for a run that is finished, cancelled or held
+ * by another live worker is a no-op, so a duplicate or stale job is harmless.
+ */
+import {
+  type Clock,
+  DEFAULT_RUN_TIMEOUT_MS,
+  executeFlow,
+  FlowValidationError,
+  PatchbayError,
+  type RunOutcome,
+  type SerializedError,
+  systemClock,
+  type UpstreamGuard,
+} from '@patchbay/engine';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { isTransientDatabaseError } from '../db/transient-error.ts';
+import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
+import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
+import { RUN_STATUS } from '../runs/run-status.ts';
+import { serializeError } from '../runs/serialize-error.ts';
+import { isUuid } from '../uuid.ts';
+import { resumeStateOf } from './resume-state.ts';
+import { type ClaimedRun, type FinalStatus, RunStore } from './run-store.ts';
+import { StepRecorder } from './step-recorder.ts';
+
+const uuid = z.string().refine(isUuid, 'must be a UUID');
+const payloadSchema = z.object({ runId: uuid, flowVersionId: uuid.optional() });
+
+/** After a database hiccup the run is tried again this much later. */
+const TRANSIENT_RETRY_MS = 1_000;
+
+/** Why this worker stops a run it executes. */
+export type StopReason = 'cancel' | 'shutdown' | 'lease-lost';
+
+const STOP_ERRORS: Record<StopReason, () => PatchbayError> = {
+  cancel: () => new PatchbayError(USER_CANCELLED_ERROR.code, USER_CANCELLED_ERROR.message),
+  shutdown: () =>
+    new PatchbayError('WORKER_STOPPING', 'The worker is shutting down; the run resumes elsewhere'),
+  'lease-lost': () =>
+    new PatchbayError('LEASE_LOST', 'The run was taken over by another worker (lease expired)'),
+};
+
+type Execution = {
+  runId: string;
+  controller: AbortController;
+  stop: StopReason | undefined;
+  recorder: StepRecorder | undefined;
+  /** The final statement is under way: the lease is being given up on purpose. */
+  settling: boolean;
+  done: Promise<void>;
+};
+
+export type RunWorkerDeps = {
+  pool: pg.Pool;
+  versions: FlowVersionCache;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  /** This process's id in `workers`; the lease owner of the runs it executes. */
+  workerId: string;
+  leaseMs: number;
+  inlineWaitMaxMs: number;
+  guard?: UpstreamGuard;
+  clock?: Clock;
+  fetch?: typeof fetch;
+};
+
+export class RunWorker {
+  private readonly store: RunStore;
+  private readonly clock: Clock;
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly deps: RunWorkerDeps) {
+    this.store = new RunStore(deps.pool);
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** The graphile-worker task. Rejects only when the database failed; the job is then retried. */
+  async handle(payload: unknown): Promise<void> {
+    const parsed = payloadSchema.safeParse(payload);
+    if (!parsed.success) {
+      // Retrying cannot fix a malformed payload; nothing of ours writes one.
+      this.deps.logger.error(
+        { payload, issues: parsed.error.issues },
+        'Ignoring a malformed run job',
+      );
+      return;
+    }
+    const { runId, flowVersionId } = parsed.data;
+    // Executing here already (a job re-added while this process stalled): let that one finish.
+    if (this.executions.has(runId)) return;
+    const versionId = flowVersionId ?? (await this.store.flowVersionOf(runId));
+    if (!versionId) return; // deleted with its flow
+
+    let version: CachedFlowVersion | undefined;
+    let invalid: unknown;
+    try {
+      version = await this.deps.versions.get(versionId);
+      if (!version) return; // deleted with its flow
+    } catch (error) {
+      // Not runnable (edited in the database, or a node type that no longer exists): the run is
+      // claimed all the same, to be recorded as failed. Any other error (the database) is thrown:
+      // graphile-worker retries the job.
+      if (!(error instanceof FlowValidationError)) throw error;
+      invalid = error;
+    }
+
+    const limit = version?.maxConcurrentRuns;
+    const claim = await this.store.claim({
+      runId,
+      owner: this.deps.workerId,
+      leaseMs: this.deps.leaseMs,
+      runTimeoutMs: version?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+      slots: version && limit !== undefined ? { flowId: version.flowId, limit } : undefined,
+    });
+    if (claim.kind !== 'claimed') {
+      this.deps.logger.debug({ runId, result: claim.kind }, 'Run job needs no execution now');
+      return;
+    }
+
+    let finished!: () => void;
+    const execution: Execution = {
+      runId,
+      controller: new AbortController(),
+      stop: undefined,
+      recorder: undefined,
+      settling: false,
+      done: new Promise<void>((resolve) => {
+        finished = resolve;
+      }),
+    };
+    this.executions.set(runId, execution);
+    try {
+      await this.execute(claim.run, version, invalid, execution);
+    } finally {
+      this.executions.delete(runId);
+      finished();
+    }
+  }
+
+  /** Ids of the runs executing here whose lease the heartbeat renews. */
+  leasedRunIds(): string[] {
+    const ids: string[] = [];
+    for (const execution of this.executions.values()) {
+      if (!execution.settling && execution.stop !== 'lease-lost') ids.push(execution.runId);
+    }
+    return ids;
+  }
+
+  get activeRuns(): number {
+    return this.executions.size;
+  }
+
+  /** Stops a run executing here. True when it was executing here. */
+  stop(runId: string, reason: StopReason): boolean {
+    const execution = this.executions.get(runId);
+    if (!execution || execution.settling) return false;
+    if (execution.stop === undefined) {
+      execution.stop = reason;
+      this.fenceRecorder(execution);
+      execution.controller.abort(STOP_ERRORS[reason]());
+    }
+    return true;
+  }
+
+  /** Hands every executing run back to the queue (shutdown after the grace period). */
+  stopAll(reason: StopReason): void {
+    for (const runId of [...this.executions.keys()]) this.stop(runId, reason);
+  }
+
+  /** Resolves when no run executes here (including runs that start while waiting). */
+  async idle(): Promise<void> {
+    while (this.executions.size > 0) {
+      await Promise.all([...this.executions.values()].map((execution) => execution.done));
+    }
+  }
+
+  private async execute(
+    run: ClaimedRun,
+    version: CachedFlowVersion | undefined,
+    invalid: unknown,
+    execution: Execution,
+  ): Promise<void> {
+    const { logger } = this.deps;
+    if (!version) {
+      logger.error(
+        { err: invalid, runId: run.id },
+        'Run cannot execute: its flow version is invalid',
+      );
+      await this.finish(run, undefined, execution, RUN_STATUS.failed, serializeError(invalid));
+      return;
+    }
+    if (run.cancelRequested) {
+      await this.finish(run, version, execution, RUN_STATUS.cancelled, USER_CANCELLED_ERROR);
+      return;
+    }
+    const resumed = run.executions > 1 || run.retryOfRunId !== null;
+    const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
+    if (resumed) logger.info({ runId: run.id, executions: run.executions }, 'Resuming run');
+    const recorder = new StepRecorder({
+      pool: this.deps.pool,
+      runId: run.id,
+      flow: version.flow,
+      waitingSince: resume?.waitingSince,
+    });
+    execution.recorder = recorder;
+    this.fenceRecorder(execution);
+
+    let outcome: RunOutcome;
+    try {
+      outcome = await executeFlow({
+        flow: version.flow,
+        runId: run.id,
+        triggerInput: run.input ?? undefined,
+        onEvent: recorder.record,
+        clock: this.clock,
+        signal: execution.controller.signal,
+        ...(resume ? { resume } : {}),
+        deadline: run.deadlineAt,
+        inlineWaitMaxMs: this.deps.inlineWaitMaxMs,
+        ...(this.deps.guard ? { guard: this.deps.guard } : {}),
+        ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+      });
+    } catch (thrown) {
+      // A step could not be persisted. When the database is briefly unavailable the run is
+      // handed back to try again shortly; if even that fails, the error reaches graphile-worker
+      // (the job is retried) and the lease, no longer renewed, expires so that the run resumes.
+      if (execution.stop === 'lease-lost') return;
+      if (isTransientDatabaseError(thrown)) {
+        logger.warn({ err: thrown, runId: run.id }, 'Could not persist a step; retrying the run');
+        const until = new Date(this.clock.now().getTime() + TRANSIENT_RETRY_MS);
+        await this.park(run, version, execution, until);
+        return;
+      }
+      logger.error({ err: thrown, runId: run.id }, 'Run crashed inside the executor');
+      await this.finish(run, version, execution, RUN_STATUS.failed, serializeError(thrown));
+      return;
+    }
+
+    switch (execution.stop) {
+      case 'lease-lost':
+        logger.warn({ runId: run.id }, 'Lost the lease of a run; another worker continues it');
+        return;
+      case 'shutdown':
+        await this.park(run, version, execution, new Date(this.clock.now().getTime()));
+        logger.info({ runId: run.id }, 'Handed a run back to the queue on shutdown');
+        return;
+      default:
+    }
+    if (outcome.status === 'waiting' && outcome.waiting) {
+      await this.park(run, version, execution, outcome.waiting.resumeAt);
+      logger.debug({ runId: run.id, resumeAt: outcome.waiting.resumeAt }, 'Run suspended');
+      return;
+    }
+    const status: FinalStatus = outcome.status === 'waiting' ? RUN_STATUS.failed : outcome.status;
+    await this.finish(run, version, execution, status, errorOf(outcome, execution.stop));
+  }
+
+  private async finish(
+    run: ClaimedRun,
+    version: CachedFlowVersion | undefined,
+    execution: Execution,
+    status: FinalStatus,
+    error: SerializedError | null,
+  ): Promise<void> {
+    execution.settling = true;
+    const steps = execution.recorder ? await execution.recorder.drain() : [];
+    const recorded = await this.store.finish({
+      runId: run.id,
+      owner: this.deps.workerId,
+      status,
+      error,
+      steps,
+      limitedFlowId: version?.maxConcurrentRuns === undefined ? undefined : version.flowId,
+    });
+    if (!recorded) {
+      this.deps.logger.warn(
+        { runId: run.id, status },
+        'Run was taken over by another worker, or deleted with its flow; its outcome here is dropped',
+      );
+      return;
+    }
+    this.deps.logger.debug({ runId: run.id, status }, 'Run finished');
+  }
+
+  private async park(
+    run: ClaimedRun,
+    version: CachedFlowVersion,
+    execution: Execution,
+    until: Date,
+  ): Promise<void> {
+    execution.settling = true;
+    const steps = execution.recorder ? await execution.recorder.drain() : [];
+    const parked = await this.store.park({
+      runId: run.id,
+      owner: this.deps.workerId,
+      until,
+      steps,
+      limitedFlowId: version.maxConcurrentRuns === undefined ? undefined : version.flowId,
+    });
+    if (!parked) {
+      this.deps.logger.warn({ runId: run.id }, 'Run was taken over before it could be suspended');
+    }
+  }
+
+  /** After a stop, nothing more is recorded; on a lost lease not even what is buffered. */
+  private fenceRecorder(execution: Execution): void {
+    if (execution.stop === undefined || execution.stop === 'cancel') return;
+    execution.recorder?.fence({ discard: execution.stop === 'lease-lost' });
+  }
+}
+
+function errorOf(outcome: RunOutcome, stop: StopReason | undefined): SerializedError | null {
+  if (outcome.status === 'cancelled' && stop === 'cancel') return USER_CANCELLED_ERROR;
+  if (!outcome.error) return null;
+  return outcome.failedNodeId
+    ? { ...outcome.error, nodeId: outcome.error.nodeId ?? outcome.failedNodeId }
+    : outcome.error;
+}

@@ -1,0 +1,91 @@
+/**
+ * Step rows as the worker writes them: one shape for every event, and the SQL that upserts any
+ * number of them in one statement (a JSON array expanded by jsonb_to_recordset, so a batch costs
+ * one round trip however many rows it holds). Keyed by (run, node, attempt): a repeated or
+ * resumed attempt overwrites its own row.
+ */
+import { toPlainJson } from '../db/json-column.ts';
+
+export type StepRow = {
+  node_id: string;
+  node_type: string;
+  attempt: number;
+  status: string;
+  input: unknown;
+  output: unknown;
+  port: string | null;
+  error: unknown;
+  skip_reason: string | null;
+  started_at: Date | null;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  retry_delay_ms: number | null;
+  next_attempt_at: Date | null;
+  wait_reason: string | null;
+  waiting_since: Date | null;
+};
+
+const COLUMNS = `node_id text, node_type text, attempt int, status text, input jsonb, output jsonb,
+  port text, error jsonb, skip_reason text, started_at timestamptz, finished_at timestamptz,
+  duration_ms int, retry_delay_ms int, next_attempt_at timestamptz, wait_reason text,
+  waiting_since timestamptz`;
+
+const UPDATED = [
+  'node_type',
+  'status',
+  'input',
+  'output',
+  'port',
+  'error',
+  'skip_reason',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'retry_delay_ms',
+  'next_attempt_at',
+  'wait_reason',
+  'waiting_since',
+];
+
+/**
+ * INSERT ... ON CONFLICT DO UPDATE of the rows in the JSON array parameter `rowsParam`, for run
+ * `runIdParam`. `guard`, when given, is a condition every row must meet (e.g. that the run's
+ * update in the same statement matched), so the rows are written only together with it.
+ */
+export function upsertStepsSql(runIdParam: string, rowsParam: string, guard?: string): string {
+  const columns = ['node_id', 'attempt', ...UPDATED];
+  return `INSERT INTO step_runs (id, run_id, ${columns.join(', ')})
+  SELECT gen_random_uuid(), ${runIdParam}, ${columns.map((column) => `s.${column}`).join(', ')}
+    FROM jsonb_to_recordset(${rowsParam}::jsonb) AS s(${COLUMNS})
+   ${guard ? `WHERE ${guard}` : ''}
+  ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
+    ${UPDATED.map((column) => `${column} = excluded.${column}`).join(',\n    ')}`;
+}
+
+/**
+ * The rows as one JSON text. bigint and NUL characters (JSONB rejects them) are made storable;
+ * a value JSON cannot express at all (a cycle) is described instead of failing the write.
+ */
+export function serializeStepRows(rows: readonly StepRow[]): string {
+  try {
+    return JSON.stringify(rows, storable);
+  } catch {
+    return JSON.stringify(
+      rows.map((row) => ({
+        ...row,
+        input: toPlainJson(row.input),
+        output: toPlainJson(row.output),
+        error: toPlainJson(row.error),
+      })),
+      storable,
+    );
+  }
+}
+
+function storable(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'string' && value.includes('\u0000')) {
+    return value.replaceAll('\u0000', '\uFFFD');
+  }
+  return value;
+}

@@ -1,0 +1,42 @@
+/** Worker settings from the environment (see the configuration table in README.md). */
+import { DEFAULT_INLINE_WAIT_MAX_MS } from '@patchbay/engine';
+
+export type WorkerConfig = {
+  /** Runs executed at once by this process. */
+  concurrency: number;
+  /** How long a claimed run stays owned without a heartbeat; a dead worker's runs resume after it. */
+  leaseMs: number;
+  /** Polling for jobs scheduled in the future (wake-ups, per-flow slot retries). */
+  pollIntervalMs: number;
+  /** Jobs fetched (and locked) ahead per batch; 0 or 1 turns batching off. */
+  localQueueSize: number;
+  /** Waits up to this long are slept on the worker; longer ones suspend the run. */
+  inlineWaitMaxMs: number;
+  /** On shutdown, in-flight runs get this long to finish before they are handed back. */
+  shutdownGraceMs: number;
+};
+
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_WORKER_CONCURRENCY = 10;
+
+export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
+  const concurrency = positiveInt(env, 'PATCHBAY_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY);
+  return {
+    concurrency,
+    leaseMs: positiveInt(env, 'PATCHBAY_LEASE_MS', DEFAULT_LEASE_MS, 500),
+    pollIntervalMs: positiveInt(env, 'PATCHBAY_WORKER_POLL_MS', 1_000),
+    localQueueSize: positiveInt(env, 'PATCHBAY_WORKER_PREFETCH', concurrency, 0),
+    inlineWaitMaxMs: positiveInt(env, 'PATCHBAY_INLINE_WAIT_MAX_MS', DEFAULT_INLINE_WAIT_MAX_MS, 0),
+    shutdownGraceMs: positiveInt(env, 'PATCHBAY_SHUTDOWN_GRACE_MS', 25_000, 0),
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}

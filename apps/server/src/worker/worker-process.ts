@@ -1,0 +1,183 @@
+/**
+ * The worker side of a process (roles `all` and `worker`): a graphile-worker runner whose `run`
+ * task is RunWorker.handle, plus the lease heartbeat, the sweeper that recovers runs of dead
+ * workers, and the cancellation listener. Any number of worker processes share one PostgreSQL
+ * with no other coordination.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { Clock, UpstreamGuard } from '@patchbay/engine';
+import { type Runner, run, type WorkerEvents } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
+import { RUN_TASK } from '../runs/run-queue.ts';
+import { CancelListener } from './cancel-listener.ts';
+import { graphileLogger } from './graphile-logger.ts';
+import { LeaseHeartbeat } from './lease-heartbeat.ts';
+import { LeaseSweeper, type SweepResult } from './lease-sweeper.ts';
+import { RunWorker } from './run-worker.ts';
+import type { WorkerConfig } from './worker-config.ts';
+
+export type WorkerProcess = {
+  /** This process's id in `workers`, and the lease owner of the runs it executes. */
+  readonly id: string;
+  readonly runs: RunWorker;
+  /** One recovery sweep now (tests; normally the timer does it). */
+  sweep(): Promise<SweepResult>;
+  /**
+   * Stops taking jobs, lets in-flight runs finish for `graceMs`, then hands the rest back to
+   * the queue (owner cleared, job re-added) so another worker resumes them at once.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+};
+
+export type StartWorkerOptions = {
+  connectionString: string;
+  /** The process's pool, for the worker's own statements; the caller ends it. */
+  pool: pg.Pool;
+  versions: FlowVersionCache;
+  guard: UpstreamGuard;
+  config: WorkerConfig;
+  logger: Logger;
+  role: 'all' | 'worker';
+  clock?: Clock;
+  fetch?: typeof fetch;
+  /** Called if the queue runner stops on its own (it lost the database for good). */
+  onFatal?: (error: unknown) => void;
+};
+
+export async function startWorkerProcess(options: StartWorkerOptions): Promise<WorkerProcess> {
+  const { config, pool } = options;
+  const logger = options.logger.child({ component: 'worker' });
+  const id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const runs = new RunWorker({
+    pool,
+    versions: options.versions,
+    logger,
+    workerId: id,
+    leaseMs: config.leaseMs,
+    inlineWaitMaxMs: config.inlineWaitMaxMs,
+    guard: options.guard,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const heartbeat = new LeaseHeartbeat({
+    pool,
+    identity: {
+      id,
+      role: options.role,
+      pid: process.pid,
+      hostname: hostname(),
+      concurrency: config.concurrency,
+    },
+    worker: runs,
+    leaseMs: config.leaseMs,
+    logger,
+  });
+  const sweeper = new LeaseSweeper({ pool, workerId: id, leaseMs: config.leaseMs, logger });
+  const cancels = new CancelListener({
+    connectionString: options.connectionString,
+    onCancel: (runId) => {
+      if (runs.stop(runId, 'cancel')) logger.info({ runId }, 'Cancelling run on request');
+    },
+    logger,
+  });
+
+  await heartbeat.beat(); // registered before the first job is taken
+  await cancels.start();
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => {
+    heartbeat.queueWorkerId = workerPool.id;
+  });
+  let runner: Runner;
+  try {
+    runner = await run({
+      connectionString: options.connectionString,
+      maxPoolSize: queuePoolSize(config),
+      concurrency: config.concurrency,
+      pollInterval: config.pollIntervalMs,
+      noHandleSignals: true,
+      // The grace period is ours (stop below); graphile-worker's abort signal is not used.
+      gracefulShutdownAbortTimeout: config.shutdownGraceMs + 60_000,
+      logger: graphileLogger(logger),
+      events,
+      parsedCronItems: [],
+      taskList: { [RUN_TASK]: (payload) => runs.handle(payload) },
+      preset: {
+        worker: {
+          ...(config.localQueueSize > 1 ? { localQueue: { size: config.localQueueSize } } : {}),
+          // Completions are batched over a few milliseconds: far fewer statements under load.
+          // A crash in that window leaves a job that runs again later, a no-op for its run.
+          completeJobBatchDelay: 5,
+          failJobBatchDelay: 5,
+        },
+      },
+    });
+  } catch (error) {
+    await cancels.stop();
+    await pool.query('DELETE FROM workers WHERE id = $1', [id]).catch(() => undefined);
+    throw error;
+  }
+  runner.promise.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'The job queue runner stopped');
+    options.onFatal?.(error);
+  });
+  await heartbeat.beat(); // now with the queue pool id, so a crash releases its locked jobs
+  heartbeat.start();
+  sweeper.start();
+  logger.info(
+    { workerId: id, concurrency: config.concurrency, leaseMs: config.leaseMs },
+    'Worker is taking runs',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    id,
+    runs,
+    sweep: () => sweeper.sweep(),
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
+        sweeper.stop();
+        // Stops fetching at once; resolves when every job handler returned.
+        const runnerStopped = runner.stop();
+        if (runs.activeRuns > 0) {
+          logger.info({ runs: runs.activeRuns }, 'Waiting for in-flight runs to finish');
+          if (!(await settlesWithin(runs.idle(), graceMs))) {
+            logger.warn({ runs: runs.activeRuns }, 'Handing unfinished runs back to the queue');
+            runs.stopAll('shutdown');
+          }
+        }
+        await runnerStopped;
+        heartbeat.stop();
+        await cancels.stop();
+        await pool.query('DELETE FROM workers WHERE id = $1', [id]);
+        logger.info({ workerId: id }, 'Worker stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Connections of graphile-worker's own pool (its LISTEN client, job fetches, batched
+ * completions); run execution uses `pool`. With the local queue the pool fetches jobs in batches,
+ * so a few connections serve any concurrency; without it every slot fetches its own.
+ */
+function queuePoolSize(config: WorkerConfig): number {
+  return config.localQueueSize > 1 ? 4 : Math.min(config.concurrency + 2, 10);
+}
+
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Engine overhead per node, in process: a chain of no-op nodes executed by executeFlow with an
+ * event sink that persists nothing. What is left is the executor's own cost per node (scheduling,
+ * policy lookup, events, context), which the issue targets at under 20 µs.
+ */
+import {
+  createDefaultRegistry,
+  createNodeTypeRegistry,
+  defineNodeType,
+  executeFlow,
+  type FlowDocument,
+  type StepEvent,
+  validateFlow,
+} from '@patchbay/engine';
+import { z } from 'zod';
+
+const noopNode = defineNodeType({
+  type: 'bench.noop',
+  title: 'No-op',
+  description: 'Passes its input through; measures the executor alone.',
+  category: 'transform',
+  configSchema: z.strictObject({}),
+  inputs: [{ id: 'in', label: 'Input' }],
+  outputs: [{ id: 'out', label: 'Output' }],
+  sideEffects: false,
+  policyDefaults: { retry: { maxAttempts: 1 } },
+  execute: async (ctx) => ({ output: ctx.input }),
+});
+
+function chain(type: string, length: number, config: Record<string, unknown>): FlowDocument {
+  const nodes: FlowDocument['nodes'] = [
+    { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+  ];
+  const edges: FlowDocument['edges'] = [];
+  for (let i = 1; i <= length; i++) {
+    nodes.push({ id: `n${i}`, type, position: { x: i * 240, y: 0 }, config });
+    edges.push({ id: `e${i}`, source: i === 1 ? 'trigger' : `n${i - 1}`, target: `n${i}` });
+  }
+  return { version: 1, name: `bench ${type} x${length}`, nodes, edges };
+}
+
+async function measure(
+  document: FlowDocument,
+  registry: ReturnType<typeof createDefaultRegistry>,
+  runs: number,
+): Promise<{ perRunUs: number; perNodeUs: number }> {
+  const result = validateFlow(document, registry);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  const flow = result.flow;
+  let events = 0;
+  const onEvent = async (_event: StepEvent) => {
+    events++;
+  };
+  const once = async (i: number) => {
+    const outcome = await executeFlow({ flow, runId: `run-${i}`, triggerInput: { i }, onEvent });
+    if (outcome.status !== 'succeeded') throw new Error(`bench run ${outcome.status}`);
+  };
+  for (let i = 0; i < Math.min(2_000, runs); i++) await once(i); // warm-up: JIT, caches
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < runs; i++) await once(i);
+  const elapsedUs = Number(process.hrtime.bigint() - started) / 1_000;
+  if (events === 0) throw new Error('no events');
+  const perRunUs = elapsedUs / runs;
+  return { perRunUs, perNodeUs: perRunUs / document.nodes.length };
+}
+
+export async function benchEngineOverhead(): Promise<Record<string, number>> {
+  const registry = createNodeTypeRegistry([...createDefaultRegistry().list(), noopNode]);
+  const noop = await measure(chain('bench.noop', 49, {}), registry, 4_000);
+  const jsonata = await measure(
+    chain('transform.jsonata', 2, { expression: '$' }),
+    registry,
+    20_000,
+  );
+  return {
+    noopChainNodes: 50,
+    noopPerNodeUs: round(noop.perNodeUs),
+    threeNodeJsonataPerRunUs: round(jsonata.perRunUs),
+    threeNodeJsonataPerNodeUs: round(jsonata.perNodeUs),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,54 @@
+/**
+ * `pnpm bench [engine|pipeline]`: runs the benchmarks and prints their figures as Markdown, ready
+ * for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local server) for the
+ * pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000) at
+ * BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
+ */
+import os from 'node:os';
+import { benchEngineOverhead } from './engine-overhead.ts';
+import { benchPipeline, type PipelineResult } from './pipeline.ts';
+
+const which = process.argv[2] ?? 'all';
+const runs = Number(process.env.BENCH_RUNS ?? 10_000);
+const latencyRuns = Number(process.env.BENCH_LATENCY_RUNS ?? 2_000);
+const latencyRatePerSecond = Number(process.env.BENCH_LATENCY_RATE ?? 200);
+
+const lines: string[] = [
+  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString()}`,
+  '',
+];
+
+if (which === 'all' || which === 'engine') {
+  const engine = await benchEngineOverhead();
+  lines.push(
+    '| engine (in process) | value |',
+    '| --- | --- |',
+    `| overhead per node, chain of ${engine.noopChainNodes} no-op nodes | ${engine.noopPerNodeUs} µs |`,
+    `| 3-node run (trigger → JSONata → JSONata), total | ${engine.threeNodeJsonataPerRunUs} µs |`,
+    '',
+  );
+}
+
+if (which === 'all' || which === 'pipeline') {
+  const results: PipelineResult[] = [];
+  for (const workers of (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number)) {
+    results.push(await benchPipeline({ workers, runs, latencyRuns, latencyRatePerSecond }));
+    console.error(JSON.stringify(results.at(-1)));
+  }
+  lines.push(
+    `| pipeline, 3-node flow (trigger → transform → transform) | ${results.map((r) => `${r.workers} worker${r.workers > 1 ? 's' : ''}`).join(' | ')} |`,
+    `| --- | ${results.map(() => '---').join(' | ')} |`,
+    `| persisted runs/s (${runs} queued up front) | ${results.map((r) => r.runsPerSecond).join(' | ')} |`,
+    `| enqueue → completion p50 (${latencyRuns} runs at ${latencyRatePerSecond}/s) | ${results.map((r) => `${r.latencyP50Ms} ms`).join(' | ')} |`,
+    `| enqueue → completion p99 | ${results.map((r) => `${r.latencyP99Ms} ms`).join(' | ')} |`,
+    `| row writes per run (all tables, incl. the job queue) | ${results.map((r) => r.rowWritesPerRun).join(' | ')} |`,
+    `| commits per run (all processes) | ${results.map((r) => r.commitsPerRun).join(' | ')} |`,
+    '',
+    'Row writes per run by table (1 worker):',
+    '',
+    ...Object.entries(results[0]?.writesByTable ?? {}).map(([table, n]) => `- ${table}: ${n}`),
+    '',
+  );
+}
+
+console.log(lines.join('\n'));
