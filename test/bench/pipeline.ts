@@ -67,7 +67,8 @@ export async function benchPipeline(options: {
         console.error(`--- worker ${worker.pid}\n${worker.output().slice(-5_000)}`);
       throw error;
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_500)); // statistics are flushed lazily
+    // Busy backends flush their statistics once idle for 10 s.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
     const after = await statSnapshot(db);
 
     // Latency: a steady pace well under capacity, workers already running.

@@ -206,3 +206,31 @@ describe('a rate limit shared by every worker', () => {
     expect(rate).toBeLessThan(limit * 1.1);
   });
 });
+
+describe('an upstream 429 with Retry-After', () => {
+  it('slows the target for every worker until the Retry-After has passed', async () => {
+    upstream = await startFlakyUpstream({ mode: { throttleRetryAfterSeconds: 3 } });
+    const flowId = await importFlow(
+      api,
+      chainFlow('Throttled', [
+        httpNode('call', `${upstream.url}/throttled`, { retry: { maxAttempts: 3 } }),
+      ]),
+    );
+    const first = await worker();
+    const { runId: throttled } = await api.flows.run.mutate({ id: flowId });
+    await waitUntil(async () => upstream.requests.some((r) => r.status === 429), 'the 429');
+    const throttledAt = upstream.requests.find((r) => r.status === 429)!.at;
+    await upstream.set({ throttleRetryAfterSeconds: null });
+    await first.stop();
+
+    // Another worker process, which never saw the 429 itself, holds back all the same.
+    await worker();
+    const { runId: other } = await api.flows.run.mutate({ id: flowId });
+    const statuses = await waitForRunsFinal(database.url, [throttled, other], 30_000);
+    expect(statuses.get(throttled)).toBe('succeeded');
+    expect(statuses.get(other)).toBe('succeeded');
+    const after = upstream.requests.filter((r) => r.at > throttledAt);
+    expect(after).toHaveLength(2);
+    for (const request of after) expect(request.at - throttledAt).toBeGreaterThanOrEqual(2_900);
+  });
+});
