@@ -16,7 +16,7 @@ import { isRetryable } from './resilience/retry-classification.ts';
 import { sleep } from './resilience/sleep.ts';
 import { callUpstream } from './resilience/upstream-call.ts';
 import { openUpstreamGuard, type UpstreamGuard } from './resilience/upstream-guard.ts';
-import type { StepEventSink, StepWaitReason } from './step-event.ts';
+import type { StepEventSink, StepRetry, StepWaitReason } from './step-event.ts';
 import type { ValidatedEdge, ValidatedFlow, ValidatedNode } from './validated-flow.ts';
 
 export type CompletedStep = { output: unknown; port: string | null };
@@ -297,21 +297,17 @@ class FlowRun {
       const at = this.clock.now();
       const durationMs = this.clock.monotonicMs() - startMs;
       const retried = !this.stopping && attempt < maxAttempts && isRetryable(error, policy.retry);
-      if (!retried) {
+      let retry: StepRetry | undefined;
+      if (retried) {
+        const delayMs = retryDelayMs(policy.retry, attempt, this.random, error.retryAfterMs);
+        retry = {
+          delayMs,
+          nextAttemptAt: new Date(at.getTime() + delayMs),
+          nextAttempt: attempt + 1,
+        };
+      } else {
         this.fail(entry, error);
-        await this.onEvent({
-          type: 'step.failed',
-          at,
-          attempt,
-          ...base,
-          error: error.toJSON(),
-          startedAt,
-          durationMs,
-        });
-        return;
       }
-      const delayMs = retryDelayMs(policy.retry, attempt, this.random, error.retryAfterMs);
-      const nextAttemptAt = new Date(at.getTime() + delayMs);
       await this.onEvent({
         type: 'step.failed',
         at,
@@ -320,10 +316,11 @@ class FlowRun {
         error: error.toJSON(),
         startedAt,
         durationMs,
-        retry: { delayMs, nextAttemptAt, nextAttempt: attempt + 1 },
+        ...(retry ? { retry } : {}),
       });
+      if (!retry) return;
       attempt++;
-      if (!(await this.waitUntil(entry, attempt, nextAttemptAt, waitReasonOf(error)))) return;
+      if (!(await this.waitUntil(entry, attempt, retry.nextAttemptAt, waitReasonOf(error)))) return;
     }
   }
 

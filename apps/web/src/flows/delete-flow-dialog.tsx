@@ -1,8 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { errorMessage } from '../api/api-error.ts';
 import type { FlowSummary } from '../api/types.ts';
 import { useTRPC } from '../trpc.ts';
-import { Dialog } from '../ui/dialog.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { toast } from '../ui/toast-store.ts';
 
 export function DeleteFlowDialog({
@@ -29,7 +28,7 @@ export function DeleteFlowDialog({
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={flow !== null}
       onClose={close}
       title="Delete flow?"
@@ -40,24 +39,12 @@ export function DeleteFlowDialog({
           This can't be undone.
         </>
       }
-      footer={
-        <>
-          <button type="button" className="btn btn--ghost" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn--danger"
-            disabled={remove.isPending}
-            data-testid="confirm-delete"
-            onClick={() => flow && remove.mutate({ id: flow.id })}
-          >
-            {remove.isPending ? 'Deleting…' : 'Delete flow'}
-          </button>
-        </>
-      }
-    >
-      {remove.isError && <p className="form-error">{errorMessage(remove.error)}</p>}
-    </Dialog>
+      confirmLabel="Delete flow"
+      pendingLabel="Deleting…"
+      confirmTestId="confirm-delete"
+      pending={remove.isPending}
+      error={remove.error}
+      onConfirm={() => flow && remove.mutate({ id: flow.id })}
+    />
   );
 }

@@ -8,7 +8,7 @@ import { useLocation } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import type { RunDetail } from '../api/types.ts';
 import { useTRPC } from '../trpc.ts';
-import { Dialog } from '../ui/dialog.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { PlayIcon, RetryIcon, StopIcon } from '../ui/icons.tsx';
 import { isActiveRun } from '../ui/status-badge.tsx';
 import { toast } from '../ui/toast-store.ts';
@@ -46,7 +46,7 @@ function CancelRunDialog({
     onClose();
   };
   return (
-    <Dialog
+    <ConfirmDialog
       open={open}
       onClose={close}
       title="Cancel this run?"
@@ -56,29 +56,19 @@ function CancelRunDialog({
           Run of <strong>{run.flowName}</strong>, {run.status === 'queued' ? 'queued' : 'running'}.
         </>
       }
-      footer={
-        <>
-          <button type="button" className="btn btn--ghost" onClick={close}>
-            Keep running
-          </button>
-          <button
-            type="button"
-            className="btn btn--danger"
-            disabled={cancel.isPending}
-            data-testid="confirm-cancel-run"
-            onClick={() => cancel.mutate({ id: run.id })}
-          >
-            {cancel.isPending ? 'Cancelling…' : 'Cancel run'}
-          </button>
-        </>
-      }
+      dismissLabel="Keep running"
+      confirmLabel="Cancel run"
+      pendingLabel="Cancelling…"
+      confirmTestId="confirm-cancel-run"
+      pending={cancel.isPending}
+      error={cancel.error}
+      onConfirm={() => cancel.mutate({ id: run.id })}
     >
       <p className="dialog__text">
         Running steps are stopped and waiting steps never start. Steps that already finished keep
         their results, and you can retry the run afterwards.
       </p>
-      {cancel.isError && <p className="form-error">{errorMessage(cancel.error)}</p>}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -1,8 +1,7 @@
 /** Confirms a manual breaker reset, which lets calls through to the upstream again at once. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { errorMessage } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
-import { Dialog } from '../ui/dialog.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { toast } from '../ui/toast-store.ts';
 
 export function ResetBreakerDialog({
@@ -34,7 +33,7 @@ export function ResetBreakerDialog({
   };
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={target !== null}
       onClose={close}
       title="Reset circuit breaker?"
@@ -44,28 +43,17 @@ export function ResetBreakerDialog({
           The breaker for <code>{target}</code> closes now, with fresh counters.
         </>
       }
-      footer={
-        <>
-          <button type="button" className="btn btn--ghost" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn--danger"
-            disabled={reset.isPending}
-            data-testid="confirm-reset-breaker"
-            onClick={() => target && reset.mutate({ target })}
-          >
-            {reset.isPending ? 'Resetting…' : 'Reset breaker'}
-          </button>
-        </>
-      }
+      confirmLabel="Reset breaker"
+      pendingLabel="Resetting…"
+      confirmTestId="confirm-reset-breaker"
+      pending={reset.isPending}
+      error={reset.error}
+      onConfirm={() => target && reset.mutate({ target })}
     >
       <p className="dialog__text">
         Every worker starts calling the upstream again at once. If it is still failing, the breaker
         opens again as soon as its policy says so.
       </p>
-      {reset.isError && <p className="form-error">{errorMessage(reset.error)}</p>}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
