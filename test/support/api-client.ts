@@ -63,7 +63,7 @@ export function chainFlow(
   return {
     version: 1,
     name,
-    nodes: all.map((node, i) => ({ ...node, position: { x: i * 260, y: 0 } })),
+    nodes: all.map((node, i) => ({ ...node, position: { x: i * 320, y: 0 } })),
     edges: all.slice(1).map((node, i) => ({
       id: `e${i + 1}`,
       source: all[i]!.id,
