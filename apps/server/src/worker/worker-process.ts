@@ -17,6 +17,7 @@ import { CancelListener } from './cancel-listener.ts';
 import { graphileLogger } from './graphile-logger.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
 import { LeaseSweeper, type SweepResult } from './lease-sweeper.ts';
+import { queueConnectionString } from './queue-connection.ts';
 import { RunWorker } from './run-worker.ts';
 import type { WorkerConfig } from './worker-config.ts';
 
@@ -94,7 +95,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   let runner: Runner;
   try {
     runner = await run({
-      connectionString: options.connectionString,
+      connectionString: queueConnectionString(options.connectionString),
       maxPoolSize: queuePoolSize(config),
       concurrency: config.concurrency,
       pollInterval: config.pollIntervalMs,
