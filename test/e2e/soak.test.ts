@@ -136,6 +136,9 @@ describe(`a soak of ${RUNS} runs with random worker kills`, () => {
     const counts = upstream.countsByKey();
     expect(counts.size).toBe(RUNS);
     const repeated = [...counts.values()].filter((count) => count > 1).length;
+    console.log(
+      `soak: ${RUNS} runs, ${kills} worker kills, ${repeated} upstream calls repeated under the same idempotency key`,
+    );
     expect(repeated).toBeLessThanOrEqual(kills * Number(WORKER_ENV.PATCHBAY_WORKER_CONCURRENCY));
   }, 900_000);
 });

@@ -110,6 +110,10 @@ export {
 export { nodePolicyOf } from './resilience/node-policy-cache.ts';
 export * from './resilience/policy.ts';
 export {
+  FLOW_SETTINGS_JSON_SCHEMA,
+  NODE_POLICY_JSON_SCHEMA,
+} from './resilience/policy-json-schema.ts';
+export {
   CircuitOpenError,
   RateLimitedError,
   RateLimitWaitExceededError,

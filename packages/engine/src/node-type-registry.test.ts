@@ -65,6 +65,50 @@ describe('node type registry', () => {
     expect(JSON.parse(JSON.stringify(http))).toEqual(http);
   });
 
+  it('describes whether a type has side effects and the policy its nodes get by default', () => {
+    const descriptors = new Map(
+      createDefaultRegistry()
+        .describe()
+        .map((descriptor) => [descriptor.type, descriptor]),
+    );
+    const http = descriptors.get('http.request');
+    expect(http?.sideEffects).toBe(true);
+    expect(http?.policyDefaults).toEqual({
+      retry: {
+        maxAttempts: 3,
+        initialDelayMs: 1_000,
+        backoffFactor: 2,
+        maxDelayMs: 60_000,
+        jitter: 0.2,
+        retryOn: 'transient',
+        retryHttpStatuses: [],
+        noRetryHttpStatuses: [],
+      },
+      timeoutMs: 30_000,
+      breaker: {
+        enabled: true,
+        consecutiveFailures: 5,
+        failureRateThreshold: 0.5,
+        minimumThroughput: 20,
+        windowMs: 30_000,
+        openDurationMs: 30_000,
+        halfOpenProbes: 1,
+      },
+    });
+    // Pure types declare connector defaults: they are not retried unless a node asks.
+    const transform = descriptors.get('transform.jsonata');
+    expect(transform?.sideEffects).toBe(false);
+    expect(transform?.policyDefaults.retry.maxAttempts).toBe(1);
+    expect(transform?.policyDefaults.retry.initialDelayMs).toBe(1_000);
+    expect(JSON.parse(JSON.stringify(transform))).toEqual(transform);
+  });
+
+  it('counts a type that does not say otherwise as having side effects', () => {
+    const [descriptor] = createNodeTypeRegistry([typeWith('x.y', z.object({}))]).describe();
+    expect(descriptor?.sideEffects).toBe(true);
+    expect(descriptor?.policyDefaults.retry.maxAttempts).toBe(3);
+  });
+
   it('uses the schema’s parse of {} as the default config when it succeeds', () => {
     const registry = createNodeTypeRegistry([
       typeWith('x.y', z.object({ n: z.number().default(3) })),

@@ -1,8 +1,9 @@
 /** The set of node types a flow may use, and their JSON descriptions for palettes and forms. */
-import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.ts';
 import { PatchbayError } from './errors.ts';
+import { inputJsonSchema } from './input-json-schema.ts';
 import type { NodeTypeDefinition, NodeTypeDescriptor } from './node-type.ts';
+import { resolveNodePolicy } from './resilience/policy.ts';
 
 export type NodeTypeRegistry = {
   get(type: string): NodeTypeDefinition | undefined;
@@ -43,11 +44,11 @@ export function describeNodeType(definition: NodeTypeDefinition): NodeTypeDescri
     category: definition.category,
     inputs: definition.inputs.map((port) => ({ ...port })),
     outputs: definition.outputs.map((port) => ({ ...port })),
-    configJsonSchema: z.toJSONSchema(definition.configSchema, {
-      io: 'input',
-      unrepresentable: 'any',
-    }) as Record<string, unknown>,
+    configJsonSchema: inputJsonSchema(definition.configSchema),
     defaultConfig: defaultConfigOf(definition),
+    sideEffects: definition.sideEffects ?? true,
+    // A copy: freezing the descriptor must not freeze arrays shared with Patchbay's defaults.
+    policyDefaults: structuredClone(resolveNodePolicy(undefined, definition.policyDefaults)),
   });
 }
 

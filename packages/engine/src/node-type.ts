@@ -1,7 +1,7 @@
 /** A node type is data (id, title, category, config schema, ports) plus one execute function. */
 import type { z } from 'zod';
 import type { Clock } from './clock.ts';
-import type { NodePolicyDefaults } from './resilience/policy.ts';
+import type { NodePolicyDefaults, ResolvedNodePolicy } from './resilience/policy.ts';
 
 export const NODE_CATEGORIES = ['trigger', 'action', 'transform', 'logic'] as const;
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
@@ -91,6 +91,13 @@ export type NodeTypeDescriptor = {
   configJsonSchema: Record<string, unknown>;
   /** Config a freshly placed node starts with. */
   defaultConfig: Record<string, unknown>;
+  /** Whether running it twice can be observed (it calls an upstream); see NodeTypeDefinition. */
+  sideEffects: boolean;
+  /**
+   * The policy of a node of this type that sets none: its connector defaults over Patchbay's.
+   * Without a rate limit or target override, which no node has by default.
+   */
+  policyDefaults: ResolvedNodePolicy;
 };
 
 /**

@@ -178,7 +178,7 @@ describe('validateFlow', () => {
       [
         'fetch',
         ['rateLimit', 'periodMs'],
-        'Node "Fetch orders" (fetch), field "policy.rateLimit.periodMs": Period must be a number of milliseconds',
+        'Node "Fetch orders" (fetch), field "policy.rateLimit.periodMs": Period is required',
       ],
       [
         'fetch',

@@ -318,4 +318,32 @@ describe('nodeTypes.list', () => {
       expect.arrayContaining(['trigger.manual', 'http.request', 'transform.jsonata', 'logic.if']),
     );
   });
+
+  it('gives each type its side effects and the policy its nodes have by default', async () => {
+    const types = await t.client.nodeTypes.list.query();
+    const http = types.find((type) => type.type === 'http.request');
+    expect(http).toMatchObject({
+      sideEffects: true,
+      policyDefaults: { retry: { maxAttempts: 3 }, timeoutMs: 30_000, breaker: { enabled: true } },
+    });
+    expect(http?.policyDefaults).not.toHaveProperty('rateLimit');
+    expect(types.find((type) => type.type === 'logic.if')).toMatchObject({
+      sideEffects: false,
+      policyDefaults: { retry: { maxAttempts: 1 } },
+    });
+  });
+});
+
+describe('nodeTypes.policySchemas', () => {
+  it('serves the JSON Schemas of node.policy and settings, and the default settings', async () => {
+    const schemas = await t.client.nodeTypes.policySchemas.query();
+    expect(schemas.nodePolicy).toMatchObject({
+      type: 'object',
+      properties: { retry: { type: 'object' }, rateLimit: { required: ['limit', 'periodMs'] } },
+    });
+    expect(schemas.flowSettings).toMatchObject({
+      properties: { maxConcurrentRuns: { type: 'integer', minimum: 1 } },
+    });
+    expect(schemas.flowSettingsDefaults).toEqual({ runTimeoutMs: 86_400_000 });
+  });
 });

@@ -5,8 +5,8 @@
  */
 import {
   assertValidFlow,
-  DEFAULT_RUN_TIMEOUT_MS,
   type NodeTypeRegistry,
+  resolveFlowSettings,
   type ValidatedFlow,
 } from '@patchbay/engine';
 import type pg from 'pg';
@@ -54,13 +54,11 @@ export class FlowVersionCache {
     if (hit) return hit;
     // Only valid versions are cached: an invalid one is reported again on every use.
     const flow = assertValidFlow(document, this.deps.registry);
-    const settings = flow.document.settings;
     const entry: CachedFlowVersion = {
       id: versionId,
       flowId,
       flow,
-      maxConcurrentRuns: settings?.maxConcurrentRuns,
-      runTimeoutMs: settings?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+      ...resolveFlowSettings(flow.document.settings),
     };
     this.entries.set(versionId, entry);
     if (this.entries.size > this.maxEntries) {

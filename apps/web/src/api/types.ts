@@ -7,6 +7,8 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 
 export type NodeTypeDescriptor = RouterOutputs['nodeTypes']['list'][number];
 export type NodeCategory = NodeTypeDescriptor['category'];
+export type ResolvedNodePolicy = NodeTypeDescriptor['policyDefaults'];
+export type PolicySchemas = RouterOutputs['nodeTypes']['policySchemas'];
 export type FlowSummary = RouterOutputs['flows']['list'][number];
 export type FlowDetail = RouterOutputs['flows']['get'];
 export type FlowDocument = RouterOutputs['flows']['export'];

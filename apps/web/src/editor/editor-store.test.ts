@@ -67,6 +67,39 @@ describe('editor store', () => {
     expect(store.getState().toDocument().nodes[0]).not.toHaveProperty('label');
   });
 
+  it('sets and removes a node policy and the flow settings as edits that reach the document', () => {
+    const { setPolicy, setSettings } = store.getState();
+    setPolicy('http_request_1', { retry: { maxAttempts: 5 } });
+    setSettings({ maxConcurrentRuns: 2 });
+    let state = store.getState();
+    expect(selectDirty(state)).toBe(true);
+    expect(state.toDocument().nodes[1]?.policy).toEqual({ retry: { maxAttempts: 5 } });
+    expect(state.toDocument().settings).toEqual({ maxConcurrentRuns: 2 });
+
+    state.markSaved(state.revision);
+    setPolicy('http_request_1', undefined);
+    setSettings(undefined);
+    state = store.getState();
+    expect(selectDirty(state)).toBe(true);
+    expect(state.toDocument().nodes[1]).not.toHaveProperty('policy');
+    expect(state.toDocument()).not.toHaveProperty('settings');
+  });
+
+  it('gives back a loaded policy and settings unchanged, and drops them on the next load', () => {
+    const withReliability: FlowDocument = {
+      ...document,
+      nodes: [
+        document.nodes[0]!,
+        { ...document.nodes[1]!, policy: { breaker: { enabled: false } } },
+      ],
+      settings: { runTimeoutMs: 60_000 },
+    };
+    store.getState().load('flow-2', withReliability);
+    expect(JSON.stringify(store.getState().toDocument())).toBe(JSON.stringify(withReliability));
+    store.getState().load('flow-1', document);
+    expect(store.getState().toDocument()).toEqual(document);
+  });
+
   it('connects nodes with a generated id and ignores duplicates and self-loops', () => {
     const { onConnect } = store.getState();
     const connection = {

@@ -13,9 +13,15 @@ import {
   type XYPosition,
 } from '@xyflow/react';
 import { create } from 'zustand';
-import type { FlowDocument, ValidationIssue } from '../api/types.ts';
+import type { ValidationIssue } from '../api/types.ts';
+import type { JsonObject } from '../forms/override-value.ts';
 import { nextEdgeId, nextNodeId } from './element-ids.ts';
-import { canvasToDocument, documentToCanvas } from './flow-document-mapping.ts';
+import {
+  canvasToDocument,
+  type DraftFlowDocument,
+  documentSettings,
+  documentToCanvas,
+} from './flow-document-mapping.ts';
 import { CANVAS_NODE_KIND, type FlowCanvasEdge, type FlowCanvasNode } from './flow-types.ts';
 
 const EMPTY_ISSUES: readonly ValidationIssue[] = [];
@@ -32,6 +38,8 @@ export type EditorState = {
   description: string | undefined;
   nodes: FlowCanvasNode[];
   edges: FlowCanvasEdge[];
+  /** The document's `settings`: only what the user set; undefined when the flow has none. */
+  settings: JsonObject | undefined;
   selectedNodeId: string | null;
   /** Bumped on every change to the document's content; saves and validation key on it. */
   revision: number;
@@ -39,19 +47,26 @@ export type EditorState = {
   issues: IssueIndex;
   /** Whether the problems list under the canvas is expanded (editor UI state). */
   problemsOpen: boolean;
+  /** Whether the flow settings dialog is open (editor UI state). */
+  flowSettingsOpen: boolean;
 
-  load(flowId: string, document: FlowDocument): void;
-  toDocument(): FlowDocument;
+  load(flowId: string, document: DraftFlowDocument): void;
+  toDocument(): DraftFlowDocument;
   setName(name: string): void;
   addNode(node: { type: string; config: Record<string, unknown> }, position: XYPosition): string;
   updateConfig(nodeId: string, key: string, value: unknown): void;
   updateLabel(nodeId: string, label: string): void;
+  /** Replaces a node's policy; undefined removes it from the node. */
+  setPolicy(nodeId: string, policy: JsonObject | undefined): void;
+  /** Replaces the flow's settings; undefined removes them from the document. */
+  setSettings(settings: JsonObject | undefined): void;
   selectNode(nodeId: string | null): void;
   onNodesChange(changes: NodeChange<FlowCanvasNode>[]): void;
   onEdgesChange(changes: EdgeChange<FlowCanvasEdge>[]): void;
   onConnect(connection: Connection): void;
   setIssues(issues: readonly ValidationIssue[]): void;
   setProblemsOpen(open: boolean): void;
+  setFlowSettingsOpen(open: boolean): void;
   /** Marks the document as saved as of `revision` (later edits keep it dirty). */
   markSaved(revision: number): void;
 };
@@ -84,11 +99,13 @@ const initialState = {
   description: undefined,
   nodes: [],
   edges: [],
+  settings: undefined,
   selectedNodeId: null,
   revision: 0,
   savedRevision: 0,
   issues: indexIssues([]),
   problemsOpen: false,
+  flowSettingsOpen: false,
 } satisfies Partial<EditorState>;
 
 export const createEditorStore = () =>
@@ -104,12 +121,13 @@ export const createEditorStore = () =>
         description: document.description,
         nodes,
         edges,
+        settings: documentSettings(document),
       });
     },
 
     toDocument() {
-      const { name, description, nodes, edges } = get();
-      return canvasToDocument({ name, description }, nodes, edges);
+      const { name, description, settings, nodes, edges } = get();
+      return canvasToDocument({ name, description, settings }, nodes, edges);
     },
 
     setName(name) {
@@ -156,6 +174,21 @@ export const createEditorStore = () =>
           return { ...n, data: label === '' ? rest : { ...rest, label } };
         }),
       }));
+    },
+
+    setPolicy(nodeId, policy) {
+      set((s) => ({
+        revision: s.revision + 1,
+        nodes: s.nodes.map((n) => {
+          if (n.id !== nodeId) return n;
+          const { policy: _old, ...rest } = n.data;
+          return { ...n, data: policy === undefined ? rest : { ...rest, policy } };
+        }),
+      }));
+    },
+
+    setSettings(settings) {
+      set((s) => ({ settings, revision: s.revision + 1 }));
     },
 
     selectNode(nodeId) {
@@ -209,6 +242,10 @@ export const createEditorStore = () =>
 
     setProblemsOpen(problemsOpen) {
       set({ problemsOpen });
+    },
+
+    setFlowSettingsOpen(flowSettingsOpen) {
+      set({ flowSettingsOpen });
     },
 
     markSaved(revision) {

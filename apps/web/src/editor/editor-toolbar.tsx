@@ -1,8 +1,12 @@
 /** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
 import { Link } from 'wouter';
-import { DownloadIcon, HistoryIcon, PlayIcon } from '../ui/icons.tsx';
+import { DownloadIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../ui/icons.tsx';
 import { IS_MAC } from '../ui/platform.ts';
-import { selectDirty, useEditorStore } from './editor-store.ts';
+import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
+import { settingsIssuePath } from './override-issues.ts';
+
+const selectSettingsProblems = (s: EditorState): number =>
+  s.issues.all.filter((issue) => settingsIssuePath(issue) !== undefined).length;
 
 export function EditorToolbar({
   flowId,
@@ -24,6 +28,8 @@ export function EditorToolbar({
   const name = useEditorStore((s) => s.name);
   const setName = useEditorStore((s) => s.setName);
   const dirty = useEditorStore(selectDirty);
+  const openSettings = useEditorStore((s) => s.setFlowSettingsOpen);
+  const settingsProblems = useEditorStore(selectSettingsProblems);
   const nameInvalid = name.trim() === '';
 
   return (
@@ -63,6 +69,20 @@ export function EditorToolbar({
         >
           <HistoryIcon size={14} /> Runs
         </Link>
+        <button
+          type="button"
+          className={`btn btn--ghost btn--sm${settingsProblems > 0 ? ' has-problems' : ''}`}
+          onClick={() => openSettings(true)}
+          title={
+            settingsProblems > 0
+              ? `Flow settings: ${settingsProblems} problem(s)`
+              : 'Concurrency and run timeout'
+          }
+          data-testid="flow-settings-open"
+        >
+          <SlidersIcon size={14} /> Settings
+          {settingsProblems > 0 && <span className="btn__problem-dot" />}
+        </button>
         <button
           type="button"
           className="btn btn--ghost btn--sm"

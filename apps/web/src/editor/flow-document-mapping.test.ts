@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../api/types.ts';
-import { canvasToDocument, documentToCanvas } from './flow-document-mapping.ts';
+import { canvasToDocument, documentSettings, documentToCanvas } from './flow-document-mapping.ts';
 
 const document: FlowDocument = {
   version: 1,
@@ -60,6 +60,53 @@ describe('flow document mapping', () => {
   it('does not share config objects with the document it was loaded from', () => {
     const { nodes } = documentToCanvas(document);
     expect(nodes[2]?.data.config).not.toBe(document.nodes[2]?.config);
+  });
+
+  it('round-trips node policies and flow settings byte for byte', () => {
+    const withPolicy: FlowDocument = {
+      ...document,
+      nodes: document.nodes.map((node) =>
+        node.id === 'notify'
+          ? {
+              ...node,
+              policy: {
+                retry: { maxAttempts: 5, retryHttpStatuses: [409] },
+                timeoutMs: 10_000,
+                rateLimit: { limit: 25, periodMs: 1000, burst: 5, maxWaitMs: 300_000 },
+                target: 'stripe:acct_42',
+              },
+            }
+          : node,
+      ),
+      settings: { maxConcurrentRuns: 2, runTimeoutMs: 600_000 },
+    };
+    const { nodes, edges } = documentToCanvas(withPolicy);
+    const meta = { ...withPolicy, settings: documentSettings(withPolicy) };
+    expect(JSON.stringify(canvasToDocument(meta, nodes, edges))).toBe(JSON.stringify(withPolicy));
+  });
+
+  it('keeps even an empty policy or settings object that was loaded and not touched', () => {
+    const sparse = {
+      ...document,
+      nodes: [{ ...document.nodes[0]!, policy: {} }],
+      edges: [],
+      settings: {},
+    };
+    const { nodes, edges } = documentToCanvas(sparse);
+    expect(JSON.stringify(canvasToDocument(sparse, nodes, edges))).toBe(JSON.stringify(sparse));
+  });
+
+  it('does not share policy or settings objects with the document it was loaded from', () => {
+    const loaded = {
+      ...document,
+      nodes: [{ ...document.nodes[0]!, policy: { retry: { maxAttempts: 2 } } }],
+      settings: { maxConcurrentRuns: 1 },
+    };
+    const { nodes } = documentToCanvas(loaded);
+    expect(nodes[0]?.data.policy).toEqual(loaded.nodes[0]?.policy);
+    expect(nodes[0]?.data.policy?.retry).not.toBe(loaded.nodes[0]?.policy.retry);
+    expect(documentSettings(loaded)).not.toBe(loaded.settings);
+    expect(documentSettings(document)).toBeUndefined();
   });
 
   it('rounds positions, drops blank labels and null handles when writing a document', () => {

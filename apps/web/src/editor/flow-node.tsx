@@ -30,6 +30,9 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
                 <span key={`${index}-${issue.code}`} className="node-issues__item">
                   {issue.code === 'node.invalid_config' && issue.path.length > 0 && (
                     <code>{issue.path.join('.')}</code>
+                  )}
+                  {issue.code === 'node.invalid_policy' && (
+                    <code>{['policy', ...issue.path].join('.')}</code>
                   )}{' '}
                   {conciseIssueMessage(issue)}
                 </span>

@@ -1,11 +1,14 @@
 /** React Flow node/edge types used by the editor and the read-only run canvas. */
 import type { Edge, Node } from '@xyflow/react';
+import type { JsonObject } from '../forms/override-value.ts';
 
 export type FlowNodeData = {
   /** The Patchbay node type, e.g. `http.request` (React Flow's own `type` is the renderer). */
   nodeType: string;
   label?: string;
   config: Record<string, unknown>;
+  /** Only what the user set; checked by the server's validation, so it may be incomplete. */
+  policy?: JsonObject;
 };
 
 export type FlowCanvasNode = Node<FlowNodeData, 'patchbay'>;

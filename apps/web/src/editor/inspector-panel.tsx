@@ -1,4 +1,4 @@
-/** Right-hand panel: the selected node's label, id and generated config form. */
+/** Right-hand panel: the selected node's label, id, generated config form and reliability policy. */
 import { useReactFlow } from '@xyflow/react';
 import type { ValidationIssue } from '../api/types.ts';
 import { ConfigForm, issueFieldName } from '../forms/config-form.tsx';
@@ -11,6 +11,8 @@ import { IssueList } from '../ui/issue-list.tsx';
 import { IS_MAC } from '../ui/platform.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
+import { policyIssuePath } from './override-issues.ts';
+import { ReliabilitySection } from './reliability-section.tsx';
 
 function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData }) {
   const descriptor = useNodeType(data.nodeType);
@@ -22,7 +24,9 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
   const fieldNames = new Set(
     descriptor ? cachedFormFields(descriptor.configJsonSchema).map((f) => f.name) : [],
   );
+  // Policy issues are the Reliability section's to show, on their fields or at its top.
   const otherIssues = issues.filter((i: ValidationIssue) => {
+    if (descriptor && policyIssuePath(i) !== undefined) return false;
     const field = issueFieldName(i);
     return field === undefined || !fieldNames.has(field);
   });
@@ -86,6 +90,16 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
           </p>
         )}
       </div>
+
+      {descriptor && (
+        <ReliabilitySection
+          key={nodeId}
+          nodeId={nodeId}
+          descriptor={descriptor}
+          policy={data.policy}
+          issues={issues}
+        />
+      )}
 
       <div className="inspector__section inspector__footer">
         <button

@@ -1,14 +1,21 @@
 /** Collapsible list of the flow's validation issues, floating over the canvas. */
 import { useReactFlow } from '@xyflow/react';
+import type { ValidationIssue } from '../api/types.ts';
 import { AlertIcon, CheckIcon, ChevronDownIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
 import { useEditorStore } from './editor-store.ts';
+import { settingsIssuePath } from './override-issues.ts';
+
+/** A problem on a node selects it; one in the flow's settings opens them. */
+const canOpen = (issue: ValidationIssue) =>
+  Boolean(issue.nodeId) || settingsIssuePath(issue) !== undefined;
 
 export function ProblemsPanel({ validating }: { validating: boolean }) {
   const issues = useEditorStore((s) => s.issues.all);
   const open = useEditorStore((s) => s.problemsOpen);
   const setOpen = useEditorStore((s) => s.setProblemsOpen);
   const selectNode = useEditorStore((s) => s.selectNode);
+  const openSettings = useEditorStore((s) => s.setFlowSettingsOpen);
   const { fitView } = useReactFlow();
   const count = issues.length;
 
@@ -35,8 +42,12 @@ export function ProblemsPanel({ validating }: { validating: boolean }) {
           <IssueList
             issues={issues}
             testId="problems-list"
+            canSelect={canOpen}
             onSelect={(issue) => {
-              if (!issue.nodeId) return;
+              if (!issue.nodeId) {
+                if (settingsIssuePath(issue) !== undefined) openSettings(true);
+                return;
+              }
               selectNode(issue.nodeId);
               void fitView({ nodes: [{ id: issue.nodeId }], duration: 300, maxZoom: 1.1 });
             }}

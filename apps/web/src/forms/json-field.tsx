@@ -2,15 +2,21 @@
 import { useState } from 'react';
 
 export function JsonField({
-  name,
+  id,
   value,
   onChange,
   invalid,
+  placeholder = 'JSON value',
+  compact = false,
 }: {
-  name: string;
+  /** Element id and test id of the textarea. */
+  id: string;
   value: unknown;
   onChange: (next: unknown) => void;
   invalid: boolean;
+  placeholder?: string | undefined;
+  /** One line until the value needs more, for short values such as a list of numbers. */
+  compact?: boolean;
 }) {
   const [text, setText] = useState(() =>
     value === undefined ? '' : JSON.stringify(value, null, 2),
@@ -20,12 +26,13 @@ export function JsonField({
   return (
     <>
       <textarea
-        className={`input textarea mono nodrag${invalid || parseError ? ' is-invalid' : ''}`}
-        rows={Math.min(10, Math.max(3, text.split('\n').length))}
+        className={`input textarea mono nodrag${compact ? ' textarea--compact' : ''}${invalid || parseError ? ' is-invalid' : ''}`}
+        rows={Math.min(10, Math.max(compact ? 1 : 3, text.split('\n').length))}
         spellCheck={false}
         value={text}
-        placeholder="JSON value"
-        data-testid={`field-${name}`}
+        id={id}
+        placeholder={placeholder}
+        data-testid={id}
         onChange={(e) => {
           const next = e.target.value;
           setText(next);
@@ -44,7 +51,7 @@ export function JsonField({
         }}
       />
       {parseError && (
-        <p className="field__error" data-testid={`field-${name}-parse-error`}>
+        <p className="field__error" data-testid={`${id}-parse-error`}>
           Not valid JSON: {parseError}
         </p>
       )}

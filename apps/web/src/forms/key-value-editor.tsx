@@ -23,12 +23,13 @@ function toRecord(rows: readonly Row[]): Record<string, string> {
  * the config only ever receives the clean record.
  */
 export function KeyValueEditor({
-  name,
+  testId,
   value,
   onChange,
   invalid,
 }: {
-  name: string;
+  /** Test id of the editor; its rows and add button extend it. */
+  testId: string;
   value: unknown;
   onChange: (next: Record<string, string>) => void;
   invalid: boolean;
@@ -41,7 +42,7 @@ export function KeyValueEditor({
   };
 
   return (
-    <div className={`kv-editor${invalid ? ' is-invalid' : ''}`} data-testid={`field-${name}`}>
+    <div className={`kv-editor${invalid ? ' is-invalid' : ''}`} data-testid={testId}>
       {rows.length > 0 && (
         <div className="kv-editor__rows">
           {rows.map((row, index) => (
@@ -51,7 +52,7 @@ export function KeyValueEditor({
                 className="input input--sm mono nodrag"
                 placeholder="Key"
                 value={row.key}
-                data-testid={`field-${name}-key-${index}`}
+                data-testid={`${testId}-key-${index}`}
                 onChange={(e) =>
                   commit(rows.map((r, i) => (i === index ? { ...r, key: e.target.value } : r)))
                 }
@@ -60,7 +61,7 @@ export function KeyValueEditor({
                 className="input input--sm mono nodrag"
                 placeholder="Value"
                 value={row.value}
-                data-testid={`field-${name}-value-${index}`}
+                data-testid={`${testId}-value-${index}`}
                 onChange={(e) =>
                   commit(rows.map((r, i) => (i === index ? { ...r, value: e.target.value } : r)))
                 }
@@ -80,7 +81,7 @@ export function KeyValueEditor({
       <button
         type="button"
         className="btn btn--ghost btn--xs kv-editor__add"
-        data-testid={`field-${name}-add`}
+        data-testid={`${testId}-add`}
         onClick={() => setRows([...rows, { key: '', value: '' }])}
       >
         <PlusIcon size={13} /> Add entry

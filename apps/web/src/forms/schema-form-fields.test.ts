@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formFieldsFromSchema, humanizeFieldName } from './schema-form-fields.ts';
+import {
+  fieldUnit,
+  formFieldsFromSchema,
+  formSectionsFromSchema,
+  humanizeFieldName,
+  requiresFieldsAt,
+  schemaAt,
+} from './schema-form-fields.ts';
 
 // Shaped like zod 4's toJSONSchema({ io: 'input' }) output for http.request.
 const httpRequestSchema = {
@@ -66,6 +73,7 @@ describe('formFieldsFromSchema', () => {
       minimum: 1,
       maximum: 300000,
       label: 'Timeout (ms)',
+      unit: 'ms',
     });
   });
 
@@ -122,5 +130,73 @@ describe('humanizeFieldName', () => {
     expect(humanizeFieldName('url')).toBe('URL');
     expect(humanizeFieldName('timeoutMs')).toBe('Timeout (ms)');
     expect(humanizeFieldName('body_type')).toBe('Body type');
+  });
+});
+
+// Shaped like zod 4's toJSONSchema({ io: 'input' }) output for node.policy, trimmed.
+const policySchema = {
+  type: 'object',
+  properties: {
+    retry: {
+      type: 'object',
+      description: 'How failures are retried.',
+      properties: {
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+        retryOn: { type: 'string', enum: ['transient', 'any', 'none'] },
+      },
+      additionalProperties: false,
+    },
+    timeoutMs: { type: 'integer', minimum: 1, description: 'Per attempt.' },
+    rateLimit: {
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1 },
+        periodMs: { type: 'integer', minimum: 1 },
+        burst: { default: 1, type: 'integer', minimum: 1 },
+      },
+      required: ['limit', 'periodMs'],
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+};
+
+describe('formSectionsFromSchema', () => {
+  const sections = formSectionsFromSchema(policySchema);
+
+  it('makes each nested object a section of its fields, and any other value a section of one', () => {
+    expect(sections.map((s) => [s.name, s.nested, s.fields.map((f) => f.name)])).toEqual([
+      ['retry', true, ['maxAttempts', 'retryOn']],
+      ['timeoutMs', false, ['timeoutMs']],
+      ['rateLimit', true, ['limit', 'periodMs', 'burst']],
+    ]);
+    expect(sections[0]).toMatchObject({ label: 'Retry', description: 'How failures are retried.' });
+    // A single field keeps its description on the field, not on the section.
+    expect(sections[1]?.description).toBeUndefined();
+    expect(sections[1]?.fields[0]).toMatchObject({ kind: 'number', description: 'Per attempt.' });
+  });
+
+  it('marks sections with required fields as opt-in, with their fields required', () => {
+    expect(sections.map((s) => s.optIn)).toEqual([false, false, true]);
+    expect(sections[2]?.fields.map((f) => f.required)).toEqual([true, true, false]);
+    expect(sections[2]?.fields[2]?.defaultValue).toBe(1);
+  });
+});
+
+describe('schemaAt and requiresFieldsAt', () => {
+  it('find the schema of a nested value and whether `{}` there is incomplete', () => {
+    expect(schemaAt(policySchema, ['retry', 'maxAttempts'])).toMatchObject({ type: 'integer' });
+    expect(schemaAt(policySchema, ['breaker'])).toBeUndefined();
+    expect(requiresFieldsAt(policySchema, ['rateLimit'])).toBe(true);
+    expect(requiresFieldsAt(policySchema, ['retry'])).toBe(false);
+    expect(requiresFieldsAt(policySchema, [])).toBe(false);
+  });
+});
+
+describe('fieldUnit', () => {
+  it('reads the unit off the end of a field name', () => {
+    expect(fieldUnit('initialDelayMs')).toBe('ms');
+    expect(fieldUnit('maxAttempts')).toBeUndefined();
+    expect(fieldUnit('ms')).toBeUndefined();
   });
 });

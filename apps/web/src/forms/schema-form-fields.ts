@@ -23,6 +23,8 @@ export type FormField =
       integer: boolean;
       minimum: number | undefined;
       maximum: number | undefined;
+      /** From the name's suffix: `timeoutMs` is in "ms". */
+      unit: string | undefined;
     })
   | (FieldBase & { kind: 'keyValue' })
   | (FieldBase & { kind: 'json' });
@@ -32,7 +34,8 @@ export type FormFieldKind = FormField['kind'];
 type JsonSchema = Record<string, unknown>;
 
 const CODE_FIELD_NAME = /expression|condition|body/i;
-const LONG_STRING_LENGTH = 200;
+// Strings allowed to run this long are prose or code; shorter ones (ids, keys) fit on one line.
+const LONG_STRING_LENGTH = 500;
 const ACRONYMS = new Set(['http', 'https', 'url', 'uri', 'json', 'id', 'api', 'ip', 'jwt', 'xml']);
 const UNIT_SUFFIXES = new Set(['ms', 's', 'kb', 'mb']);
 
@@ -95,21 +98,28 @@ function isStringRecord(schema: JsonSchema): boolean {
   return isSchema(extra) && schemaTypes(unwrapSchema(extra)).includes('string');
 }
 
-/** `failOnHttpError` -> "Fail on HTTP error", `timeoutMs` -> "Timeout (ms)". */
-export function humanizeFieldName(name: string): string {
-  const words = name
+function nameWords(name: string): string[] {
+  return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
     .trim()
     .split(/\s+/)
     .map((w) => w.toLowerCase());
+}
+
+/** The unit a field name ends in: `timeoutMs` -> "ms", `maxAttempts` -> undefined. */
+export function fieldUnit(name: string): string | undefined {
+  const words = nameWords(name);
   const last = words.at(-1);
-  let unit: string | undefined;
-  if (words.length > 1 && last && UNIT_SUFFIXES.has(last)) {
-    unit = last;
-    words.pop();
-  }
+  return words.length > 1 && last && UNIT_SUFFIXES.has(last) ? last : undefined;
+}
+
+/** `failOnHttpError` -> "Fail on HTTP error", `timeoutMs` -> "Timeout (ms)". */
+export function humanizeFieldName(name: string): string {
+  const words = nameWords(name);
+  const unit = fieldUnit(name);
+  if (unit) words.pop();
   const text = words
     .map((w, i) => {
       if (ACRONYMS.has(w)) return w.toUpperCase();
@@ -160,6 +170,7 @@ export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean
           integer: types[0] === 'integer',
           minimum: typeof schema.minimum === 'number' ? schema.minimum : undefined,
           maximum: typeof schema.maximum === 'number' ? schema.maximum : undefined,
+          unit: fieldUnit(name),
         };
       case 'object':
         if (isStringRecord(schema)) return { ...base, kind: 'keyValue' };
@@ -169,17 +180,86 @@ export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean
   return { ...base, kind: 'json' };
 }
 
+function requiredNames(schema: JsonSchema): Set<string> {
+  return new Set(
+    Array.isArray(schema.required)
+      ? schema.required.filter((r): r is string => typeof r === 'string')
+      : [],
+  );
+}
+
+function propertiesOf(schema: JsonSchema): [string, JsonSchema][] {
+  const properties = schema.properties;
+  if (!isSchema(properties)) return [];
+  return Object.entries(properties).filter((entry): entry is [string, JsonSchema] =>
+    isSchema(entry[1]),
+  );
+}
+
 /** The fields of an object config schema, in declaration order. */
 export function formFieldsFromSchema(schema: Record<string, unknown>): FormField[] {
   const root = unwrapSchema(schema);
-  const properties = root.properties;
-  if (!isSchema(properties)) return [];
-  const required = new Set(
-    Array.isArray(root.required)
-      ? root.required.filter((r): r is string => typeof r === 'string')
-      : [],
+  const required = requiredNames(root);
+  return propertiesOf(root).map(([name, propertySchema]) =>
+    fieldFromSchema(name, propertySchema, required.has(name)),
   );
-  return Object.entries(properties)
-    .filter((entry): entry is [string, JsonSchema] => isSchema(entry[1]))
-    .map(([name, propertySchema]) => fieldFromSchema(name, propertySchema, required.has(name)));
+}
+
+/**
+ * One top-level property of an object schema as a group of fields: a nested object with
+ * properties (`retry`) gives its fields; any other value (`timeoutMs`) is a group of one field.
+ */
+export type FormSection = {
+  name: string;
+  label: string;
+  description: string | undefined;
+  /** True when the fields live in an object under `name`; false for the one field `name`. */
+  nested: boolean;
+  /**
+   * A nested object with required fields: `{}` differs from no object (it still needs those
+   * fields), so a form adds and removes it explicitly rather than when its last field empties.
+   */
+  optIn: boolean;
+  fields: FormField[];
+};
+
+/** The sections of an object schema whose values may be objects themselves (node.policy). */
+export function formSectionsFromSchema(schema: Record<string, unknown>): FormSection[] {
+  const root = unwrapSchema(schema);
+  const required = requiredNames(root);
+  return propertiesOf(root).map(([name, raw]) => {
+    const property = unwrapSchema(raw);
+    const nested = schemaTypes(property).includes('object') && propertiesOf(property).length > 0;
+    const field = fieldFromSchema(name, raw, required.has(name));
+    return {
+      name,
+      label: typeof property.title === 'string' ? property.title : humanizeFieldName(name),
+      description: nested ? field.description : undefined,
+      nested,
+      optIn: nested && requiredNames(property).size > 0,
+      fields: nested ? formFieldsFromSchema(property) : [field],
+    };
+  });
+}
+
+/** The schema of the value at `path` inside an object schema, if the schema declares it. */
+export function schemaAt(
+  schema: Record<string, unknown>,
+  path: readonly string[],
+): JsonSchema | undefined {
+  let current: JsonSchema | undefined = unwrapSchema(schema);
+  for (const key of path) {
+    const next: unknown = isSchema(current?.properties) ? current.properties[key] : undefined;
+    current = isSchema(next) ? unwrapSchema(next) : undefined;
+  }
+  return current;
+}
+
+/** Whether `{}` at `path` is incomplete rather than "nothing set": its schema requires fields. */
+export function requiresFieldsAt(
+  schema: Record<string, unknown>,
+  path: readonly string[],
+): boolean {
+  const at = schemaAt(schema, path);
+  return at !== undefined && requiredNames(at).size > 0;
 }

@@ -1,4 +1,7 @@
-/** Node type descriptors from the server, cached for the session (they change only on deploy). */
+/**
+ * Node type descriptors and the policy and settings schemas from the server, cached for the
+ * session (they change only on deploy).
+ */
 import { useQuery } from '@tanstack/react-query';
 import type { NodeTypeDescriptor } from '../api/types.ts';
 import { useTRPC } from '../trpc.ts';
@@ -25,4 +28,12 @@ export function useNodeTypes() {
 /** One descriptor, or undefined while loading or for an unknown type. */
 export function useNodeType(type: string): NodeTypeDescriptor | undefined {
   return useNodeTypes().data?.byType.get(type);
+}
+
+/** JSON Schemas of node.policy and flow settings, and the settings a flow has by default. */
+export function usePolicySchemas() {
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.nodeTypes.policySchemas.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
+  );
 }

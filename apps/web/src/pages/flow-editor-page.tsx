@@ -8,6 +8,7 @@ import type { NodeTypeDescriptor } from '../api/types.ts';
 import { selectDirty, useEditorStore } from '../editor/editor-store.ts';
 import { EditorToolbar } from '../editor/editor-toolbar.tsx';
 import { FlowCanvas } from '../editor/flow-canvas.tsx';
+import { FlowSettingsDialog } from '../editor/flow-settings-dialog.tsx';
 import { InspectorPanel } from '../editor/inspector-panel.tsx';
 import { NodePalette } from '../editor/node-palette.tsx';
 import { DEFAULT_NODE_SIZE, findFreePosition } from '../editor/node-placement.ts';
@@ -108,6 +109,7 @@ function EditorWorkspace({
         </div>
         <InspectorPanel />
       </div>
+      <FlowSettingsDialog />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountdown, formatDuration, formatRelative } from './format.ts';
+import { exactDuration, formatCountdown, formatDuration, formatRelative } from './format.ts';
 
 describe('formatDuration', () => {
   it('picks a unit that reads naturally', () => {
@@ -8,6 +8,24 @@ describe('formatDuration', () => {
     expect(formatDuration(1234)).toBe('1.23 s');
     expect(formatDuration(42_500)).toBe('42.5 s');
     expect(formatDuration(125_000)).toBe('2m 5s');
+  });
+});
+
+describe('exactDuration', () => {
+  it('restates milliseconds in the largest unit that holds them exactly', () => {
+    expect(exactDuration(30_000)).toBe('30 s');
+    expect(exactDuration(1_500)).toBe('1.5 s');
+    expect(exactDuration(90_000)).toBe('1.5 min');
+    expect(exactDuration(300_000)).toBe('5 min');
+    expect(exactDuration(86_400_000)).toBe('24 h');
+    expect(exactDuration(100_000)).toBe('100 s');
+  });
+
+  it('says nothing when no unit states the value exactly, or for no time at all', () => {
+    expect(exactDuration(1_234)).toBeUndefined();
+    expect(exactDuration(250)).toBeUndefined();
+    expect(exactDuration(0)).toBeUndefined();
+    expect(exactDuration(1.5)).toBeUndefined();
   });
 });
 

@@ -11,6 +11,24 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
+const EXACT_UNITS: [string, number][] = [
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1_000],
+];
+
+/**
+ * Milliseconds in the largest unit that states them exactly (at most one decimal), for the hint
+ * beside a field in ms: 30000 -> "30 s", 90000 -> "1.5 min", 86400000 -> "24 h"; 1234 -> none.
+ */
+export function exactDuration(ms: number): string | undefined {
+  if (!Number.isInteger(ms) || ms <= 0) return undefined;
+  for (const [unit, size] of EXACT_UNITS) {
+    if (ms >= size && (ms * 10) % size === 0) return `${ms / size} ${unit}`;
+  }
+  return undefined;
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

@@ -22,4 +22,14 @@ describe('issue messages', () => {
     };
     expect(conciseIssueMessage(issue)).toBe(issue.message);
   });
+
+  it('drops the field lead-in of a document issue, such as one in the flow settings', () => {
+    const issue = {
+      code: 'document.invalid' as const,
+      message: 'Field "settings.maxConcurrentRuns": Max concurrent runs must be at least 1',
+      path: ['settings', 'maxConcurrentRuns'],
+    };
+    expect(conciseIssueMessage(issue)).toBe('Max concurrent runs must be at least 1');
+    expect(issueLocation(issue)).toBe('settings.maxConcurrentRuns');
+  });
 });

@@ -3,11 +3,16 @@ import type { ValidationIssue } from '../api/types.ts';
 import { AlertIcon } from './icons.tsx';
 
 const NODE_PREFIX = /^Node "[^"]*"(?:, field "[^"]*")?:\s*/;
+const FIELD_PREFIX = /^Field "[^"]*":\s*/;
 
-/** The message without the `Node "x", field "y":` lead-in, for places that already show where. */
+/**
+ * The message without the `Node "x", field "y":` (or `Field "settings.y":`) lead-in, for places
+ * that already show where.
+ */
 export function conciseIssueMessage(issue: ValidationIssue): string {
-  if (!issue.nodeId) return issue.message;
-  const stripped = issue.message.replace(NODE_PREFIX, '');
+  const prefix = issue.nodeId ? NODE_PREFIX : issue.path.length > 0 ? FIELD_PREFIX : undefined;
+  if (!prefix) return issue.message;
+  const stripped = issue.message.replace(prefix, '');
   return stripped ? stripped.charAt(0).toUpperCase() + stripped.slice(1) : issue.message;
 }
 
@@ -19,13 +24,18 @@ export function issueLocation(issue: ValidationIssue): string | undefined {
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
+const pointsAtNode = (issue: ValidationIssue) => Boolean(issue.nodeId);
+
 export function IssueList({
   issues,
   onSelect,
+  canSelect = pointsAtNode,
   testId = 'issue-list',
 }: {
   issues: readonly ValidationIssue[];
   onSelect?: (issue: ValidationIssue) => void;
+  /** Which issues `onSelect` can take the user to; by default those on a node. */
+  canSelect?: (issue: ValidationIssue) => boolean;
   testId?: string;
 }) {
   return (
@@ -48,7 +58,7 @@ export function IssueList({
             data-testid="issue"
             data-node-id={issue.nodeId}
           >
-            {onSelect && issue.nodeId ? (
+            {onSelect && canSelect(issue) ? (
               <button
                 type="button"
                 className="issue-list__item is-clickable"

@@ -10,9 +10,13 @@ import { z } from 'zod';
 export const RETRY_ON = ['transient', 'any', 'none'] as const;
 export type RetryOn = (typeof RETRY_ON)[number];
 
+/** "Limit is required" when missing (only required fields get there), else "must be a number". */
+const numberError = (label: string, expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `${label} is required` : `${label} must be ${expected}`;
+
 const ms = (label: string, max: number) =>
   z
-    .number({ error: `${label} must be a number of milliseconds` })
+    .number({ error: numberError(label, 'a number of milliseconds') })
     .int(`${label} must be a whole number of milliseconds`)
     .min(0, `${label} must not be negative`)
     .max(max, `${label} must be at most ${max} ms`);
@@ -23,109 +27,128 @@ const httpStatus = z
   .min(100, 'HTTP status must be between 100 and 599')
   .max(599, 'HTTP status must be between 100 and 599');
 
+// Descriptions are for people: they reach the editor's forms through the JSON Schemas.
 export const retryPolicySchema = z.strictObject({
-  /** Attempts in total, the first included. 1 means never retry. */
   maxAttempts: z
     .number({ error: 'Max attempts must be a number' })
     .int('Max attempts must be a whole number')
     .min(1, 'Max attempts must be at least 1')
-    .max(100, 'Max attempts must be at most 100'),
-  initialDelayMs: ms('Initial delay', 3_600_000),
+    .max(100, 'Max attempts must be at most 100')
+    .describe('Attempts in total, the first included; 1 never retries.'),
+  initialDelayMs: ms('Initial delay', 3_600_000).describe('Delay after the first failed attempt.'),
   backoffFactor: z
     .number({ error: 'Backoff factor must be a number' })
     .min(1, 'Backoff factor must be at least 1')
-    .max(10, 'Backoff factor must be at most 10'),
-  maxDelayMs: ms('Max delay', 86_400_000),
-  /** Fraction of each delay that is randomised: 0.2 spreads a 10 s delay over 9..11 s. */
+    .max(10, 'Backoff factor must be at most 10')
+    .describe('Each further delay is this many times the previous one.'),
+  maxDelayMs: ms('Max delay', 86_400_000).describe('Cap on the delay between attempts.'),
   jitter: z
     .number({ error: 'Jitter must be a number between 0 and 1' })
     .min(0, 'Jitter must be between 0 and 1')
-    .max(1, 'Jitter must be between 0 and 1'),
-  retryOn: z.enum(RETRY_ON, { error: `Retry on must be one of ${RETRY_ON.join(', ')}` }),
-  /** HTTP statuses retried in addition to the transient ones (e.g. 409). */
-  retryHttpStatuses: z.array(httpStatus).max(50),
-  /** HTTP statuses never retried even though transient (e.g. 501). */
-  noRetryHttpStatuses: z.array(httpStatus).max(50),
+    .max(1, 'Jitter must be between 0 and 1')
+    .describe('Fraction of each delay that is random: 0.2 spreads 10 s over 9–11 s.'),
+  retryOn: z
+    .enum(RETRY_ON, { error: `Retry on must be one of ${RETRY_ON.join(', ')}` })
+    .describe(
+      'transient: network errors, timeouts, HTTP 5xx and 429; any: every error another attempt could fix; none: never.',
+    ),
+  retryHttpStatuses: z
+    .array(httpStatus)
+    .max(50)
+    .describe('HTTP statuses retried although not transient, e.g. [409].'),
+  noRetryHttpStatuses: z
+    .array(httpStatus)
+    .max(50)
+    .describe('HTTP statuses never retried although transient, e.g. [501].'),
 });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 
 export const breakerPolicySchema = z.strictObject({
   enabled: z.boolean({ error: 'Breaker enabled must be true or false' }),
-  /** Opens after this many failures in a row. */
   consecutiveFailures: z
     .number({ error: 'Consecutive failures must be a number' })
     .int('Consecutive failures must be a whole number')
     .min(1, 'Consecutive failures must be at least 1')
-    .max(10_000, 'Consecutive failures must be at most 10000'),
-  /** ...or when at least this fraction of the calls in the window failed. */
+    .max(10_000, 'Consecutive failures must be at most 10000')
+    .describe('Opens after this many failures in a row…'),
   failureRateThreshold: z
     .number({ error: 'Failure rate threshold must be a number between 0 and 1' })
     .gt(0, 'Failure rate threshold must be above 0')
-    .max(1, 'Failure rate threshold must be at most 1'),
-  /** The failure rate only counts once the window holds this many calls. */
+    .max(1, 'Failure rate threshold must be at most 1')
+    .describe('…or when at least this fraction of the calls in the window failed.'),
   minimumThroughput: z
     .number({ error: 'Minimum throughput must be a number' })
     .int('Minimum throughput must be a whole number')
     .min(1, 'Minimum throughput must be at least 1')
-    .max(1_000_000, 'Minimum throughput must be at most 1000000'),
-  windowMs: ms('Window', 86_400_000).min(100, 'Window must be at least 100 ms'),
-  /** How long the breaker stays open before letting probe calls through. */
-  openDurationMs: ms('Open duration', 86_400_000).min(100, 'Open duration must be at least 100 ms'),
-  /** Probe calls allowed while half-open; all must succeed to close again. */
+    .max(1_000_000, 'Minimum throughput must be at most 1000000')
+    .describe('The failure rate counts only once the window holds this many calls.'),
+  windowMs: ms('Window', 86_400_000)
+    .min(100, 'Window must be at least 100 ms')
+    .describe('The span the failure rate is measured over.'),
+  openDurationMs: ms('Open duration', 86_400_000)
+    .min(100, 'Open duration must be at least 100 ms')
+    .describe('How long it stays open before letting probe calls through.'),
   halfOpenProbes: z
     .number({ error: 'Half-open probes must be a number' })
     .int('Half-open probes must be a whole number')
     .min(1, 'Half-open probes must be at least 1')
-    .max(100, 'Half-open probes must be at most 100'),
+    .max(100, 'Half-open probes must be at most 100')
+    .describe('Probe calls while half-open; all must succeed to close it again.'),
 });
 export type BreakerPolicy = z.infer<typeof breakerPolicySchema>;
 
 export const rateLimitPolicySchema = z.strictObject({
-  /** Calls allowed per period, on average. */
   limit: z
-    .number({ error: 'Limit must be a number' })
+    .number({ error: numberError('Limit', 'a number') })
     .int('Limit must be a whole number')
     .min(1, 'Limit must be at least 1')
-    .max(1_000_000, 'Limit must be at most 1000000'),
+    .max(1_000_000, 'Limit must be at most 1000000')
+    .describe('Calls per period, on average.'),
   periodMs: ms('Period', 86_400_000).min(1, 'Period must be at least 1 ms'),
-  /** Calls that may go at once after a quiet spell. Defaults to 1 (evenly spaced). */
   burst: z
     .number({ error: 'Burst must be a number' })
     .int('Burst must be a whole number')
     .min(1, 'Burst must be at least 1')
     .max(1_000_000, 'Burst must be at most 1000000')
-    .default(1),
-  /** A step that would wait longer than this for a token fails with RATE_LIMIT_WAIT_EXCEEDED. */
-  maxWaitMs: ms('Max wait', 86_400_000).default(300_000),
+    .default(1)
+    .describe('Calls that may go at once after a quiet spell; 1 spaces calls evenly.'),
+  maxWaitMs: ms('Max wait', 86_400_000)
+    .default(300_000)
+    .describe('A step that would wait longer than this fails with RATE_LIMIT_WAIT_EXCEEDED.'),
 });
 export type RateLimitPolicy = z.infer<typeof rateLimitPolicySchema>;
 
 export const nodePolicySchema = z.strictObject({
   retry: retryPolicySchema.partial().optional(),
-  /** Per attempt. */
-  timeoutMs: ms('Timeout', 3_600_000).min(1, 'Timeout must be at least 1 ms').optional(),
+  timeoutMs: ms('Timeout', 3_600_000)
+    .min(1, 'Timeout must be at least 1 ms')
+    .describe('Per attempt: a slower attempt fails with STEP_TIMEOUT (and may be retried).')
+    .optional(),
   breaker: breakerPolicySchema.partial().optional(),
   rateLimit: rateLimitPolicySchema.optional(),
-  /**
-   * Overrides the upstream target the breaker and rate limit key on, e.g. "stripe:acct_42" to
-   * keep one breaker and one quota per credential. Default: the connector's own target
-   * (scheme + host + port for HTTP).
-   */
-  target: z.string().trim().min(1, 'Target must not be empty').max(300).optional(),
+  target: z
+    .string()
+    .trim()
+    .min(1, 'Target must not be empty')
+    .max(300)
+    .describe(
+      'The key breaker and rate limit are kept under, e.g. "stripe:acct_42" for one per credential. Default: the connector’s own (scheme, host and port for HTTP).',
+    )
+    .optional(),
 });
 export type NodePolicyInput = z.infer<typeof nodePolicySchema>;
 
 export const flowSettingsSchema = z.strictObject({
-  /** Runs of this flow in flight at once; the rest wait in the queue. Unset: no limit. */
   maxConcurrentRuns: z
     .number({ error: 'Max concurrent runs must be a number' })
     .int('Max concurrent runs must be a whole number')
     .min(1, 'Max concurrent runs must be at least 1')
     .max(10_000, 'Max concurrent runs must be at most 10000')
+    .describe('Runs of this flow in flight at once; the rest wait in the queue. Empty: no limit.')
     .optional(),
-  /** A run still unfinished this long after it started fails with RUN_TIMEOUT. */
   runTimeoutMs: ms('Run timeout', 7 * 86_400_000)
     .min(1, 'Run timeout must be at least 1 ms')
+    .describe('A run still unfinished this long after it started fails with RUN_TIMEOUT.')
     .optional(),
 });
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
@@ -169,6 +192,19 @@ export type NodePolicyDefaults = {
   timeoutMs?: number;
   breaker?: Partial<BreakerPolicy>;
 };
+
+/** A flow's effective settings: document values over Patchbay's defaults (no concurrency limit). */
+export type ResolvedFlowSettings = {
+  maxConcurrentRuns: number | undefined;
+  runTimeoutMs: number;
+};
+
+export function resolveFlowSettings(settings: FlowSettings | undefined): ResolvedFlowSettings {
+  return {
+    maxConcurrentRuns: settings?.maxConcurrentRuns,
+    runTimeoutMs: settings?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+  };
+}
 
 export function resolveNodePolicy(
   policy: NodePolicyInput | undefined,

@@ -1,7 +1,20 @@
-/** nodeTypes.*: the node palette, generated from the engine's registry. */
+/** nodeTypes.*: the node palette and the policy and settings forms, generated from the engine. */
+import {
+  FLOW_SETTINGS_JSON_SCHEMA,
+  NODE_POLICY_JSON_SCHEMA,
+  resolveFlowSettings,
+} from '@patchbay/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { publicProcedure } from '../trpc.ts';
 
 export const nodeTypesRouter = {
+  /** Descriptors with config schema, ports, side effects and each type's default policy. */
   list: publicProcedure.query(({ ctx }) => ctx.registry.describe()),
+
+  /** JSON Schemas of `node.policy` and `settings`, and the settings a flow has by default. */
+  policySchemas: publicProcedure.query(() => ({
+    nodePolicy: NODE_POLICY_JSON_SCHEMA,
+    flowSettings: FLOW_SETTINGS_JSON_SCHEMA,
+    flowSettingsDefaults: resolveFlowSettings(undefined),
+  })),
 } satisfies TRPCRouterRecord;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_RUN_TIMEOUT_MS,
+  nodePolicySchema,
+  resolveFlowSettings,
+  resolveNodePolicy,
+} from './policy.ts';
+
+describe('resolveNodePolicy', () => {
+  it('takes document values over connector defaults over Patchbay defaults', () => {
+    const resolved = resolveNodePolicy(
+      { retry: { maxAttempts: 5 }, breaker: { enabled: false } },
+      { retry: { maxAttempts: 1, initialDelayMs: 10 }, timeoutMs: 5_000 },
+    );
+    expect(resolved.retry).toMatchObject({ maxAttempts: 5, initialDelayMs: 10, jitter: 0.2 });
+    expect(resolved.timeoutMs).toBe(5_000);
+    expect(resolved.breaker).toMatchObject({ enabled: false, consecutiveFailures: 5 });
+    expect(resolved.rateLimit).toBeUndefined();
+  });
+});
+
+describe('resolveFlowSettings', () => {
+  it('has no concurrency limit and a 24 h run timeout unless the flow sets them', () => {
+    expect(resolveFlowSettings(undefined)).toEqual({
+      maxConcurrentRuns: undefined,
+      runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS,
+    });
+    expect(resolveFlowSettings({ maxConcurrentRuns: 2, runTimeoutMs: 60_000 })).toEqual({
+      maxConcurrentRuns: 2,
+      runTimeoutMs: 60_000,
+    });
+  });
+});
+
+describe('nodePolicySchema messages', () => {
+  const messages = (policy: unknown) =>
+    nodePolicySchema.safeParse(policy).error?.issues.map((issue) => issue.message);
+
+  it('says a missing rate-limit field is required, and a wrong one what it must be', () => {
+    expect(messages({ rateLimit: {} })).toEqual(['Limit is required', 'Period is required']);
+    expect(messages({ rateLimit: { limit: 'x', periodMs: '1s' } })).toEqual([
+      'Limit must be a number',
+      'Period must be a number of milliseconds',
+    ]);
+  });
+});
