@@ -65,7 +65,20 @@ const CLAIM_RETURNING = `RETURNING id, flow_id, input, started_at, deadline_at, 
  */
 const statement = (name: string, text: string) => ({ name: `patchbay_${name}`, text });
 
-const CLAIM = `UPDATE runs ${CLAIM_SET} WHERE id = $1 AND ${CLAIMABLE} ${CLAIM_RETURNING}`;
+/**
+ * Claims many runs in one statement ($1 run ids, $4 their run timeouts): the runs that are
+ * claimable come back; the others were not claimed.
+ */
+const CLAIM_MANY = `UPDATE runs
+  SET status = '${RUN_STATUS.running}',
+      lease_owner = $2,
+      lease_expires_at = now() + $3 * interval '1 millisecond',
+      started_at = COALESCE(started_at, now()),
+      deadline_at = COALESCE(deadline_at, COALESCE(started_at, now()) + request.run_timeout_ms * interval '1 millisecond'),
+      executions = executions + 1,
+      wake_at = NULL
+  FROM unnest($1::uuid[], $4::float8[]) AS request(run_id, run_timeout_ms)
+  WHERE id = request.run_id AND ${CLAIMABLE} ${CLAIM_RETURNING}`;
 
 /** Claims only while fewer than $6 runs of flow $5 hold a live lease (under the flow's lock). */
 const CLAIM_WITH_SLOT = `UPDATE runs ${CLAIM_SET}
@@ -139,7 +152,7 @@ SELECT (${addRunJobSql('next.id', 'next.flow_version_id')}).id
          WHERE flow_id = $1 AND status = '${RUN_STATUS.queued}'
          ORDER BY created_at, id LIMIT 1) AS next`;
 
-const CLAIM_STATEMENT = statement('claim_run', CLAIM);
+const CLAIM_MANY_STATEMENT = statement('claim_runs', CLAIM_MANY);
 const CLAIM_WITH_SLOT_STATEMENT = statement('claim_run_with_slot', CLAIM_WITH_SLOT);
 const LOAD_STEPS_STATEMENT = statement('load_steps', LOAD_STEPS);
 const FINISH_STATEMENT = statement('finish_run', FINISH);
@@ -176,7 +189,23 @@ export type ClaimRequest = {
   slots?: { flowId: string; limit: number } | undefined;
 };
 
+/** Most claims one statement may carry. */
+const MAX_CLAIM_BATCH = 200;
+
+type PendingClaim = {
+  request: ClaimRequest;
+  resolve: (result: ClaimResult) => void;
+  reject: (error: unknown) => void;
+};
+
 export class RunStore {
+  /**
+   * Claims without a concurrency limit that arrive in the same turn of the event loop (a batch
+   * of jobs fetched together) go to the database as one statement.
+   */
+  private pendingClaims = new Map<string, PendingClaim>();
+  private claimFlushScheduled = false;
+
   constructor(private readonly pool: pg.Pool) {}
 
   async flowVersionOf(runId: string): Promise<string | undefined> {
@@ -189,10 +218,7 @@ export class RunStore {
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const params = [request.runId, request.owner, request.leaseMs, request.runTimeoutMs];
-    if (!request.slots) {
-      const { rows } = await this.pool.query<ClaimRow>({ ...CLAIM_STATEMENT, values: params });
-      return claimed(rows[0]);
-    }
+    if (!request.slots) return this.claimInBatch(request);
     const { flowId, limit } = request.slots;
     return withTransaction(this.pool, async ({ client }) => {
       // Serialises slot counting per flow across every worker; released at COMMIT.
@@ -210,6 +236,55 @@ export class RunStore {
       const retried = await client.query(RETRY_LATER, [request.runId]);
       return retried.rowCount ? { kind: 'no-slot' } : { kind: 'not-claimable' };
     });
+  }
+
+  private claimInBatch(request: ClaimRequest): Promise<ClaimResult> {
+    // Two jobs for one run in one batch: one claim is enough; the other finds nothing to do.
+    if (this.pendingClaims.has(request.runId)) return Promise.resolve({ kind: 'not-claimable' });
+    return new Promise((resolve, reject) => {
+      this.pendingClaims.set(request.runId, { request, resolve, reject });
+      if (!this.claimFlushScheduled) {
+        this.claimFlushScheduled = true;
+        setImmediate(() => this.flushClaims());
+      }
+    });
+  }
+
+  private flushClaims(): void {
+    this.claimFlushScheduled = false;
+    const batches = new Map<string, PendingClaim[]>();
+    for (const pending of this.pendingClaims.values()) {
+      // One statement per owner and lease length (in practice: one per process).
+      const key = `${pending.request.owner}|${pending.request.leaseMs}`;
+      const batch = batches.get(key) ?? [];
+      batch.push(pending);
+      batches.set(key, batch);
+    }
+    this.pendingClaims = new Map();
+    for (const batch of batches.values()) {
+      for (let start = 0; start < batch.length; start += MAX_CLAIM_BATCH) {
+        void this.claimMany(batch.slice(start, start + MAX_CLAIM_BATCH));
+      }
+    }
+  }
+
+  private async claimMany(batch: PendingClaim[]): Promise<void> {
+    const { owner, leaseMs } = batch[0]!.request;
+    try {
+      const { rows } = await this.pool.query<ClaimRow>({
+        ...CLAIM_MANY_STATEMENT,
+        values: [
+          batch.map((pending) => pending.request.runId),
+          owner,
+          leaseMs,
+          batch.map((pending) => pending.request.runTimeoutMs),
+        ],
+      });
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      for (const pending of batch) pending.resolve(claimed(byId.get(pending.request.runId)));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
   }
 
   async loadSteps(runId: string): Promise<PersistedStep[]> {
