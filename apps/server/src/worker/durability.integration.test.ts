@@ -64,6 +64,11 @@ describe('a long retry backoff', () => {
       });
       return step?.status === 'waiting';
     }, 'the second attempt to wait');
+    // The waiting step is written first, then the run is parked: wait for the park too.
+    await waitUntil(async () => {
+      const run = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      return run.wakeAt !== null;
+    }, 'the run to be parked');
 
     const suspended = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
     expect(suspended).toMatchObject({ status: 'running', leaseOwner: null, executions: 1 });
@@ -108,6 +113,10 @@ describe('a rate-limited step', () => {
       const step = await t.prisma.stepRun.findFirst({ where: { runId, nodeId: 'call' } });
       return step?.status === 'waiting';
     }, 'the step to wait for a token');
+    await waitUntil(async () => {
+      const parked = await t.prisma.run.findUniqueOrThrow({ where: { id: runId } });
+      return parked.wakeAt !== null;
+    }, 'the run to be parked');
 
     const waiting = await t.prisma.stepRun.findFirstOrThrow({ where: { runId, nodeId: 'call' } });
     expect(waiting).toMatchObject({ attempt: 1, waitReason: 'rate_limited' });
