@@ -22,8 +22,9 @@ import {
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 const RUNS = Number(process.env.SOAK_RUNS ?? 5_000);
+// Long enough that a worker merely slowed down by the chaos is not mistaken for a dead one.
 const WORKER_ENV = {
-  PATCHBAY_LEASE_MS: '1500',
+  PATCHBAY_LEASE_MS: '3000',
   PATCHBAY_WORKER_CONCURRENCY: '20',
   LOG_LEVEL: 'warn',
 };
