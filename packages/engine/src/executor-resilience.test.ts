@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { systemClock } from './clock.ts';
 import { PatchbayError } from './errors.ts';
 import { type ExecuteFlowOptions, executeFlow, type RunOutcome } from './executor.ts';
 import { createFakeClock, type FakeClock } from './fake-clock.ts';
 import type { FlowEdge, FlowNode } from './flow-document.ts';
-import { defineNodeType, type NodeExecutionContext, type NodeResult } from './node-type.ts';
+import type { NodeResult } from './node-type.ts';
 import { createNodeTypeRegistry } from './node-type-registry.ts';
 import { createHttpRequestNode } from './nodes/http-request.ts';
 import { transformJsonataNode } from './nodes/transform-jsonata.ts';
@@ -22,29 +22,16 @@ import type {
 import type { StepEvent } from './step-event.ts';
 import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
+import { createStepNodeType, type StepHandler } from './test-support/step-node-type.ts';
 import { assertValidFlow } from './validate-flow.ts';
-
-type Handler = (ctx: NodeExecutionContext<unknown>) => Promise<NodeResult> | NodeResult;
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 /** `test.step` nodes run the handler registered for their id; the registry also has real types. */
 function harness() {
-  const handlers = new Map<string, Handler>();
-  const stepType = defineNodeType({
-    type: 'test.step',
-    title: 'Test step',
-    description: 'Runs the handler the test registered for this node id.',
-    category: 'action',
-    configSchema: z.object({}),
-    inputs: [{ id: 'in', label: 'In' }],
-    outputs: [{ id: 'out', label: 'Out' }],
-    execute: async (ctx) => {
-      const handler = handlers.get(ctx.nodeId);
-      return handler ? handler(ctx) : { output: ctx.nodeId };
-    },
-  });
+  const handlers = new Map<string, StepHandler>();
+  const stepType = createStepNodeType(handlers, (ctx) => ctx.nodeId);
   const registry = createNodeTypeRegistry([
     manualTriggerNode,
     stepType,
@@ -119,7 +106,7 @@ const transient = (message = 'upstream down') =>
   new PatchbayError('UPSTREAM_DOWN', message, { retryable: true });
 
 /** A handler that calls `target` through ctx.upstream, failing transiently on listed attempts. */
-function callingUpstream(target: string, failOn: number[] = []): Handler {
+function callingUpstream(target: string, failOn: number[] = []): StepHandler {
   return (ctx) =>
     ctx.upstream(target, async () => {
       if (failOn.includes(ctx.attempt)) throw transient();

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { PatchbayError } from './errors.ts';
 import { executeFlow, NOT_CONNECTED_REASON } from './executor.ts';
 import { createFakeClock } from './fake-clock.ts';
 import type { FlowEdge, FlowNode } from './flow-document.ts';
-import { defineNodeType, type NodeExecutionContext, type NodeResult } from './node-type.ts';
 import { createNodeTypeRegistry } from './node-type-registry.ts';
 import { logicIfNode } from './nodes/logic-if.ts';
 import { transformJsonataNode } from './nodes/transform-jsonata.ts';
@@ -12,26 +10,16 @@ import { manualTriggerNode } from './nodes/trigger-manual.ts';
 import type { StepEvent } from './step-event.ts';
 import { deferred } from './test-support/deferred.ts';
 import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
+import { createStepNodeType, type StepHandler } from './test-support/step-node-type.ts';
 import { assertValidFlow } from './validate-flow.ts';
-
-type Handler = (ctx: NodeExecutionContext<unknown>) => Promise<NodeResult> | NodeResult;
 
 /** A registry whose `test.step` nodes run the handler registered for their id. */
 function harness() {
-  const handlers = new Map<string, Handler>();
-  const stepType = defineNodeType({
-    type: 'test.step',
-    title: 'Test step',
-    description: 'Runs the handler the test registered for this node id.',
-    category: 'action',
-    configSchema: z.object({}),
-    inputs: [{ id: 'in', label: 'In' }],
-    outputs: [{ id: 'out', label: 'Out' }],
-    execute: async (ctx) => {
-      const handler = handlers.get(ctx.nodeId);
-      return handler ? handler(ctx) : { output: `${ctx.nodeId}(${JSON.stringify(ctx.input)})` };
-    },
-  });
+  const handlers = new Map<string, StepHandler>();
+  const stepType = createStepNodeType(
+    handlers,
+    (ctx) => `${ctx.nodeId}(${JSON.stringify(ctx.input)})`,
+  );
   const registry = createNodeTypeRegistry([
     manualTriggerNode,
     stepType,
