@@ -1,27 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRun } from '../api/types.ts';
+import { stepRun } from '../test-support/step-run-fixture.ts';
 import { edgeTaken, groupStepsByNode, nodeStatuses } from './step-grouping.ts';
 
-function step(partial: Partial<StepRun> & Pick<StepRun, 'nodeId' | 'status'>): StepRun {
-  return {
-    id: `${partial.nodeId}-${partial.attempt ?? 1}`,
-    nodeType: 'http.request',
-    attempt: 1,
-    input: null,
-    output: null,
-    port: null,
-    error: null,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    skipReason: null,
-    retryDelayMs: null,
-    nextAttemptAt: null,
-    waitReason: null,
-    reusedFromRunId: null,
-    ...partial,
-  };
-}
+const step = stepRun;
 
 const steps = [
   step({ nodeId: 'trigger', status: 'succeeded', nodeType: 'trigger.manual' }),

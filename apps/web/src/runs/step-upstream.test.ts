@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepRun } from '../api/types.ts';
+import { stepRun } from '../test-support/step-run-fixture.ts';
 import { upstreamTargetOf, upstreamTargetsOf } from './step-upstream.ts';
 
 const circuitOpen = (target: string) => ({
@@ -9,25 +10,7 @@ const circuitOpen = (target: string) => ({
 });
 
 function attempt(attemptNo: number, error: StepRun['error']): StepRun {
-  return {
-    id: `call-${attemptNo}`,
-    nodeId: 'call',
-    nodeType: 'http.request',
-    attempt: attemptNo,
-    status: 'failed',
-    input: null,
-    output: null,
-    port: null,
-    error,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    skipReason: null,
-    retryDelayMs: null,
-    nextAttemptAt: null,
-    waitReason: null,
-    reusedFromRunId: null,
-  };
+  return stepRun({ nodeId: 'call', status: 'failed', attempt: attemptNo, error });
 }
 
 describe('upstreamTargetOf', () => {

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { StepRun } from '../api/types.ts';
+import { stepRun } from '../test-support/step-run-fixture.ts';
 import { groupStepsByNode } from './step-grouping.ts';
 import { describeRetryDelay, waitingSteps, waitReasonLabel } from './step-wait.ts';
 
-function step(partial: Partial<StepRun> & Pick<StepRun, 'nodeId' | 'status'>): StepRun {
-  return {
-    id: `${partial.nodeId}-${partial.attempt ?? 1}`,
-    nodeType: 'http.request',
-    attempt: 1,
-    input: null,
-    output: null,
-    port: null,
-    error: null,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    skipReason: null,
-    retryDelayMs: null,
-    nextAttemptAt: null,
-    waitReason: null,
-    reusedFromRunId: null,
-    ...partial,
-  };
-}
+const step = stepRun;
 
 describe('waitingSteps', () => {
   it("lists each node's waiting attempt, the one due first first", () => {

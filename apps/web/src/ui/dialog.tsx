@@ -1,6 +1,7 @@
 /** Modal dialog on the native <dialog> element: focus trap, Esc and backdrop for free. */
-import { type ReactNode, useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
 import { XIcon } from './icons.tsx';
+import { useModalDialog } from './use-modal-dialog.ts';
 
 export function Dialog({
   open,
@@ -21,37 +22,10 @@ export function Dialog({
   testId?: string;
   width?: number;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      // showModal focuses the first focusable element (the close button); start in the form.
-      dialog
-        .querySelector<HTMLElement>('[data-autofocus], input:not([type=file]), textarea')
-        ?.focus();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const modal = useModalDialog(open, onClose, '[data-autofocus], input:not([type=file]), textarea');
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      style={{ width }}
-      data-testid={testId}
-      onClose={onClose}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onMouseDown={(event) => {
-        // A press on the backdrop lands on the <dialog> itself, not on its content.
-        if (event.target === ref.current) onClose();
-      }}
-    >
+    <dialog {...modal} className="dialog" style={{ width }} data-testid={testId}>
       {open && (
         <div className="dialog__panel">
           <header className="dialog__header">

@@ -1,6 +1,7 @@
 /** A sheet sliding in from the right, on the native <dialog>: focus trap, Esc and backdrop. */
-import { type ReactNode, useEffect, useRef } from 'react';
+import type { ReactNode } from 'react';
 import { XIcon } from './icons.tsx';
+import { useModalDialog } from './use-modal-dialog.ts';
 
 export function Drawer({
   open,
@@ -19,33 +20,10 @@ export function Drawer({
   children: ReactNode;
   testId?: string;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      // Start on the panel rather than ringing the first button (the close button).
-      dialog.querySelector<HTMLElement>('.drawer__panel')?.focus();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
+  const modal = useModalDialog(open, onClose, '.drawer__panel');
 
   return (
-    <dialog
-      ref={ref}
-      className="drawer"
-      data-testid={testId}
-      onClose={onClose}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-      onMouseDown={(event) => {
-        if (event.target === ref.current) onClose();
-      }}
-    >
+    <dialog {...modal} className="drawer" data-testid={testId}>
       {open && (
         <div className="drawer__panel" tabIndex={-1}>
           <header className="drawer__header">
