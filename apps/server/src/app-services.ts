@@ -1,7 +1,15 @@
 /** Wires the domain services once per process; the tRPC context and the HTTP app share them. */
-import { createDefaultRegistry, type NodeTypeRegistry } from '@patchbay/engine';
+import {
+  type Clock,
+  createDefaultRegistry,
+  type NodeTypeRegistry,
+  systemClock,
+} from '@patchbay/engine';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
+import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
+import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -21,6 +29,8 @@ export type AppServices = {
   upstreamGuard: PostgresUpstreamGuard;
   breakers: BreakerService;
   limits: RateLimitService;
+  /** Users, sessions, API tokens, first-start setup and the audit log. */
+  auth: AuthServices;
 };
 
 export function createAppServices(options: {
@@ -29,8 +39,13 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   registry?: NodeTypeRegistry;
+  auth?: AuthConfig;
+  /** Sign-in throttling; tests pass tighter limits. */
+  signInThrottle?: SignInThrottlePolicy;
+  clock?: Clock;
 }): AppServices {
   const { prisma, pgPool } = options;
+  const clock = options.clock ?? systemClock;
   const registry = options.registry ?? createDefaultRegistry();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   return {
@@ -42,5 +57,13 @@ export function createAppServices(options: {
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
+    auth: createAuthServices({
+      prisma,
+      pool: pgPool,
+      clock,
+      logger: options.logger,
+      config: options.auth ?? DEFAULT_AUTH_CONFIG,
+      ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
+    }),
   };
 }

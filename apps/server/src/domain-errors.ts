@@ -3,7 +3,7 @@ import { type FlowValidationError, PatchbayError, type ValidationIssue } from '@
 
 export class NotFoundError extends PatchbayError {
   constructor(
-    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit',
+    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit' | 'User' | 'API token',
     id: string,
     hint = 'It may have been deleted.',
   ) {
@@ -35,3 +35,16 @@ export class FlowNotRunnableError extends PatchbayError {
 
 /** The run's status does not allow the request (cancelling a finished run, retrying a good one). */
 export class RunStateError extends PatchbayError {}
+
+/** No valid session or API token came with the request. */
+export class UnauthenticatedError extends PatchbayError {
+  constructor(message = 'Sign in to continue: this request has no valid session or API token.') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** The caller is signed in, but their role does not allow the request. */
+export class ForbiddenError extends PatchbayError {}
+
+/** Too many attempts (failed sign-ins): try again after `retryAfterMs`. */
+export class TooManyAttemptsError extends PatchbayError {}

@@ -6,12 +6,15 @@
  * the queue after the grace period), disconnect, stop the embedded database.
  */
 import { createAppServices } from './app-services.ts';
+import { authConfigFromEnv } from './auth/auth-config.ts';
+import type { FirstStart } from './auth/first-owner-setup.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { createApp } from './http/app.ts';
+import { parsePublicUrl } from './http/site-identity.ts';
 import { createLogger } from './logger.ts';
 import { executesRuns, parseProcessRole, servesHttp } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
-  const { role, port, host, workerConfig } = settings;
+  const { role, port, host, workerConfig, publicUrl } = settings;
   const production = env.NODE_ENV === 'production';
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -83,11 +86,40 @@ async function main(): Promise<void> {
       max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
     });
     cleanups.push(() => pgPool.end());
-    const services = createAppServices({ prisma, pgPool, logger });
+    const services = createAppServices({
+      prisma,
+      pgPool,
+      logger,
+      auth: authConfigFromEnv(env, publicUrl),
+    });
+    cleanups.push(() => services.auth.audit.close());
 
+    let firstStart: FirstStart = { kind: 'ready' };
     const app = servesHttp(role)
-      ? await createApp({ services, logger, webDistDir: production ? webDistDir : undefined })
+      ? await createApp({
+          services,
+          logger,
+          webDistDir: production ? webDistDir : undefined,
+          publicUrl,
+          trustProxy: settings.trustProxy,
+        })
       : undefined;
+    if (app) {
+      firstStart = await services.auth.setup.prepare({
+        adminEmail: env.PATCHBAY_ADMIN_EMAIL,
+        adminPassword: env.PATCHBAY_ADMIN_PASSWORD,
+      });
+      if (firstStart.kind === 'owner-created') {
+        logger.info({ email: firstStart.email }, 'Created the owner from PATCHBAY_ADMIN_EMAIL');
+      }
+      const housekeeping = setInterval(() => {
+        services.auth.deleteExpired().catch((error: unknown) => {
+          logger.warn({ err: error }, 'Could not delete expired sessions');
+        });
+      }, 3_600_000);
+      housekeeping.unref();
+      cleanups.push(async () => clearInterval(housekeeping));
+    }
     if (workerConfig) {
       const worker = await startWorkerProcess({
         connectionString: database.connectionString,
@@ -111,7 +143,16 @@ async function main(): Promise<void> {
     await app.listen({ port, host });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    console.log(`Patchbay is running at http://localhost:${actualPort}`);
+    const baseUrl = publicUrl?.origin ?? `http://localhost:${actualPort}`;
+    if (firstStart.kind === 'setup-link') {
+      // The last line printed is the one to open.
+      console.log(
+        `Patchbay is running. No user exists yet: open this one-time link to create the owner:`,
+      );
+      console.log(`${baseUrl}/setup?token=${firstStart.token}`);
+    } else {
+      console.log(`Patchbay is running at ${baseUrl}`);
+    }
   } catch (error) {
     logger.fatal({ err: error }, 'Patchbay failed to start');
     await cleanUp();
@@ -131,7 +172,17 @@ function readSettings(env: NodeJS.ProcessEnv) {
     port: parsePort(env.PORT, 3000, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
     workerConfig: executesRuns(role) ? workerConfigFromEnv(env) : undefined,
+    publicUrl: parsePublicUrl(env.PATCHBAY_PUBLIC_URL),
+    trustProxy: parseTrustProxy(env.PATCHBAY_TRUST_PROXY),
   };
+}
+
+/** PATCHBAY_TRUST_PROXY: unset/false, true, or a comma-separated list of proxy addresses. */
+function parseTrustProxy(raw: string | undefined): boolean | string {
+  const text = raw?.trim();
+  if (!text || text === 'false') return false;
+  if (text === 'true') return true;
+  return text;
 }
 
 await main();

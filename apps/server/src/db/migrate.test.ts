@@ -61,13 +61,19 @@ describe('migrateDatabase', () => {
     );
     expect(tables.map((row) => row.tablename)).toEqual([
       '_prisma_migrations',
+      'api_tokens',
+      'audit_log',
+      'auth_throttles',
       'breaker_transitions',
       'circuit_breakers',
       'flow_versions',
       'flows',
+      'one_time_tokens',
       'rate_limits',
       'runs',
+      'sessions',
       'step_runs',
+      'users',
       'workers',
     ]);
   });

@@ -82,6 +82,8 @@ describe('serving the web app', () => {
       services: t.services,
       logger,
       webDistDir: path.join(distDir, 'does-not-exist'),
+      // inject() sends Host: localhost:80 to a server that is not listening.
+      publicUrl: new URL('http://localhost'),
     });
     try {
       const response = await app.inject({ method: 'GET', url: '/flows' });

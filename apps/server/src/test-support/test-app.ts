@@ -3,14 +3,22 @@
  * tRPC HTTP client and an in-process caller for the same services, and (unless turned off) an
  * in-process worker polling fast, as in `--role=all`.
  */
+
+import type { Clock } from '@patchbay/engine';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { type AppServices, createAppServices } from '../app-services.ts';
+import { type AuthConfig, DEFAULT_AUTH_CONFIG } from '../auth/auth-config.ts';
+import { hashPassword } from '../auth/password.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Role } from '../auth/roles.ts';
+import type { SignInThrottlePolicy } from '../auth/sign-in-throttle.ts';
 import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createApp } from '../http/app.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
+import { contextFor } from '../trpc/trpc-context.ts';
 import { DEFAULT_LEASE_MS, type WorkerConfig } from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -21,14 +29,31 @@ export type TestApp = {
   services: AppServices;
   app: FastifyInstance;
   baseUrl: string;
+  /** A tRPC client over HTTP, signed in as the owner (an owner API token). */
   client: TRPCClient<AppRouter>;
+  /** An in-process caller acting as the owner. */
   caller: ReturnType<typeof createCaller>;
+  owner: TestUser;
+  /** Creates a user with `role` and returns it with an HTTP client using its API token. */
+  userWithRole(role: Role): Promise<TestUser & { client: TRPCClient<AppRouter> }>;
+  /** A tRPC client sending the given headers (a bearer token, a cookie and Origin, or nothing). */
+  clientWith(headers: Record<string, string>): TRPCClient<AppRouter>;
   /** The in-process worker (undefined with `worker: false`). */
   worker: WorkerProcess | undefined;
   /** Starts another in-process worker on the same database (stopped by close). */
   startWorker(config?: Partial<WorkerConfig>): Promise<WorkerProcess>;
   close(): Promise<void>;
 };
+
+export type TestUser = {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+  principal: Principal;
+};
+
+export const TEST_PASSWORD = 'correct horse battery staple';
 
 export const TEST_WORKER_CONFIG: WorkerConfig = {
   concurrency: 5,
@@ -40,13 +65,32 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
 };
 
 export async function startTestApp(
-  options: { webDistDir?: string; worker?: false | Partial<WorkerConfig> } = {},
+  options: {
+    webDistDir?: string;
+    worker?: false | Partial<WorkerConfig>;
+    /** For the account services (session expiry, throttling); runs use the system clock. */
+    clock?: Clock;
+    signInThrottle?: SignInThrottlePolicy;
+    auth?: Partial<AuthConfig>;
+    publicUrl?: URL;
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
-  const services = createAppServices({ prisma, pgPool, logger });
+  const services = createAppServices({
+    prisma,
+    pgPool,
+    logger,
+    auth: {
+      ...DEFAULT_AUTH_CONFIG,
+      secureCookies: options.publicUrl?.protocol === 'https:',
+      ...options.auth,
+    },
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
+  });
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
     const worker = await startWorkerProcess({
@@ -62,22 +106,41 @@ export async function startTestApp(
     return worker;
   };
   const worker = options.worker === false ? undefined : await startWorker(options.worker);
-  const app = await createApp({ services, logger, webDistDir: options.webDistDir });
+  const app = await createApp({
+    services,
+    logger,
+    webDistDir: options.webDistDir,
+    publicUrl: options.publicUrl,
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('Server has no TCP address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
 
-  const client = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/trpc`, maxURLLength: 4000 })],
-  });
-  const caller = createCaller({
-    flows: services.flows,
-    runs: services.runs,
-    registry: services.registry,
-    breakers: services.breakers,
-    limits: services.limits,
-  });
+  const clientWith = (headers: Record<string, string>) =>
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${baseUrl}/trpc`, maxURLLength: 4000, maxItems: 20, headers })],
+    });
+  const createUser = async (role: Role): Promise<TestUser> => {
+    const email = `${role}-${Math.random().toString(36).slice(2, 10)}@example.com`;
+    const user = await services.auth.users.insert({
+      email,
+      role,
+      passwordHash: await hashPassword(TEST_PASSWORD),
+    });
+    const principal: Principal = {
+      kind: 'session',
+      userId: user.id,
+      email: user.email,
+      name: null,
+      role,
+    };
+    const { token } = await services.auth.tokens.create(principal, { name: 'tests', role });
+    return { id: user.id, email: user.email, password: TEST_PASSWORD, token, principal };
+  };
+  const owner = await createUser('owner');
+  const client = clientWith({ authorization: `Bearer ${owner.token}` });
+  const caller = createCaller(contextFor(services, owner.principal));
 
   return {
     database,
@@ -87,10 +150,17 @@ export async function startTestApp(
     baseUrl,
     client,
     caller,
+    owner,
+    async userWithRole(role) {
+      const user = await createUser(role);
+      return { ...user, client: clientWith({ authorization: `Bearer ${user.token}` }) };
+    },
+    clientWith,
     worker,
     startWorker,
     async close() {
       await app.close();
+      await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));
       await prisma.$disconnect();
       await pgPool.end();

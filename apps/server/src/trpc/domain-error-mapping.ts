@@ -4,9 +4,12 @@ import { TRPCError } from '@trpc/server';
 import {
   ConflictError,
   FlowNotRunnableError,
+  ForbiddenError,
   InvalidRequestError,
   NotFoundError,
   RunStateError,
+  TooManyAttemptsError,
+  UnauthenticatedError,
 } from '../domain-errors.ts';
 
 type TRPCErrorCode = ConstructorParameters<typeof TRPCError>[0]['code'];
@@ -18,6 +21,9 @@ function codeFor(error: unknown): TRPCErrorCode | undefined {
   if (error instanceof FlowNotRunnableError) return 'PRECONDITION_FAILED';
   if (error instanceof RunStateError) return 'PRECONDITION_FAILED';
   if (error instanceof ConflictError) return 'CONFLICT';
+  if (error instanceof UnauthenticatedError) return 'UNAUTHORIZED';
+  if (error instanceof ForbiddenError) return 'FORBIDDEN';
+  if (error instanceof TooManyAttemptsError) return 'TOO_MANY_REQUESTS';
   return undefined;
 }
 

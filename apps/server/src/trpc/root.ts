@@ -1,9 +1,13 @@
 /** The app router: one sub-router per domain. Its type is all the web app imports. */
+import { auditRouter } from './routers/audit.ts';
+import { authRouter } from './routers/auth.ts';
 import { breakersRouter } from './routers/breakers.ts';
 import { flowsRouter } from './routers/flows.ts';
 import { limitsRouter } from './routers/limits.ts';
 import { nodeTypesRouter } from './routers/node-types.ts';
 import { runsRouter } from './routers/runs.ts';
+import { tokensRouter } from './routers/tokens.ts';
+import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
@@ -12,6 +16,10 @@ export const appRouter = createTRPCRouter({
   nodeTypes: nodeTypesRouter,
   breakers: breakersRouter,
   limits: limitsRouter,
+  auth: authRouter,
+  users: usersRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,28 +1,56 @@
 /**
  * The one initTRPC call. Exports the router and procedure builders, the context type, and the
  * error formatter that carries structured details (flow issues, flattened zod errors) to the UI.
+ *
+ * Every procedure is built from one of the access builders below, each of which declares its rule
+ * in the procedure's meta (`access`): `publicProcedure` (sign-in and setup only), or the least
+ * role that may call it. A table-driven test checks every procedure's rule for every role.
+ * Mutations by signed-in callers are written to the audit log, allowed or not.
  */
 import type { ValidationIssue } from '@patchbay/engine';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 import type { AppServices } from '../app-services.ts';
+import type { Principal, RequestOrigin } from '../auth/principal.ts';
+import { type Role, roleAtLeast } from '../auth/roles.ts';
+import { auditDetails, auditTarget } from './audit-summary.ts';
 import { issuesOf, toTRPCError } from './domain-error-mapping.ts';
 
-export type TrpcContext = Pick<AppServices, 'flows' | 'runs' | 'registry' | 'breakers' | 'limits'>;
+export type TrpcContext = Pick<
+  AppServices,
+  'flows' | 'runs' | 'registry' | 'breakers' | 'limits' | 'auth'
+> & {
+  /** Who calls: null for a request without a valid session or token. */
+  principal: Principal | null;
+  origin: RequestOrigin;
+};
 
-const t = initTRPC.context<TrpcContext>().create({
-  errorFormatter({ shape, error }) {
-    const issues: ValidationIssue[] | null = issuesOf(error.cause);
-    return {
-      ...shape,
-      data: {
-        ...shape.data,
-        issues,
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
-      },
-    };
-  },
-});
+/** `public`: anyone (sign-in and setup only); a role: that role or a stronger one. */
+export type ProcedureAccess = 'public' | Role;
+
+export type ProcedureMeta = {
+  /** Set by the access builders below; every procedure has one. */
+  access?: ProcedureAccess;
+  /** False for mutations that change nothing (flows.validate): they are not audited. */
+  audit?: boolean;
+};
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const issues: ValidationIssue[] | null = issuesOf(error.cause);
+      return {
+        ...shape,
+        data: {
+          ...shape.data,
+          issues,
+          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        },
+      };
+    },
+  });
 
 /** Domain errors thrown by services become TRPCErrors with a precise code here, at the edge. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
@@ -34,6 +62,58 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+const auditMutations = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
+  const result = await next();
+  if (type !== 'mutation' || meta?.audit === false || !ctx.principal) return result;
+  const input = await getRawInput().catch(() => undefined);
+  const code = result.ok ? undefined : result.error.code;
+  ctx.auth.audit.record({
+    actor: ctx.principal,
+    action: path,
+    target: auditTarget(path, input, result.ok ? result.data : undefined),
+    outcome: result.ok ? 'ok' : code === 'FORBIDDEN' ? 'denied' : 'failed',
+    errorCode: result.ok ? undefined : (readCode(result.error.cause) ?? code),
+    origin: ctx.origin,
+    details: auditDetails(input),
+  });
+  return result;
+});
+
+const baseProcedure = t.procedure.use(auditMutations).use(mapDomainErrors);
+
+function restrictedTo(role: Role) {
+  return baseProcedure.meta({ access: role }).use(({ ctx, next }) => {
+    const { principal } = ctx;
+    if (!principal) {
+      throw new TRPCError({
+        code: 'UNAUTHORIZED',
+        message: 'Sign in to continue: this request has no valid session or API token.',
+      });
+    }
+    if (!roleAtLeast(principal.role, role)) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `Your role (${principal.role}) cannot do this: it takes ${role} or higher.`,
+      });
+    }
+    return next({ ctx: { principal } });
+  });
+}
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+/** Only for sign-in and setup: callable without a session or token. */
+export const publicProcedure = baseProcedure.meta({ access: 'public' });
+/** Reads: flows, runs, dashboards, upstreams. */
+export const viewerProcedure = restrictedTo('viewer');
+/** Edits, runs, retries and cancels. */
+export const editorProcedure = restrictedTo('editor');
+/** Manages users, credentials and breakers. */
+export const adminProcedure = restrictedTo('admin');
+/** Grants and takes away the owner role. */
+export const ownerProcedure = restrictedTo('owner');
+
+function readCode(cause: unknown): string | undefined {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

@@ -2,26 +2,26 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { RUN_TRIGGERS } from '../../runs/run-status.ts';
-import { publicProcedure } from '../trpc.ts';
+import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1, 'is required').max(100);
 const name = z.string().trim().min(1, 'Give the flow a name').max(200);
 const description = z.string().max(2000);
 
 export const flowsRouter = {
-  list: publicProcedure
+  list: viewerProcedure
     .input(z.object({ search: z.string().max(200).optional() }).optional())
     .query(({ ctx, input }) => ctx.flows.list(input?.search)),
 
-  get: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.flows.get(input.id)),
+  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.flows.get(input.id)),
 
-  create: publicProcedure
+  create: editorProcedure
     .input(
       z.object({ name, description: description.optional(), document: z.unknown().optional() }),
     )
     .mutation(({ ctx, input }) => ctx.flows.create(input)),
 
-  update: publicProcedure
+  update: editorProcedure
     .input(
       z.object({
         id,
@@ -32,25 +32,26 @@ export const flowsRouter = {
     )
     .mutation(({ ctx, input }) => ctx.flows.update(input)),
 
-  delete: publicProcedure
+  delete: editorProcedure
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => ctx.flows.delete(input.id)),
 
   /** A mutation rather than a query: documents are too large for a GET URL. */
-  validate: publicProcedure
+  validate: viewerProcedure
+    .meta({ audit: false })
     .input(z.object({ document: z.unknown() }))
     .mutation(({ ctx, input }) => ctx.flows.validate(input.document)),
 
-  import: publicProcedure
+  import: editorProcedure
     .input(z.object({ document: z.unknown() }))
     .mutation(({ ctx, input }) => ctx.flows.import(input.document)),
 
-  export: publicProcedure
+  export: viewerProcedure
     .input(z.object({ id }))
     .query(({ ctx, input }) => ctx.flows.export(input.id)),
 
   /** Queues a run; with an idempotencyKey already used for this flow, returns that run instead. */
-  run: publicProcedure
+  run: editorProcedure
     .input(
       z.object({
         id,

@@ -5,14 +5,14 @@ import {
   resolveFlowSettings,
 } from '@patchbay/engine';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { publicProcedure } from '../trpc.ts';
+import { viewerProcedure } from '../trpc.ts';
 
 export const nodeTypesRouter = {
   /** Descriptors with config schema, ports, side effects and each type's default policy. */
-  list: publicProcedure.query(({ ctx }) => ctx.registry.describe()),
+  list: viewerProcedure.query(({ ctx }) => ctx.registry.describe()),
 
   /** JSON Schemas of `node.policy` and `settings`, and the settings a flow has by default. */
-  policySchemas: publicProcedure.query(() => ({
+  policySchemas: viewerProcedure.query(() => ({
     nodePolicy: NODE_POLICY_JSON_SCHEMA,
     flowSettings: FLOW_SETTINGS_JSON_SCHEMA,
     flowSettingsDefaults: resolveFlowSettings(undefined),

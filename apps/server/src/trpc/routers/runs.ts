@@ -2,12 +2,12 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { RETRY_MODES, RUN_STATUSES } from '../../runs/run-status.ts';
-import { publicProcedure } from '../trpc.ts';
+import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1).max(100);
 
 export const runsRouter = {
-  list: publicProcedure
+  list: viewerProcedure
     .input(
       z
         .object({
@@ -20,15 +20,15 @@ export const runsRouter = {
     )
     .query(({ ctx, input }) => ctx.runs.list(input)),
 
-  get: publicProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.runs.get(input.id)),
+  get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.runs.get(input.id)),
 
   /** Queued or suspended: cancelled at once. Executing: the worker stops it ('cancelling'). */
-  cancel: publicProcedure
+  cancel: editorProcedure
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => ctx.runs.cancel(input.id)),
 
   /** A new run with the same input, from the failed step (same version) or from the start. */
-  retry: publicProcedure
+  retry: editorProcedure
     .input(z.object({ id, from: z.enum(RETRY_MODES).default('failed_step') }))
     .mutation(({ ctx, input }) => ctx.runs.retry(input.id, input.from)),
 } satisfies TRPCRouterRecord;

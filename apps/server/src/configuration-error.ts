@@ -1,0 +1,8 @@
+/** A setting in the environment is invalid: the process stops at start-up with this message. */
+import { PatchbayError } from '@patchbay/engine';
+
+export class ConfigurationError extends PatchbayError {
+  constructor(message: string) {
+    super('INVALID_CONFIGURATION', message);
+  }
+}

@@ -1,0 +1,27 @@
+/** Builds tRPC contexts: per request over HTTP, or for in-process callers (tests, scripts). */
+import type { AppServices } from '../app-services.ts';
+import { type Principal, type RequestOrigin, UNKNOWN_ORIGIN } from '../auth/principal.ts';
+import type { TrpcContext } from './trpc.ts';
+
+export type { TrpcContext };
+
+/** The services every context shares. */
+export function servicesContext(services: AppServices): Omit<TrpcContext, 'principal' | 'origin'> {
+  return {
+    flows: services.flows,
+    runs: services.runs,
+    registry: services.registry,
+    breakers: services.breakers,
+    limits: services.limits,
+    auth: services.auth,
+  };
+}
+
+/** A context acting as `principal` (null: anonymous). */
+export function contextFor(
+  services: AppServices,
+  principal: Principal | null,
+  origin: RequestOrigin = UNKNOWN_ORIGIN,
+): TrpcContext {
+  return { ...servicesContext(services), principal, origin };
+}
