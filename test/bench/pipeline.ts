@@ -11,7 +11,7 @@
  *   throughput phase, divided by runs (this includes the job queue's own rows).
  */
 import pg from 'pg';
-import { chainFlow, createApi, importFlow } from '../support/api-client.ts';
+import { type Api, chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { startServer, startWorker, type WorkerProcess } from '../support/server-process.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -48,7 +48,7 @@ export async function benchPipeline(options: {
   await db.connect();
   const workers: WorkerProcess[] = [];
   try {
-    const api = createApi(server.baseUrl);
+    const api = await createApi(server);
     const flowId = await importFlow(
       api,
       chainFlow('Bench: trigger -> transform -> transform', [
@@ -118,12 +118,7 @@ export async function benchPipeline(options: {
   }
 }
 
-async function enqueue(
-  api: ReturnType<typeof createApi>,
-  flowId: string,
-  count: number,
-  prefix: string,
-): Promise<string[]> {
+async function enqueue(api: Api, flowId: string, count: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   const batch = 100;
   for (let start = 0; start < count; start += batch) {
@@ -143,7 +138,7 @@ async function enqueue(
 }
 
 async function enqueuePaced(
-  api: ReturnType<typeof createApi>,
+  api: Api,
   flowId: string,
   count: number,
   perSecond: number,

@@ -5,6 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
+import { signInThroughPage } from '../support/browser-session.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { sendJson, startUpstream, type Upstream } from '../support/upstream-server.ts';
@@ -33,6 +34,7 @@ beforeAll(async () => {
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await signInThroughPage(page, server.baseUrl, server.admin);
 });
 
 afterAll(async () => {

@@ -38,7 +38,7 @@ const workers: WorkerProcess[] = [];
 beforeAll(async () => {
   database = await createTestDatabase('patchbay_durability');
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' }, { role: 'server' });
-  api = createApi(server.baseUrl);
+  api = await createApi(server);
   db = new pg.Client({ connectionString: database.url });
   await db.connect();
 });

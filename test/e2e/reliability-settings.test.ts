@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { signInThroughPage } from '../support/browser-session.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -20,9 +21,10 @@ let flowId: string;
 beforeAll(async () => {
   database = await createTestDatabase();
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
-  api = createApi(server.baseUrl);
+  api = await createApi(server);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await signInThroughPage(page, server.baseUrl, server.admin);
   flowId = await importFlow(
     api,
     chainFlow('Partner sync', [

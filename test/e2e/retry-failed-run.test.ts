@@ -12,6 +12,7 @@ import {
   waitForRunsFinal,
 } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { signInThroughPage } from '../support/browser-session.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { sendJson, startUpstream, type Upstream } from '../support/upstream-server.ts';
@@ -35,9 +36,10 @@ beforeAll(async () => {
     sendJson(response, 200, { ok: true, path: request.url });
   });
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
-  api = createApi(server.baseUrl);
+  api = await createApi(server);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await signInThroughPage(page, server.baseUrl, server.admin);
 });
 
 afterAll(async () => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
   database = await createTestDatabase('patchbay_soak');
   upstream = await startFlakyUpstream({ seed: 7, mode: { latencyMs: 2 } });
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' }, { role: 'server' });
-  api = createApi(server.baseUrl);
+  api = await createApi(server);
 });
 
 afterAll(async () => {

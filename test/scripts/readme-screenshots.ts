@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { signInThroughPage } from '../support/browser-session.ts';
 import { startServer } from '../support/server-process.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { sendJson, startUpstream } from '../support/upstream-server.ts';
@@ -25,7 +26,7 @@ const upstream = await startUpstream((_request, response) =>
 const server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
 const browser = await launchBrowser();
 try {
-  const api = createApi(server.baseUrl);
+  const api = await createApi(server);
   const document = chainFlow('Order sync', [
     {
       id: 'fetch',
@@ -50,6 +51,8 @@ try {
   const { runId } = await api.flows.run.mutate({ id: flowId });
 
   const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+
+  await signInThroughPage(page, server.baseUrl, server.admin);
   await page.goto(`${server.baseUrl}/flows/${flowId}`);
   await page.getByTestId('node-paid').click();
   await page.waitForTimeout(500);

@@ -3,12 +3,38 @@ import type { FlowDocument } from '@patchbay/engine';
 import type { AppRouter } from '@patchbay/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import pg from 'pg';
+import type { Credentials } from './server-process.ts';
 
 export type Api = TRPCClient<AppRouter>;
 
-export function createApi(baseUrl: string): Api {
+/** Signs in over HTTP as the browser does and returns the session cookie ("patchbay_session=…"). */
+export async function signIn(baseUrl: string, credentials: Credentials): Promise<string> {
+  const response = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify(credentials),
+  });
+  const cookie = /^(patchbay_session=[^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+  if (!response.ok || !cookie) {
+    throw new Error(
+      `sign-in as ${credentials.email} failed: ${response.status} ${await response.text()}`,
+    );
+  }
+  return cookie;
+}
+
+/** A tRPC client signed in as the server's owner (session cookie, sent from the site's origin). */
+export async function createApi(server: { baseUrl: string; admin: Credentials }): Promise<Api> {
+  const cookie = await signIn(server.baseUrl, server.admin);
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/trpc`, maxURLLength: 4000, maxItems: 50 })],
+    links: [
+      httpBatchLink({
+        url: `${server.baseUrl}/trpc`,
+        maxURLLength: 4000,
+        maxItems: 20,
+        headers: { cookie, origin: server.baseUrl },
+      }),
+    ],
   });
 }
 

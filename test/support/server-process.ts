@@ -10,7 +10,21 @@ import pg from 'pg';
 
 const serverDir = fileURLToPath(new URL('../../apps/server/', import.meta.url));
 
-export type ServerProcess = { baseUrl: string; output(): string; stop(): Promise<void> };
+export type Credentials = { email: string; password: string };
+
+/** The owner every test server is started with (PATCHBAY_ADMIN_EMAIL / _PASSWORD). */
+export const TEST_ADMIN: Credentials = {
+  email: 'admin@patchbay.test',
+  password: 'patchbay test password',
+};
+
+export type ServerProcess = {
+  baseUrl: string;
+  /** The owner's credentials (from PATCHBAY_ADMIN_EMAIL / _PASSWORD). */
+  admin: Credentials;
+  output(): string;
+  stop(): Promise<void>;
+};
 
 export type WorkerProcess = {
   pid: number;
@@ -69,7 +83,16 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const port = await freePort();
   const args = options.role ? [`--role=${options.role}`] : [];
-  const { child, output } = spawnPatchbay(args, { PORT: String(port), ...env });
+  const admin = {
+    email: env.PATCHBAY_ADMIN_EMAIL ?? TEST_ADMIN.email,
+    password: env.PATCHBAY_ADMIN_PASSWORD ?? TEST_ADMIN.password,
+  };
+  const { child, output } = spawnPatchbay(args, {
+    PORT: String(port),
+    PATCHBAY_ADMIN_EMAIL: admin.email,
+    PATCHBAY_ADMIN_PASSWORD: admin.password,
+    ...env,
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => {
@@ -80,7 +103,7 @@ export async function startServer(
     output,
     'server did not become healthy',
   );
-  return { baseUrl, output, stop: () => stopChild(child, 'SIGTERM') };
+  return { baseUrl, admin, output, stop: () => stopChild(child, 'SIGTERM') };
 }
 
 /** A worker-only process; ready once it has registered its heartbeat in the database. */

@@ -47,10 +47,11 @@ export type ApiTokenView = {
   role: Role;
   userId: string;
   userEmail: string;
-  createdAt: Date;
-  lastUsedAt: Date | null;
-  expiresAt: Date | null;
-  revokedAt: Date | null;
+  /** ISO 8601, like the other times. */
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
 };
 
 export type CreateApiTokenInput = { name: string; role: Role; expiresInDays?: number | undefined };
@@ -200,9 +201,9 @@ function toView(row: TokenWithUser): ApiTokenView {
     role: isRole(row.role) ? row.role : 'viewer',
     userId: row.userId,
     userEmail: row.user.email,
-    createdAt: row.createdAt,
-    lastUsedAt: row.lastUsedAt,
-    expiresAt: row.expiresAt,
-    revokedAt: row.revokedAt,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
   };
 }

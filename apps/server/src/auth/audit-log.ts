@@ -30,7 +30,8 @@ export type AuditEvent = {
 
 export type AuditEntryView = {
   id: string;
-  at: Date;
+  /** ISO 8601. */
+  at: string;
   actorKind: string;
   actorId: string | null;
   actorLabel: string;
@@ -235,7 +236,7 @@ function toRow(event: AuditEvent, at: Date): Row {
 function toView(row: Record<string, unknown>): AuditEntryView {
   return {
     id: row.id as string,
-    at: row.at as Date,
+    at: (row.at as Date).toISOString(),
     actorKind: row.actor_kind as string,
     actorId: (row.actor_id as string | null) ?? null,
     actorLabel: row.actor_label as string,
@@ -252,7 +253,7 @@ function toView(row: Record<string, unknown>): AuditEntryView {
 }
 
 function encodeCursor(entry: AuditEntryView): string {
-  return Buffer.from(`${entry.at.toISOString()}|${entry.id}`, 'utf8').toString('base64url');
+  return Buffer.from(`${entry.at}|${entry.id}`, 'utf8').toString('base64url');
 }
 
 function decodeCursor(cursor: string): { at: Date; id: string } {

@@ -33,8 +33,9 @@ export type UserView = {
   active: boolean;
   /** Invited and has not chosen a password yet. */
   pending: boolean;
-  createdAt: Date;
-  lastSignInAt: Date | null;
+  /** ISO 8601. */
+  createdAt: string;
+  lastSignInAt: string | null;
 };
 
 export type CreateUserInput = {
@@ -317,7 +318,7 @@ export function toUserView(row: UserRow): UserView {
     role: toRole(row.role),
     active: row.deactivatedAt === null,
     pending: row.passwordHash === null,
-    createdAt: row.createdAt,
-    lastSignInAt: row.lastSignInAt,
+    createdAt: row.createdAt.toISOString(),
+    lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
   };
 }

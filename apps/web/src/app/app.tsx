@@ -2,11 +2,17 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Route, Switch } from 'wouter';
+import { AuthGate } from '../auth/auth-gate.tsx';
+import { useCan } from '../auth/session.ts';
+import { AccountPage } from '../pages/account-page.tsx';
+import { AuditLogPage } from '../pages/audit-log-page.tsx';
 import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
 import { FlowListPage } from '../pages/flow-list-page.tsx';
 import { RunDetailPage } from '../pages/run-detail-page.tsx';
 import { RunHistoryPage } from '../pages/run-history-page.tsx';
+import { TokensPage } from '../pages/tokens-page.tsx';
 import { UpstreamsPage } from '../pages/upstreams-page.tsx';
+import { UsersPage } from '../pages/users-page.tsx';
 import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { Toaster } from '../ui/toaster.tsx';
@@ -19,39 +25,62 @@ export function App() {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        <div className="app">
-          <TopBar />
-          <main className="app__main">
-            <Switch>
-              <Route path="/">
-                <FlowListPage />
-              </Route>
-              <Route path="/flows/:id/runs">
-                {({ id }) => <RunHistoryPage key={id} flowId={id} />}
-              </Route>
-              <Route path="/flows/:id">{({ id }) => <FlowEditorPage key={id} flowId={id} />}</Route>
-              <Route path="/runs">
-                <RunHistoryPage />
-              </Route>
-              <Route path="/runs/:id">{({ id }) => <RunDetailPage key={id} runId={id} />}</Route>
-              <Route path="/upstreams">
-                <UpstreamsPage />
-              </Route>
-              <Route>
-                <EmptyState
-                  title="Page not found"
-                  action={
-                    <Link href="/" className="btn btn--secondary">
-                      Back to flows
-                    </Link>
-                  }
-                />
-              </Route>
-            </Switch>
-          </main>
-          <Toaster />
-        </div>
+        <AuthGate>
+          <div className="app">
+            <TopBar />
+            <main className="app__main">
+              <AppRoutes />
+            </main>
+            <Toaster />
+          </div>
+        </AuthGate>
       </TRPCProvider>
     </QueryClientProvider>
+  );
+}
+
+function AppRoutes() {
+  const isAdmin = useCan('admin');
+  return (
+    <Switch>
+      <Route path="/">
+        <FlowListPage />
+      </Route>
+      <Route path="/flows/:id/runs">{({ id }) => <RunHistoryPage key={id} flowId={id} />}</Route>
+      <Route path="/flows/:id">{({ id }) => <FlowEditorPage key={id} flowId={id} />}</Route>
+      <Route path="/runs">
+        <RunHistoryPage />
+      </Route>
+      <Route path="/runs/:id">{({ id }) => <RunDetailPage key={id} runId={id} />}</Route>
+      <Route path="/upstreams">
+        <UpstreamsPage />
+      </Route>
+      <Route path="/account">
+        <AccountPage />
+      </Route>
+      <Route path="/tokens">
+        <TokensPage />
+      </Route>
+      {isAdmin && (
+        <Route path="/users">
+          <UsersPage />
+        </Route>
+      )}
+      {isAdmin && (
+        <Route path="/audit">
+          <AuditLogPage />
+        </Route>
+      )}
+      <Route>
+        <EmptyState
+          title="Page not found"
+          action={
+            <Link href="/" className="btn btn--secondary">
+              Back to flows
+            </Link>
+          }
+        />
+      </Route>
+    </Switch>
   );
 }

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { LogoIcon } from '../ui/icons.tsx';
+import { UserMenu } from './user-menu.tsx';
 
 async function fetchHealth(): Promise<boolean> {
   const response = await fetch('/healthz');
@@ -32,7 +33,7 @@ export function TopBar() {
   const [location] = useLocation();
   const inRuns = location.startsWith('/runs');
   const inUpstreams = location.startsWith('/upstreams');
-  const inFlows = !inRuns && !inUpstreams;
+  const inFlows = location === '/' || location.startsWith('/flows');
   return (
     <header className="topbar">
       <Link href="/" className="topbar__brand" data-testid="nav-home">
@@ -66,6 +67,7 @@ export function TopBar() {
       </nav>
       <div className="topbar__spacer" />
       <ApiStatus />
+      <UserMenu />
     </header>
   );
 }

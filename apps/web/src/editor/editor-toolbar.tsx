@@ -16,6 +16,7 @@ export function EditorToolbar({
   onExport,
   saving,
   starting,
+  readOnly,
 }: {
   flowId: string;
   latestVersion: number | null;
@@ -24,6 +25,7 @@ export function EditorToolbar({
   onExport: () => void;
   saving: boolean;
   starting: boolean;
+  readOnly: boolean;
 }) {
   const name = useEditorStore((s) => s.name);
   const setName = useEditorStore((s) => s.setName);
@@ -45,6 +47,7 @@ export function EditorToolbar({
           aria-label="Flow name"
           maxLength={200}
           data-testid="flow-name-input"
+          readOnly={readOnly}
           onChange={(e) => setName(e.target.value)}
         />
         {latestVersion !== null && (
@@ -52,7 +55,17 @@ export function EditorToolbar({
             v{latestVersion}
           </span>
         )}
+        {readOnly && (
+          <span
+            className="chip chip--muted"
+            title="Your role (viewer) can read this flow and its runs, but not change or run it"
+            data-testid="read-only"
+          >
+            Read-only
+          </span>
+        )}
         <span
+          hidden={readOnly}
           className={`save-state${dirty ? ' is-dirty' : ''}`}
           data-testid="dirty-indicator"
           data-dirty={dirty}
@@ -91,27 +104,31 @@ export function EditorToolbar({
         >
           <DownloadIcon size={14} /> Export
         </button>
-        <span className="toolbar__divider" />
-        <button
-          type="button"
-          className="btn btn--secondary btn--sm"
-          onClick={onSave}
-          disabled={saving || nameInvalid}
-          title={`Save (${IS_MAC ? '⌘' : 'Ctrl+'}S)`}
-          data-testid="save-flow"
-        >
-          Save
-          <kbd className="btn__kbd">{IS_MAC ? '⌘S' : 'Ctrl S'}</kbd>
-        </button>
-        <button
-          type="button"
-          className="btn btn--primary btn--sm"
-          onClick={onRun}
-          disabled={starting || saving || nameInvalid}
-          data-testid="run-flow"
-        >
-          <PlayIcon size={13} /> {starting ? 'Starting…' : 'Run'}
-        </button>
+        {!readOnly && (
+          <>
+            <span className="toolbar__divider" />
+            <button
+              type="button"
+              className="btn btn--secondary btn--sm"
+              onClick={onSave}
+              disabled={saving || nameInvalid}
+              title={`Save (${IS_MAC ? '⌘' : 'Ctrl+'}S)`}
+              data-testid="save-flow"
+            >
+              Save
+              <kbd className="btn__kbd">{IS_MAC ? '⌘S' : 'Ctrl S'}</kbd>
+            </button>
+            <button
+              type="button"
+              className="btn btn--primary btn--sm"
+              onClick={onRun}
+              disabled={starting || saving || nameInvalid}
+              data-testid="run-flow"
+            >
+              <PlayIcon size={13} /> {starting ? 'Starting…' : 'Run'}
+            </button>
+          </>
+        )}
       </div>
     </div>
   );

@@ -26,8 +26,11 @@ const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 
 export function FlowCanvas({
   onDropType,
+  readOnly = false,
 }: {
   onDropType: (type: string, position: XYPosition) => void;
+  /** Nodes can be selected and inspected, not moved, connected or deleted. */
+  readOnly?: boolean;
 }) {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
@@ -101,10 +104,13 @@ export function FlowCanvas({
       onEdgesChange={onEdgesChange}
       onConnect={onConnect}
       isValidConnection={isValidConnection}
-      deleteKeyCode={DELETE_KEYS}
+      deleteKeyCode={readOnly ? null : DELETE_KEYS}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      edgesReconnectable={!readOnly}
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-      onDragOver={onDragOver}
-      onDrop={onDrop}
+      onDragOver={readOnly ? undefined : onDragOver}
+      onDrop={readOnly ? undefined : onDrop}
       fitView
       fitViewOptions={FIT_VIEW_OPTIONS}
       minZoom={0.25}

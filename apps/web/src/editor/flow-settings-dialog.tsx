@@ -15,7 +15,7 @@ import { settingsIssuePath } from './override-issues.ts';
 /** Placeholders for settings whose default is not a value. */
 const EMPTY_PLACEHOLDERS: Readonly<Record<string, string>> = { maxConcurrentRuns: 'Unlimited' };
 
-export function FlowSettingsDialog() {
+export function FlowSettingsDialog({ readOnly = false }: { readOnly?: boolean }) {
   const open = useEditorStore((s) => s.flowSettingsOpen);
   const setOpen = useEditorStore((s) => s.setFlowSettingsOpen);
   const settings = useEditorStore((s) => s.settings);
@@ -52,7 +52,7 @@ export function FlowSettingsDialog() {
         </button>
       }
     >
-      <div className="form-fields">
+      <fieldset className="form-fields fieldset-plain" disabled={readOnly}>
         {!schemas && <p className="muted small">Loading…</p>}
         {unplaced.length > 0 && <IssueList issues={unplaced} testId="flow-settings-issues" />}
         {fields.map((field) => (
@@ -67,7 +67,7 @@ export function FlowSettingsDialog() {
             placeholder={EMPTY_PLACEHOLDERS[field.name]}
           />
         ))}
-      </div>
+      </fieldset>
     </Dialog>
   );
 }

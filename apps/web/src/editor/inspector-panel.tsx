@@ -155,7 +155,7 @@ function FlowOverview() {
   );
 }
 
-export function InspectorPanel() {
+export function InspectorPanel({ readOnly = false }: { readOnly?: boolean }) {
   const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
   // `data` keeps its identity while a node is dragged, so moving doesn't re-render the form.
   const data = useEditorStore((s) =>
@@ -163,11 +163,14 @@ export function InspectorPanel() {
   );
   return (
     <aside className="inspector" aria-label="Inspector">
-      {selectedNodeId && data ? (
-        <NodeInspector nodeId={selectedNodeId} data={data} />
-      ) : (
-        <FlowOverview />
-      )}
+      {/* A disabled fieldset makes every control inside read-only for a viewer. */}
+      <fieldset className="fieldset-plain" disabled={readOnly} data-testid="inspector-fields">
+        {selectedNodeId && data ? (
+          <NodeInspector nodeId={selectedNodeId} data={data} />
+        ) : (
+          <FlowOverview />
+        )}
+      </fieldset>
     </aside>
   );
 }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
 import type { NodeTypeDescriptor } from '../api/types.ts';
+import { useCan } from '../auth/session.ts';
 import { selectDirty, useEditorStore } from '../editor/editor-store.ts';
 import { EditorToolbar } from '../editor/editor-toolbar.tsx';
 import { FlowCanvas } from '../editor/flow-canvas.tsx';
@@ -27,9 +28,12 @@ function notifySaved(ok: boolean) {
 function EditorWorkspace({
   flowId,
   latestVersion,
+  readOnly,
 }: {
   flowId: string;
   latestVersion: number | null;
+  /** A viewer inspects the flow: nothing can be changed, saved or run. */
+  readOnly: boolean;
 }) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition } = useReactFlow();
@@ -74,7 +78,7 @@ function EditorWorkspace({
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        if (useEditorStore.getState().name.trim()) void save().then(notifySaved);
+        if (!readOnly && useEditorStore.getState().name.trim()) void save().then(notifySaved);
       }
     };
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -86,7 +90,7 @@ function EditorWorkspace({
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('beforeunload', onBeforeUnload);
     };
-  }, [save]);
+  }, [save, readOnly]);
 
   return (
     <div className="editor" data-testid="flow-editor">
@@ -100,16 +104,17 @@ function EditorWorkspace({
         onExport={() => void exportFlow()}
         saving={saving}
         starting={starting}
+        readOnly={readOnly}
       />
       <div className="editor__body">
-        <NodePalette onAdd={addAtCentre} />
+        {!readOnly && <NodePalette onAdd={addAtCentre} />}
         <div className="editor__canvas" ref={canvasRef}>
-          <FlowCanvas onDropType={addDropped} />
+          <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
           <ProblemsPanel validating={validating} />
         </div>
-        <InspectorPanel />
+        <InspectorPanel readOnly={readOnly} />
       </div>
-      <FlowSettingsDialog />
+      <FlowSettingsDialog readOnly={readOnly} />
     </div>
   );
 }
@@ -119,6 +124,7 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
   const flow = useQuery(trpc.flows.get.queryOptions({ id: flowId }));
   const nodeTypes = useNodeTypes();
   const load = useEditorStore((s) => s.load);
+  const canEdit = useCan('editor');
   const [loaded, setLoaded] = useState(false);
 
   // Load once per visit: later refetches (after a save) must not clobber edits in progress.
@@ -150,7 +156,11 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
 
   return (
     <ReactFlowProvider>
-      <EditorWorkspace flowId={flowId} latestVersion={flow.data.latestVersion} />
+      <EditorWorkspace
+        flowId={flowId}
+        latestVersion={flow.data.latestVersion}
+        readOnly={!canEdit}
+      />
     </ReactFlowProvider>
   );
 }

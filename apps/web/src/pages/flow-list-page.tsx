@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import type { FlowSummary } from '../api/types.ts';
+import { useCan } from '../auth/session.ts';
 import { CreateFlowDialog } from '../flows/create-flow-dialog.tsx';
 import { DeleteFlowDialog } from '../flows/delete-flow-dialog.tsx';
 import { FlowNameCell } from '../flows/flow-name-cell.tsx';
@@ -44,6 +45,7 @@ export function FlowListPage() {
   const [importing, setImporting] = useState(false);
   const [renamingId, setRenamingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
+  const canEdit = useCan('editor');
 
   const list = flows.data ?? [];
   const isEmpty = flows.isSuccess && list.length === 0 && !query;
@@ -57,24 +59,26 @@ export function FlowListPage() {
             Integrations you've wired up. Open one to edit, run or inspect its history.
           </p>
         </div>
-        <div className="page-header__actions">
-          <button
-            type="button"
-            className="btn btn--secondary"
-            onClick={() => setImporting(true)}
-            data-testid="import-flow"
-          >
-            <UploadIcon size={15} /> Import
-          </button>
-          <button
-            type="button"
-            className="btn btn--primary"
-            onClick={() => setCreating(true)}
-            data-testid="create-flow"
-          >
-            <PlusIcon size={15} /> New flow
-          </button>
-        </div>
+        {canEdit && (
+          <div className="page-header__actions">
+            <button
+              type="button"
+              className="btn btn--secondary"
+              onClick={() => setImporting(true)}
+              data-testid="import-flow"
+            >
+              <UploadIcon size={15} /> Import
+            </button>
+            <button
+              type="button"
+              className="btn btn--primary"
+              onClick={() => setCreating(true)}
+              data-testid="create-flow"
+            >
+              <PlusIcon size={15} /> New flow
+            </button>
+          </div>
+        )}
       </header>
 
       {flows.isError && (
@@ -88,20 +92,30 @@ export function FlowListPage() {
           testId="flows-empty"
           icon={<LogoIcon size={28} />}
           title="No flows yet"
-          description="Create a flow from scratch, or import a .patchbay.json document."
+          description={
+            canEdit
+              ? 'Create a flow from scratch, or import a .patchbay.json document.'
+              : 'Nobody has created a flow yet. Your role (viewer) can read flows and runs.'
+          }
           action={
-            <>
-              <button
-                type="button"
-                className="btn btn--secondary"
-                onClick={() => setImporting(true)}
-              >
-                <UploadIcon size={15} /> Import
-              </button>
-              <button type="button" className="btn btn--primary" onClick={() => setCreating(true)}>
-                <PlusIcon size={15} /> New flow
-              </button>
-            </>
+            canEdit && (
+              <>
+                <button
+                  type="button"
+                  className="btn btn--secondary"
+                  onClick={() => setImporting(true)}
+                >
+                  <UploadIcon size={15} /> Import
+                </button>
+                <button
+                  type="button"
+                  className="btn btn--primary"
+                  onClick={() => setCreating(true)}
+                >
+                  <PlusIcon size={15} /> New flow
+                </button>
+              </>
+            )
           }
         />
       ) : (
@@ -189,26 +203,30 @@ export function FlowListPage() {
                       >
                         <HistoryIcon size={15} />
                       </Link>
-                      <button
-                        type="button"
-                        className="icon-button"
-                        title="Rename"
-                        aria-label="Rename"
-                        data-testid={`rename-flow-${flow.id}`}
-                        onClick={() => setRenamingId(flow.id)}
-                      >
-                        <PencilIcon size={15} />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-button icon-button--danger"
-                        title="Delete"
-                        aria-label="Delete"
-                        data-testid={`delete-flow-${flow.id}`}
-                        onClick={() => setDeleting(flow)}
-                      >
-                        <TrashIcon size={15} />
-                      </button>
+                      {canEdit && (
+                        <>
+                          <button
+                            type="button"
+                            className="icon-button"
+                            title="Rename"
+                            aria-label="Rename"
+                            data-testid={`rename-flow-${flow.id}`}
+                            onClick={() => setRenamingId(flow.id)}
+                          >
+                            <PencilIcon size={15} />
+                          </button>
+                          <button
+                            type="button"
+                            className="icon-button icon-button--danger"
+                            title="Delete"
+                            aria-label="Delete"
+                            data-testid={`delete-flow-${flow.id}`}
+                            onClick={() => setDeleting(flow)}
+                          >
+                            <TrashIcon size={15} />
+                          </button>
+                        </>
+                      )}
                     </div>
                   </td>
                 </tr>

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
+import { useCan } from '../auth/session.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { GaugeIcon, ShieldIcon } from '../ui/icons.tsx';
@@ -58,6 +59,7 @@ export function UpstreamsPage() {
   const [params, setParams] = useSearchParams();
   const selected = params.get('target');
   const [resetting, setResetting] = useState<string | null>(null);
+  const canReset = useCan('admin');
   const breakers = useQuery(
     trpc.breakers.list.queryOptions(undefined, { refetchInterval: REFRESH_MS }),
   );
@@ -112,7 +114,11 @@ export function UpstreamsPage() {
             description="A target gets a breaker the first time a flow calls it, for example through an HTTP request node. Its state, failures and cool-down show up here."
           />
         ) : (
-          <BreakerTable breakers={sorted} onOpen={open} onReset={setResetting} />
+          <BreakerTable
+            breakers={sorted}
+            onOpen={open}
+            onReset={canReset ? setResetting : undefined}
+          />
         )}
       </div>
 
@@ -144,7 +150,7 @@ export function UpstreamsPage() {
         target={selected}
         limit={limits.data?.find((l) => l.target === selected)}
         onClose={() => setParams({})}
-        onReset={setResetting}
+        onReset={canReset ? setResetting : undefined}
       />
       <ResetBreakerDialog target={resetting} onClose={() => setResetting(null)} />
     </div>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import type { RunDetail } from '../api/types.ts';
+import { useCan } from '../auth/session.ts';
 import { useTRPC } from '../trpc.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { PlayIcon, RetryIcon, StopIcon } from '../ui/icons.tsx';
@@ -77,6 +78,7 @@ export function RunActions({ run }: { run: RunDetail }) {
   const queryClient = useQueryClient();
   const [, navigate] = useLocation();
   const [confirmingCancel, setConfirmingCancel] = useState(false);
+  const canAct = useCan('editor');
   const openRun = ({ runId }: { runId: string }) => {
     void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
     navigate(`/runs/${runId}`);
@@ -96,6 +98,7 @@ export function RunActions({ run }: { run: RunDetail }) {
     }),
   );
 
+  if (!canAct) return null;
   if (isActiveRun(run.status)) {
     const cancelling = run.cancelRequestedAt !== null;
     return (

@@ -169,3 +169,32 @@ export const SlidersIcon = icon(
   </>,
   'SlidersIcon',
 );
+export const UserIcon = icon(
+  <>
+    <circle cx="12" cy="8" r="4" />
+    <path d="M4 20c1.5-3.5 4.5-5 8-5s6.5 1.5 8 5" />
+  </>,
+  'UserIcon',
+);
+export const KeyIcon = icon(
+  <>
+    <circle cx="8" cy="15" r="4" />
+    <path d="m11 12 9-9m-4 4 3 3m-6-0 2 2" />
+  </>,
+  'KeyIcon',
+);
+export const LogOutIcon = icon(
+  <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 16l-4-4 4-4M6 12h10" />,
+  'LogOutIcon',
+);
+export const UsersIcon = icon(
+  <>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20c1-3 3.5-4.5 6.5-4.5s5.5 1.5 6.5 4.5M16 4.5a3.5 3.5 0 0 1 0 7M18 15.5c1.8.6 3 2.2 3.5 4.5" />
+  </>,
+  'UsersIcon',
+);
+export const ListIcon = icon(
+  <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />,
+  'ListIcon',
+);

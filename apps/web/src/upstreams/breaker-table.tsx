@@ -38,7 +38,8 @@ export function BreakerTable({
 }: {
   breakers: readonly BreakerView[];
   onOpen: (target: string) => void;
-  onReset: (target: string) => void;
+  /** Omitted when the signed-in role may not reset breakers. */
+  onReset?: ((target: string) => void) | undefined;
 }) {
   return (
     <table
@@ -131,18 +132,20 @@ export function BreakerTable({
               )}
             </td>
             <td className="actions-col">
-              <button
-                type="button"
-                className="btn btn--secondary btn--sm"
-                data-testid="reset-breaker"
-                title="Close the breaker now with fresh counters"
-                onClick={(e) => {
-                  e.stopPropagation();
-                  onReset(breaker.target);
-                }}
-              >
-                <ResetIcon size={13} /> Reset
-              </button>
+              {onReset && (
+                <button
+                  type="button"
+                  className="btn btn--secondary btn--sm"
+                  data-testid="reset-breaker"
+                  title="Close the breaker now with fresh counters"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onReset(breaker.target);
+                  }}
+                >
+                  <ResetIcon size={13} /> Reset
+                </button>
+              )}
             </td>
           </tr>
         ))}

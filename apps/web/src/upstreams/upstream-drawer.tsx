@@ -163,7 +163,8 @@ export function UpstreamDrawer({
   target: string | null;
   limit: RateLimitView | undefined;
   onClose: () => void;
-  onReset: (target: string) => void;
+  /** Omitted when the signed-in role may not reset breakers. */
+  onReset?: ((target: string) => void) | undefined;
 }) {
   const trpc = useTRPC();
   const breaker = useQuery(
@@ -188,7 +189,7 @@ export function UpstreamDrawer({
         ) : null
       }
       actions={
-        breaker.data && target ? (
+        breaker.data && target && onReset ? (
           <button
             type="button"
             className="btn btn--secondary btn--sm"
