@@ -5,12 +5,14 @@
  * accepting requests, stop taking jobs and let in-flight runs finish (handing the rest back to
  * the queue after the grace period), disconnect, stop the embedded database.
  */
+import { egressSettingsFromEnv } from '@patchbay/egress';
 import { createAppServices } from './app-services.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
+import { createProcessEgress } from './egress/process-egress.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import { executesRuns, parseProcessRole, servesHttp } from './process-role.ts';
@@ -28,7 +30,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
-  const { role, port, host, workerConfig } = settings;
+  const { role, port, host, workerConfig, egressSettings } = settings;
   const production = env.NODE_ENV === 'production';
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -83,7 +85,14 @@ async function main(): Promise<void> {
       max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
     });
     cleanups.push(() => pgPool.end());
-    const services = createAppServices({ prisma, pgPool, logger });
+    // One guard per process: every HTTP call of a run, and every save's warnings, use it.
+    const egress = await createProcessEgress({
+      settings: egressSettings,
+      databaseUrl: database.connectionString,
+      listen: { host, port },
+    });
+    cleanups.push(() => egress.http.close());
+    const services = createAppServices({ prisma, pgPool, logger, egress: egress.guard });
 
     const app = servesHttp(role)
       ? await createApp({ services, logger, webDistDir: production ? webDistDir : undefined })
@@ -94,6 +103,7 @@ async function main(): Promise<void> {
         pool: pgPool,
         versions: services.versions,
         guard: services.upstreamGuard,
+        fetch: egress.http.fetch,
         config: workerConfig,
         logger,
         role: role === 'worker' ? 'worker' : 'all',
@@ -111,6 +121,8 @@ async function main(): Promise<void> {
     await app.listen({ port, host });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
+    if (actualPort !== port)
+      await egress.guard.addOwnEndpoint({ kind: 'http', host, port: actualPort });
     console.log(`Patchbay is running at http://localhost:${actualPort}`);
   } catch (error) {
     logger.fatal({ err: error }, 'Patchbay failed to start');
@@ -131,6 +143,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
     port: parsePort(env.PORT, 3000, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
     workerConfig: executesRuns(role) ? workerConfigFromEnv(env) : undefined,
+    egressSettings: egressSettingsFromEnv(env),
   };
 }
 

@@ -32,7 +32,7 @@ describe('egressTargetsOf', () => {
       createDefaultRegistry(),
     );
     expect(egressTargetsOf(flow)).toEqual([
-      { nodeId: 'fixed', path: ['url'], host: '127.0.0.1', port: 5432 },
+      { nodeId: 'fixed', nodeName: 'Node "fixed"', path: ['url'], host: '127.0.0.1', port: 5432 },
     ]);
   });
 });

@@ -13,7 +13,7 @@ export type CountingServer = {
   /** TCP connections accepted so far. */
   readonly connections: number;
   /** The SNI server name of each TLS connection (HTTPS only). */
-  servernames: (string | false)[];
+  servernames: (string | false | null)[];
   requests: string[];
   close(): Promise<void>;
 };
@@ -29,7 +29,7 @@ export async function startCountingServer(
   options: { host?: string; tls?: boolean } = {},
 ): Promise<CountingServer> {
   const requests: string[] = [];
-  const servernames: (string | false)[] = [];
+  const servernames: (string | false | null)[] = [];
   const listener: RequestListener = (request, response) => {
     requests.push(request.url ?? '');
     handler(request, response);
