@@ -18,11 +18,6 @@ import { useLiveValidation } from '../editor/use-live-validation.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { toast } from '../ui/toast-store.ts';
-
-function notifySaved(ok: boolean) {
-  if (ok) toast({ tone: 'success', title: 'Flow saved' });
-}
 
 function EditorWorkspace({
   flowId,
@@ -74,7 +69,7 @@ function EditorWorkspace({
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        if (useEditorStore.getState().name.trim()) void save().then(notifySaved);
+        if (useEditorStore.getState().name.trim()) void save({ announce: true });
       }
     };
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -93,9 +88,7 @@ function EditorWorkspace({
       <EditorToolbar
         flowId={flowId}
         latestVersion={latestVersion}
-        onSave={() =>
-          void save().then((ok) => ok && toast({ tone: 'success', title: 'Flow saved' }))
-        }
+        onSave={() => void save({ announce: true })}
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
         saving={saving}
