@@ -80,7 +80,12 @@ describe('createGuardedFetch', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ method: 'POST' });
-    expect(upstream.requests).toEqual(['/orders']);
+    // A WHATWG Request works too.
+    const viaRequest = await fetch(
+      new Request(`http://127.0.0.1:${upstream.port}/again`, { method: 'PUT', body: 'x' }),
+    );
+    expect(await viaRequest.json()).toEqual({ method: 'PUT' });
+    expect(upstream.requests).toEqual(['/orders', '/again']);
   });
 
   it('refuses a redirect from an allowed upstream to a denied address; nothing connects to it', async () => {
