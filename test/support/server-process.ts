@@ -54,7 +54,14 @@ function spawnPatchbay(args: string[], env: Record<string, string>): Spawned {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: serverDir,
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', ...env },
+    // Tests' upstreams listen on 127.0.0.1; Patchbay's own ports there stay denied.
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PATCHBAY_EGRESS_ALLOW: '127.0.0.1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const append = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
 /** Wires the domain services once per process; the tRPC context and the HTTP app share them. */
+import type { EgressGuard } from '@patchbay/egress';
 import {
   type Clock,
   createDefaultRegistry,
@@ -21,6 +22,8 @@ import { RunService } from './runs/run-service.ts';
 export type AppServices = {
   prisma: PrismaClient;
   registry: NodeTypeRegistry;
+  /** The process's egress guard (also behind the worker's fetch); saves warn with it. */
+  egress: EgressGuard;
   flows: FlowService;
   runs: RunService;
   /** Validated flows by version id, shared by run starts and the worker. */
@@ -38,21 +41,23 @@ export function createAppServices(options: {
   /** Raw pool for run starts (insert + enqueue) and the upstream guard; the caller ends it. */
   pgPool: pg.Pool;
   logger: Logger;
+  egress: EgressGuard;
   registry?: NodeTypeRegistry;
   auth?: AuthConfig;
   /** Sign-in throttling; tests pass tighter limits. */
   signInThrottle?: SignInThrottlePolicy;
   clock?: Clock;
 }): AppServices {
-  const { prisma, pgPool } = options;
+  const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? createDefaultRegistry();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   return {
     prisma,
     registry,
+    egress,
     versions,
-    flows: new FlowService({ prisma, registry }),
+    flows: new FlowService({ prisma, registry, egress }),
     runs: new RunService({ prisma, pool: pgPool, versions }),
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),

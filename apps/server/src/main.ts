@@ -5,6 +5,7 @@
  * accepting requests, stop taking jobs and let in-flight runs finish (handing the rest back to
  * the queue after the grace period), disconnect, stop the embedded database.
  */
+import { egressSettingsFromEnv } from '@patchbay/egress';
 import { createAppServices } from './app-services.ts';
 import { authConfigFromEnv } from './auth/auth-config.ts';
 import type { FirstStart } from './auth/first-owner-setup.ts';
@@ -13,6 +14,7 @@ import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
+import { createProcessEgress } from './egress/process-egress.ts';
 import { createApp } from './http/app.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
 import { createLogger } from './logger.ts';
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
-  const { role, port, host, workerConfig, publicUrl } = settings;
+  const { role, port, host, workerConfig, publicUrl, egressSettings } = settings;
   const production = env.NODE_ENV === 'production';
 
   const cleanups: (() => Promise<void>)[] = [];
@@ -86,10 +88,18 @@ async function main(): Promise<void> {
       max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
     });
     cleanups.push(() => pgPool.end());
+    // One guard per process: every HTTP call of a run, and every save's warnings, use it.
+    const egress = await createProcessEgress({
+      settings: egressSettings,
+      databaseUrl: database.connectionString,
+      listen: { host, port },
+    });
+    cleanups.push(() => egress.http.close());
     const services = createAppServices({
       prisma,
       pgPool,
       logger,
+      egress: egress.guard,
       auth: authConfigFromEnv(env, publicUrl),
     });
     cleanups.push(() => services.auth.audit.close());
@@ -126,6 +136,7 @@ async function main(): Promise<void> {
         pool: pgPool,
         versions: services.versions,
         guard: services.upstreamGuard,
+        fetch: egress.http.fetch,
         config: workerConfig,
         logger,
         role: role === 'worker' ? 'worker' : 'all',
@@ -143,6 +154,9 @@ async function main(): Promise<void> {
     await app.listen({ port, host });
     const address = app.server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
+    if (actualPort !== port) {
+      await egress.guard.addOwnEndpoint({ kind: 'http', host, port: actualPort });
+    }
     const baseUrl = publicUrl?.origin ?? `http://localhost:${actualPort}`;
     if (firstStart.kind === 'setup-link') {
       // The last line printed is the one to open.
@@ -174,6 +188,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
     workerConfig: executesRuns(role) ? workerConfigFromEnv(env) : undefined,
     publicUrl: parsePublicUrl(env.PATCHBAY_PUBLIC_URL),
     trustProxy: parseTrustProxy(env.PATCHBAY_TRUST_PROXY),
+    egressSettings: egressSettingsFromEnv(env),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Public API of @patchbay/engine: the flow format, validation, node types and the executor. */
 export { type Clock, systemClock } from './clock.ts';
 export { BUILT_IN_NODE_TYPES, createDefaultRegistry } from './default-registry.ts';
+export { egressTargetsOf, type FlowEgressTarget } from './egress-targets.ts';
 export {
   FlowValidationError,
   NodeExecutionError,
@@ -47,6 +48,7 @@ export {
   defineNodeType,
   NODE_CATEGORIES,
   type NodeCategory,
+  type NodeEgressTarget,
   type NodeExecutionContext,
   type NodeResult,
   type NodeTypeDefinition,

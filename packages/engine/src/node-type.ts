@@ -48,6 +48,14 @@ export type NodeResult = {
   port?: string;
 };
 
+/** A destination a node's config names literally, e.g. the host and port of a fixed URL. */
+export type NodeEgressTarget = {
+  /** The config field it comes from, e.g. `['url']`. */
+  path: (string | number)[];
+  host: string;
+  port: number;
+};
+
 export type NodeTypeDefinition<Config = unknown> = {
   type: string;
   title: string;
@@ -68,6 +76,12 @@ export type NodeTypeDefinition<Config = unknown> = {
   sideEffects?: boolean;
   /** Connector defaults for retry, timeout and breaker (e.g. a pure transform never retries). */
   policyDefaults?: NodePolicyDefaults;
+  /**
+   * Where a node will connect, when its config says so without templates. The server checks
+   * these against its egress policy when a flow is saved, to warn early; every connection is
+   * still checked when it is made.
+   */
+  egressTargets?(config: Config): NodeEgressTarget[];
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 

@@ -16,7 +16,14 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '../domain-err
 import { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { type FlowDetail, type FlowSummary, toFlowDetail, toFlowSummary } from './flow-views.ts';
+import { type EgressCheck, egressWarnings } from './egress-warnings.ts';
+import {
+  type FlowDetail,
+  type FlowSummary,
+  type SavedFlow,
+  toFlowDetail,
+  toFlowSummary,
+} from './flow-views.ts';
 
 /** Largest flow document accepted, as serialised JSON. */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -37,7 +44,14 @@ const latestVersion = { select: { number: true }, orderBy: { number: 'desc' }, t
 const flowDetailInclude = { versions: latestVersion } as const;
 
 export class FlowService {
-  constructor(private readonly deps: { prisma: PrismaClient; registry: NodeTypeRegistry }) {}
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      registry: NodeTypeRegistry;
+      /** Warns on save about literal destinations the egress policy refuses. */
+      egress: EgressCheck;
+    },
+  ) {}
 
   async list(search?: string): Promise<FlowSummary[]> {
     const term = search?.trim();
@@ -64,21 +78,22 @@ export class FlowService {
     return toFlowDetail(row);
   }
 
-  async create(input: CreateFlowInput): Promise<FlowDetail> {
-    const document = this.prepareDocument(input.document ?? defaultDocument(input.name), {
+  async create(input: CreateFlowInput): Promise<SavedFlow> {
+    const prepared = this.prepareDocument(input.document ?? defaultDocument(input.name), {
       name: input.name,
       description: input.description,
     });
-    return this.insert(input.name, document.description ?? null, document);
+    return this.insert(input.name, prepared.document.description ?? null, prepared);
   }
 
   /** Imports an exported document as a new flow named after the document. */
-  async import(raw: unknown): Promise<FlowDetail> {
-    const document = this.prepareDocument(raw, { name: documentName(raw), description: undefined });
-    return this.insert(document.name, document.description ?? null, document);
+  async import(raw: unknown): Promise<SavedFlow> {
+    const prepared = this.prepareDocument(raw, { name: documentName(raw), description: undefined });
+    const { document } = prepared;
+    return this.insert(document.name, document.description ?? null, prepared);
   }
 
-  async update(input: UpdateFlowInput): Promise<FlowDetail> {
+  async update(input: UpdateFlowInput): Promise<SavedFlow> {
     if (!isUuid(input.id)) throw new NotFoundError('Flow', input.id);
     const id = input.id;
     return this.deps.prisma
@@ -97,7 +112,7 @@ export class FlowService {
         const name = input.name ?? current.name;
         const description =
           input.description === undefined ? current.description : input.description;
-        const document = this.prepareDocument(input.document ?? current.document, {
+        const { document, warnings } = this.prepareDocument(input.document ?? current.document, {
           name,
           description,
         });
@@ -106,7 +121,7 @@ export class FlowService {
         const changed = !latest || canonicalJson(latest.document) !== canonicalJson(document);
         if (!changed && name === current.name && description === current.description) {
           // Nothing to save (e.g. an autosave of an unchanged canvas): keep updatedAt as it is.
-          return toFlowDetail(current);
+          return { ...toFlowDetail(current), warnings };
         }
         if (changed) {
           await tx.flowVersion.create({
@@ -122,7 +137,7 @@ export class FlowService {
           data: { name, description, document: toJsonColumn(document) },
           include: flowDetailInclude,
         });
-        return toFlowDetail(row);
+        return { ...toFlowDetail(row), warnings };
       })
       .catch(rethrowConflict);
   }
@@ -150,8 +165,8 @@ export class FlowService {
   private async insert(
     name: string,
     description: string | null,
-    document: FlowDocument,
-  ): Promise<FlowDetail> {
+    { document, warnings }: PreparedDocument,
+  ): Promise<SavedFlow> {
     const json = toJsonColumn(document);
     const row = await this.deps.prisma.flow.create({
       data: {
@@ -162,17 +177,18 @@ export class FlowService {
       },
       include: flowDetailInclude,
     });
-    return toFlowDetail(row);
+    return { ...toFlowDetail(row), warnings };
   }
 
   /**
    * Applies the flow's name and description to the document (the flow row is authoritative),
    * then validates it with the engine. Throws FlowValidationError naming node and field.
+   * A valid document may still carry warnings (a literal URL the egress policy refuses).
    */
   private prepareDocument(
     raw: unknown,
     meta: { name: string; description: string | null | undefined },
-  ): FlowDocument {
+  ): PreparedDocument {
     const tooLarge = sizeIssue(raw);
     if (tooLarge) throw new InvalidRequestError('DOCUMENT_TOO_LARGE', tooLarge.message);
 
@@ -188,9 +204,14 @@ export class FlowService {
     }
     const result = validateFlow(candidate, this.deps.registry);
     if (!result.ok) throw new FlowValidationError(meta.name, result.issues);
-    return flowDocumentSchema.parse(candidate);
+    return {
+      document: flowDocumentSchema.parse(candidate),
+      warnings: egressWarnings(result.flow, this.deps.egress),
+    };
   }
 }
+
+type PreparedDocument = { document: FlowDocument; warnings: SavedFlow['warnings'] };
 
 export function defaultDocument(name: string): FlowDocument {
   return {

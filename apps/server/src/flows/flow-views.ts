@@ -1,6 +1,7 @@
 /** The shapes flows travel in over the API (dates as ISO strings; no tRPC transformer). */
 import { type FlowDocument, flowDocumentSchema } from '@patchbay/engine';
 import { parseRunStatus, type RunStatus } from '../runs/run-status.ts';
+import type { SaveWarning } from './egress-warnings.ts';
 
 export type FlowSummary = {
   id: string;
@@ -22,6 +23,9 @@ export type FlowDetail = {
   latestVersion: number | null;
   document: FlowDocument;
 };
+
+/** What a save returns: the flow, and warnings that did not stop the save. */
+export type SavedFlow = FlowDetail & { warnings: SaveWarning[] };
 
 type FlowRow = {
   id: string;

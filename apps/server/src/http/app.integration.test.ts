@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { EgressGuard } from '@patchbay/egress';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../app-services.ts';
@@ -37,7 +38,7 @@ describe('GET /healthz', () => {
     const prisma = createPrismaClient(nowhere);
     const pgPool = createPgPool(nowhere, logger);
     const app = await createApp({
-      services: createAppServices({ prisma, pgPool, logger }),
+      services: createAppServices({ prisma, pgPool, logger, egress: await EgressGuard.create() }),
       logger,
     });
     try {

@@ -1,9 +1,11 @@
 /**
  * The whole server on a fresh database, listening on 127.0.0.1 with a random port, plus a real
  * tRPC HTTP client and an in-process caller for the same services, and (unless turned off) an
- * in-process worker polling fast, as in `--role=all`.
+ * in-process worker polling fast, as in `--role=all`. Egress is guarded as in production, with
+ * 127.0.0.1 allowed (tests' upstreams listen there) unless `egressAllow` says otherwise; the
+ * database's and the app's own ports stay denied.
  */
-
+import { egressSettingsFromEnv } from '@patchbay/egress';
 import type { Clock } from '@patchbay/engine';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +18,7 @@ import type { Role } from '../auth/roles.ts';
 import type { SignInThrottlePolicy } from '../auth/sign-in-throttle.ts';
 import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
+import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
 import { createApp } from '../http/app.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
@@ -27,6 +30,7 @@ export type TestApp = {
   database: TestDatabase;
   prisma: PrismaClient;
   services: AppServices;
+  egress: ProcessEgress;
   app: FastifyInstance;
   baseUrl: string;
   /** A tRPC client over HTTP, signed in as the owner (an owner API token). */
@@ -64,6 +68,9 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
   shutdownGraceMs: 10_000,
 };
 
+/** The allow list tests run with: the loopback address their local upstreams listen on. */
+export const TEST_EGRESS_ALLOW = '127.0.0.1';
+
 export async function startTestApp(
   options: {
     webDistDir?: string;
@@ -73,16 +80,25 @@ export async function startTestApp(
     signInThrottle?: SignInThrottlePolicy;
     auth?: Partial<AuthConfig>;
     publicUrl?: URL;
+    /** PATCHBAY_EGRESS_ALLOW for this app; TEST_EGRESS_ALLOW by default. */
+    egressAllow?: string;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
+  const egress = await createProcessEgress({
+    settings: egressSettingsFromEnv({
+      PATCHBAY_EGRESS_ALLOW: options.egressAllow ?? TEST_EGRESS_ALLOW,
+    }),
+    databaseUrl: database.url,
+  });
   const services = createAppServices({
     prisma,
     pgPool,
     logger,
+    egress: egress.guard,
     auth: {
       ...DEFAULT_AUTH_CONFIG,
       secureCookies: options.publicUrl?.protocol === 'https:',
@@ -98,6 +114,7 @@ export async function startTestApp(
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
+      fetch: egress.http.fetch,
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',
@@ -116,6 +133,7 @@ export async function startTestApp(
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('Server has no TCP address');
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  await egress.guard.addOwnEndpoint({ kind: 'http', host: '127.0.0.1', port: address.port });
 
   const clientWith = (headers: Record<string, string>) =>
     createTRPCClient<AppRouter>({
@@ -146,6 +164,7 @@ export async function startTestApp(
     database,
     prisma,
     services,
+    egress,
     app,
     baseUrl,
     client,
@@ -162,6 +181,7 @@ export async function startTestApp(
       await app.close();
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));
+      await egress.http.close();
       await prisma.$disconnect();
       await pgPool.end();
       await database.drop();

@@ -65,7 +65,8 @@ export type RunWorkerDeps = {
   inlineWaitMaxMs: number;
   guard?: UpstreamGuard;
   clock?: Clock;
-  fetch?: typeof fetch;
+  /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
+  fetch: typeof fetch;
 };
 
 export class RunWorker {
@@ -222,7 +223,7 @@ export class RunWorker {
         deadline: run.deadlineAt,
         inlineWaitMaxMs: this.deps.inlineWaitMaxMs,
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
-        ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
+        fetch: this.deps.fetch,
       });
     } catch (thrown) {
       // A step could not be persisted. When the database is briefly unavailable the run is

@@ -44,7 +44,8 @@ export type StartWorkerOptions = {
   logger: Logger;
   role: 'all' | 'worker';
   clock?: Clock;
-  fetch?: typeof fetch;
+  /** Every HTTP call of a run goes through it: the process's egress-guarded fetch. */
+  fetch: typeof fetch;
   /** Called if the queue runner stops on its own (it lost the database for good). */
   onFatal?: (error: unknown) => void;
 };
@@ -62,7 +63,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     inlineWaitMaxMs: config.inlineWaitMaxMs,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
   const heartbeat = new LeaseHeartbeat({
     pool,

@@ -6,6 +6,7 @@ import { errorMessage, issuesFromError } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
 import { toast } from '../ui/toast-store.ts';
 import { selectDirty, useEditorStore } from './editor-store.ts';
+import { warningsToast } from './save-warnings.ts';
 
 function downloadJson(fileName: string, value: unknown) {
   const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
@@ -49,20 +50,26 @@ export function useFlowActions(flowId: string) {
     toast({ tone: 'error', title: `Couldn't ${action} the flow`, detail: errorMessage(error) });
   }, []);
 
-  const save = useCallback(async (): Promise<boolean> => {
-    const state = useEditorStore.getState();
-    const revision = state.revision;
-    const document = state.toDocument();
-    try {
-      await update.mutateAsync({ id: flowId, name: document.name, document });
-      useEditorStore.getState().markSaved(revision);
-      await queryClient.invalidateQueries({ queryKey: trpc.flows.pathKey() });
-      return true;
-    } catch (error) {
-      reportIssues(error, 'save');
-      return false;
-    }
-  }, [flowId, update, queryClient, trpc, reportIssues]);
+  /** Saves the canvas. Warnings (e.g. a URL the egress policy refuses) are always shown. */
+  const save = useCallback(
+    async (options: { announce?: boolean } = {}): Promise<boolean> => {
+      const state = useEditorStore.getState();
+      const revision = state.revision;
+      const document = state.toDocument();
+      try {
+        const saved = await update.mutateAsync({ id: flowId, name: document.name, document });
+        useEditorStore.getState().markSaved(revision);
+        await queryClient.invalidateQueries({ queryKey: trpc.flows.pathKey() });
+        if (saved.warnings.length > 0) toast(warningsToast('saved', saved.warnings));
+        else if (options.announce) toast({ tone: 'success', title: 'Flow saved' });
+        return true;
+      } catch (error) {
+        reportIssues(error, 'save');
+        return false;
+      }
+    },
+    [flowId, update, queryClient, trpc, reportIssues],
+  );
 
   const runFlow = useCallback(async (): Promise<void> => {
     if (selectDirty(useEditorStore.getState()) && !(await save())) return;

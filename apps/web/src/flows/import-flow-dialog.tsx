@@ -3,10 +3,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ChangeEvent, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage, issuesFromError } from '../api/api-error.ts';
+import { warningsToast } from '../editor/save-warnings.ts';
 import { useTRPC } from '../trpc.ts';
 import { Dialog } from '../ui/dialog.tsx';
 import { FileIcon, UploadIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
+import { toast } from '../ui/toast-store.ts';
 
 export function parseDocumentText(
   text: string,
@@ -34,6 +36,7 @@ export function ImportFlowDialog({ open, onClose }: { open: boolean; onClose: ()
     trpc.flows.import.mutationOptions({
       onSuccess: async (flow) => {
         await queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
+        if (flow.warnings.length > 0) toast(warningsToast('imported', flow.warnings));
         navigate(`/flows/${flow.id}`);
       },
     }),

@@ -19,11 +19,6 @@ import { useLiveValidation } from '../editor/use-live-validation.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { toast } from '../ui/toast-store.ts';
-
-function notifySaved(ok: boolean) {
-  if (ok) toast({ tone: 'success', title: 'Flow saved' });
-}
 
 function EditorWorkspace({
   flowId,
@@ -78,7 +73,7 @@ function EditorWorkspace({
     const onKeyDown = (event: KeyboardEvent) => {
       if ((event.metaKey || event.ctrlKey) && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        if (!readOnly && useEditorStore.getState().name.trim()) void save().then(notifySaved);
+        if (!readOnly && useEditorStore.getState().name.trim()) void save({ announce: true });
       }
     };
     const onBeforeUnload = (event: BeforeUnloadEvent) => {
@@ -97,9 +92,7 @@ function EditorWorkspace({
       <EditorToolbar
         flowId={flowId}
         latestVersion={latestVersion}
-        onSave={() =>
-          void save().then((ok) => ok && toast({ tone: 'success', title: 'Flow saved' }))
-        }
+        onSave={() => void save({ announce: true })}
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
         saving={saving}

@@ -1,7 +1,7 @@
 /** Transient notifications. UI-only state, so a tiny zustand store rather than a context. */
 import { create } from 'zustand';
 
-export type ToastTone = 'info' | 'success' | 'error';
+export type ToastTone = 'info' | 'success' | 'warning' | 'error';
 
 export type Toast = {
   id: number;
@@ -27,7 +27,7 @@ export const useToastStore = create<ToastState>()((set, get) => ({
     set((s) => ({ toasts: [...s.toasts.slice(-3), { ...toast, id }] }));
     setTimeout(
       () => get().dismiss(id),
-      toast.tone === 'error' ? DISMISS_AFTER_MS * 2 : DISMISS_AFTER_MS,
+      toast.tone === 'error' || toast.tone === 'warning' ? DISMISS_AFTER_MS * 2 : DISMISS_AFTER_MS,
     );
   },
   dismiss(id) {

@@ -10,7 +10,9 @@ export function Toaster() {
     <div className="toaster" aria-live="polite">
       {toasts.map((t) => (
         <div key={t.id} className={`toast toast--${t.tone}`} role="status" data-testid="toast">
-          <span className="toast__icon">{t.tone === 'error' ? <AlertIcon /> : <CheckIcon />}</span>
+          <span className="toast__icon">
+            {t.tone === 'error' || t.tone === 'warning' ? <AlertIcon /> : <CheckIcon />}
+          </span>
           <div className="toast__content">
             <div className="toast__title">{t.title}</div>
             {t.detail && <div className="toast__detail">{t.detail}</div>}

@@ -275,6 +275,53 @@ describe('http.request', () => {
   });
 });
 
+describe('http.request with a fetch that refuses a call (the egress policy)', () => {
+  const refusal = () =>
+    new PatchbayError('EGRESS_DENIED', 'Egress to 127.0.0.1:5432 is denied: loopback address.', {
+      details: { address: '127.0.0.1', rule: 'loopback address' },
+    });
+
+  it('fails with the typed error the fetch rejected with, not a retryable network error', async () => {
+    const refused = refusal();
+    const error = await failure(
+      run({ url: 'http://127.0.0.1:5432/' }, { fetch: () => Promise.reject(refused) }),
+    );
+    expect(error).toMatchObject({
+      code: 'EGRESS_DENIED',
+      retryable: false,
+      nodeId: 'fetch',
+      message: refused.message,
+      details: { address: '127.0.0.1', rule: 'loopback address' },
+    });
+  });
+
+  it('finds the typed error behind fetch\'s own "fetch failed"', async () => {
+    const wrapped = new TypeError('fetch failed', { cause: refusal() });
+    const error = await failure(
+      run({ url: 'http://127.0.0.1:5432/' }, { fetch: () => Promise.reject(wrapped) }),
+    );
+    expect(error).toMatchObject({ code: 'EGRESS_DENIED', retryable: false });
+  });
+});
+
+describe('http.request egressTargets', () => {
+  const targetsOf = (config: Record<string, unknown>) =>
+    httpRequestNode.egressTargets?.(httpRequestNode.configSchema.parse(config));
+
+  it('names the host and port of a literal URL, with the default port filled in', () => {
+    expect(targetsOf({ url: 'https://api.example.com/v1' })).toEqual([
+      { path: ['url'], host: 'api.example.com', port: 443 },
+    ]);
+    expect(targetsOf({ url: 'http://[::1]:8080/' })).toEqual([
+      { path: ['url'], host: '[::1]', port: 8080 },
+    ]);
+  });
+
+  it('names nothing for a templated URL, which is only known when it runs', () => {
+    expect(targetsOf({ url: 'http://{{ $.host }}/' })).toEqual([]);
+  });
+});
+
 describe('upstreamTarget', () => {
   it('names the scheme, host and port, with the default port filled in', () => {
     expect(upstreamTarget(new URL('https://api.example.com/v1/orders?x=1'))).toBe(

@@ -3,7 +3,7 @@ import { NodeExecutionError, PatchbayError, toNodeError } from '../errors.ts';
 import { evaluateExpression } from '../expression.ts';
 import { defineNodeType, type NodeExecutionContext } from '../node-type.ts';
 import { parseRetryAfter } from '../retry-after.ts';
-import { renderTemplate, soleExpression } from '../template.ts';
+import { isTemplate, renderTemplate, soleExpression } from '../template.ts';
 import {
   type HttpRequestConfig,
   httpRequestConfigSchema,
@@ -44,6 +44,11 @@ export function createHttpRequestNode(options: { maxResponseBytes?: number } = {
     outputs: [{ id: 'out', label: 'Response' }],
     // Retries, timeout and breaker come from Patchbay's defaults (resilience/policy.ts).
     sideEffects: true,
+    egressTargets: (config) => {
+      const url = isTemplate(config.url) ? undefined : parseHttpUrl(config.url);
+      if (!url) return [];
+      return [{ path: ['url'], host: url.hostname, port: defaultedPort(url) }];
+    },
     execute: async (ctx) => ({ output: await sendRequest(ctx, maxResponseBytes) }),
   });
 }
@@ -65,8 +70,11 @@ async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<Http
 
 /** The breaker and rate-limit key: scheme, host and port, e.g. "https://api.example.com:443". */
 export function upstreamTarget(url: URL): string {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `${url.protocol}//${url.hostname}:${port}`;
+  return `${url.protocol}//${url.hostname}:${defaultedPort(url)}`;
+}
+
+function defaultedPort(url: URL): number {
+  return Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
 }
 
 async function fetchResponse(
@@ -223,6 +231,10 @@ function toHttpError(
       cause: error,
     });
   }
+  // A typed refusal from the injected fetch (e.g. the egress policy's EGRESS_DENIED) keeps its
+  // code and retry decision; fetch may report it as the cause of its own "fetch failed".
+  const typed = typedErrorOf(error);
+  if (typed) return toNodeError(ctx.nodeId, typed);
   if (error instanceof ResponseTooLargeError) {
     return new NodeExecutionError(
       ctx.nodeId,
@@ -247,6 +259,12 @@ function toHttpError(
     `${node}: ${target} failed: ${networkReason(error)}`,
     { retryable: true, cause: error },
   );
+}
+
+function typedErrorOf(error: unknown): PatchbayError | undefined {
+  if (error instanceof PatchbayError) return error;
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof PatchbayError ? cause : undefined;
 }
 
 /** fetch reports "fetch failed" and hides the socket error in `cause`; surface the useful part. */

@@ -48,6 +48,7 @@ describe('isRetryable', () => {
       'RETRIES_EXHAUSTED',
       'HTTP_INVALID_BODY',
       'EXPRESSION_FAILED',
+      'EGRESS_DENIED',
     ]) {
       expect(isRetryable({ code, retryable: true }, any), code).toBe(false);
     }

@@ -27,6 +27,8 @@ export const NEVER_RETRIED_CODES: ReadonlySet<string> = new Set([
   'HTTP_INVALID_URL',
   'HTTP_INVALID_BODY',
   'HTTP_INVALID_HEADER',
+  // The egress policy refused the connection: configuration, not the upstream, must change.
+  'EGRESS_DENIED',
 ]);
 
 /**

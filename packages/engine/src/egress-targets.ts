@@ -1,0 +1,20 @@
+/** The destinations a validated flow names literally, node by node (see `egressTargets`). */
+import type { NodeEgressTarget } from './node-type.ts';
+import type { ValidatedFlow } from './validated-flow.ts';
+import { nodeName } from './validation-messages.ts';
+
+export type FlowEgressTarget = NodeEgressTarget & {
+  nodeId: string;
+  /** For messages: `Node "fetch"`, or with its label `Node "Fetch orders" (fetch)`. */
+  nodeName: string;
+};
+
+export function egressTargetsOf(flow: ValidatedFlow): FlowEgressTarget[] {
+  return flow.order.flatMap(({ node, definition, config }) =>
+    (definition.egressTargets?.(config) ?? []).map((target) => ({
+      nodeId: node.id,
+      nodeName: nodeName(node),
+      ...target,
+    })),
+  );
+}
