@@ -1,8 +1,8 @@
 /** Users, invitations, roles, passwords and the first start, through the API. */
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeaders, signIn } from '../test-support/http-session.ts';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
+import { trpcFailure } from '../test-support/trpc-failure.ts';
 
 let t: TestApp;
 
@@ -12,20 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: string | undefined; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) {
-      return { code: (error.data as { code?: string }).code, message: error.message };
-    }
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('users', () => {
   it('are created by an admin with a password, and sign in with it', async () => {
@@ -50,7 +36,7 @@ describe('users', () => {
       role: 'viewer',
       password: 'password one',
     });
-    const taken = await failure(
+    const taken = await trpcFailure(
       t.client.users.create.mutate({
         email: 'TAKEN@example.com',
         role: 'viewer',
@@ -58,7 +44,7 @@ describe('users', () => {
       }),
     );
     expect(taken).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('taken@') });
-    const short = await failure(
+    const short = await trpcFailure(
       t.client.users.create.mutate({ email: 'short@example.com', role: 'viewer', password: 'abc' }),
     );
     expect(short).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/8/) });
@@ -84,7 +70,7 @@ describe('users', () => {
       password: 'graces password',
     });
     expect(session.status).toBe(200);
-    const reuse = await failure(
+    const reuse = await trpcFailure(
       anonymous.auth.acceptInvite.mutate({ token, password: 'another password' }),
     );
     expect(reuse.code).toBe('FORBIDDEN');
@@ -92,18 +78,20 @@ describe('users', () => {
 
   it('keep at least one active owner, and only owners touch the owner role', async () => {
     const admin = await t.userWithRole('admin');
-    const grant = await failure(admin.client.users.update.mutate({ id: admin.id, role: 'owner' }));
+    const grant = await trpcFailure(
+      admin.client.users.update.mutate({ id: admin.id, role: 'owner' }),
+    );
     expect(grant).toMatchObject({ code: 'FORBIDDEN' });
-    const demoteOwner = await failure(
+    const demoteOwner = await trpcFailure(
       admin.client.users.update.mutate({ id: t.owner.id, role: 'viewer' }),
     );
     expect(demoteOwner.code).toBe('FORBIDDEN');
     // The owner of this test app is the only one: demoting them would leave none.
-    const last = await failure(t.client.users.update.mutate({ id: t.owner.id, role: 'admin' }));
+    const last = await trpcFailure(t.client.users.update.mutate({ id: t.owner.id, role: 'admin' }));
     expect(last).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/owner/) });
     const second = await t.userWithRole('owner');
     await t.client.users.update.mutate({ id: second.id, role: 'admin' });
-    const self = await failure(t.client.users.update.mutate({ id: t.owner.id, active: false }));
+    const self = await trpcFailure(t.client.users.update.mutate({ id: t.owner.id, active: false }));
     expect(self.code).toBe('FORBIDDEN');
   });
 
@@ -112,7 +100,7 @@ describe('users', () => {
     await expect(user.client.auth.me.query()).resolves.toMatchObject({ role: 'editor' });
     await t.client.users.update.mutate({ id: user.id, role: 'viewer' });
     await expect(user.client.auth.me.query()).resolves.toMatchObject({ role: 'viewer' });
-    const create = await failure(user.client.flows.create.mutate({ name: 'Not allowed' }));
+    const create = await trpcFailure(user.client.flows.create.mutate({ name: 'Not allowed' }));
     expect(create.code).toBe('FORBIDDEN');
   });
 });
@@ -124,7 +112,7 @@ describe('changing one’s own password', () => {
     const second = await signIn(t.baseUrl, { email: user.email, password: user.password });
     const firstClient = t.clientWith(cookieHeaders(t.baseUrl, first.cookie ?? ''));
     const secondClient = t.clientWith(cookieHeaders(t.baseUrl, second.cookie ?? ''));
-    const wrong = await failure(
+    const wrong = await trpcFailure(
       firstClient.auth.changePassword.mutate({
         currentPassword: 'wrong',
         newPassword: 'brand new password',
@@ -136,7 +124,7 @@ describe('changing one’s own password', () => {
       newPassword: 'brand new password',
     });
     await expect(firstClient.auth.me.query()).resolves.toMatchObject({ email: user.email });
-    expect((await failure(secondClient.auth.me.query())).code).toBe('UNAUTHORIZED');
+    expect((await trpcFailure(secondClient.auth.me.query())).code).toBe('UNAUTHORIZED');
     expect((await signIn(t.baseUrl, { email: user.email, password: user.password })).status).toBe(
       401,
     );
@@ -180,7 +168,7 @@ describe('the first start', () => {
       await expect(anonymous.auth.setupStatus.query()).resolves.toEqual({ setupRequired: true });
       const link = await app.services.auth.setup.prepare({});
       if (link.kind !== 'setup-link') throw new Error(`expected a setup link, got ${link.kind}`);
-      const badLink = await failure(
+      const badLink = await trpcFailure(
         anonymous.auth.setup.mutate({
           token: 'not-the-token-at-all',
           email: 'first@example.com',
@@ -194,7 +182,7 @@ describe('the first start', () => {
         password: 'first password',
       });
       await expect(anonymous.auth.setupStatus.query()).resolves.toEqual({ setupRequired: false });
-      const again = await failure(
+      const again = await trpcFailure(
         anonymous.auth.setup.mutate({
           token: link.token,
           email: 'second@example.com',

@@ -1,9 +1,9 @@
 /** API tokens (shown once, hashed, role-capped, revocable) and the audit log of mutations. */
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainFlow } from '../test-support/flow-documents.ts';
 import { cookieHeaders, signIn } from '../test-support/http-session.ts';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
+import { trpcErrorCode } from '../test-support/trpc-failure.ts';
 import { digestSecret } from './secrets.ts';
 
 let t: TestApp;
@@ -14,16 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return (error.data as { code?: string }).code;
-    throw error;
-  }
-}
 
 async function sessionClient(email: string, password: string) {
   const { cookie } = await signIn(t.baseUrl, { email, password });
@@ -46,18 +36,18 @@ describe('API tokens', () => {
     const bearer = t.clientWith({ authorization: `Bearer ${created.token}` });
     await expect(bearer.auth.me.query()).resolves.toMatchObject({ role: 'viewer', via: 'token' });
     await expect(bearer.flows.list.query()).resolves.toBeInstanceOf(Array);
-    expect(await codeOf(bearer.flows.create.mutate({ name: 'Nope' }))).toBe('FORBIDDEN');
+    expect(await trpcErrorCode(bearer.flows.create.mutate({ name: 'Nope' }))).toBe('FORBIDDEN');
   });
 
   it('never carry more rights than their creator, and are not made with another token', async () => {
     const editor = await t.userWithRole('editor');
     const browser = await sessionClient(editor.email, editor.password);
-    expect(await codeOf(browser.tokens.create.mutate({ name: 'x', role: 'admin' }))).toBe(
+    expect(await trpcErrorCode(browser.tokens.create.mutate({ name: 'x', role: 'admin' }))).toBe(
       'FORBIDDEN',
     );
-    expect(await codeOf(editor.client.tokens.create.mutate({ name: 'x', role: 'viewer' }))).toBe(
-      'FORBIDDEN',
-    );
+    expect(
+      await trpcErrorCode(editor.client.tokens.create.mutate({ name: 'x', role: 'viewer' })),
+    ).toBe('FORBIDDEN');
   });
 
   it('follow their user: a demoted user’s token is demoted too', async () => {
@@ -74,13 +64,15 @@ describe('API tokens', () => {
     const bearer = t.clientWith({ authorization: `Bearer ${mine.token}` });
     await bearer.auth.me.query();
     await browser.tokens.revoke.mutate({ id: mine.id });
-    expect(await codeOf(bearer.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(bearer.auth.me.query())).toBe('UNAUTHORIZED');
     // Someone else's token is not found for a non-admin, and revocable by an admin.
     const other = await t.userWithRole('viewer');
     const otherToken = await t.prisma.apiToken.findFirstOrThrow({ where: { userId: other.id } });
-    expect(await codeOf(browser.tokens.revoke.mutate({ id: otherToken.id }))).toBe('NOT_FOUND');
+    expect(await trpcErrorCode(browser.tokens.revoke.mutate({ id: otherToken.id }))).toBe(
+      'NOT_FOUND',
+    );
     await t.client.tokens.revoke.mutate({ id: otherToken.id });
-    expect(await codeOf(other.client.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(other.client.auth.me.query())).toBe('UNAUTHORIZED');
   });
 });
 
@@ -91,7 +83,7 @@ describe('the audit log', () => {
     const flow = await browser.flows.create.mutate({ name: 'Audited' });
     await browser.flows.update.mutate({ id: flow.id, document: chainFlow('Audited', []) });
     await browser.flows.validate.mutate({ document: chainFlow('Audited', []) });
-    const denied = await codeOf(browser.breakers.reset.mutate({ target: 'https://x:443' }));
+    const denied = await trpcErrorCode(browser.breakers.reset.mutate({ target: 'https://x:443' }));
     expect(denied).toBe('FORBIDDEN');
 
     const { items } = await t.client.audit.list.query({ actorId: editor.id });

@@ -1,9 +1,9 @@
 /** POST /auth/login and /auth/logout: cookies, expiry, throttling, deactivated users. */
 import { createFakeClock } from '@patchbay/engine';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieHeaders, signIn } from '../test-support/http-session.ts';
 import { startTestApp, type TestApp, type TestUser } from '../test-support/test-app.ts';
+import { trpcErrorCode } from '../test-support/trpc-failure.ts';
 
 const HOUR_MS = 3_600_000;
 const clock = createFakeClock(new Date());
@@ -25,16 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return (error.data as { code?: string }).code;
-    throw error;
-  }
-}
 
 describe('signing in', () => {
   it('sets an httpOnly, SameSite=Lax session cookie that authenticates the API', async () => {
@@ -88,7 +78,7 @@ describe('signing in', () => {
     const out = await fetch(`${t.baseUrl}/auth/logout`, { method: 'POST', headers });
     expect(out.status).toBe(200);
     expect(out.headers.get('set-cookie')).toMatch(/patchbay_session=;/);
-    expect(await codeOf(t.clientWith(headers).auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(t.clientWith(headers).auth.me.query())).toBe('UNAUTHORIZED');
   });
 
   it('ends a session after the idle limit, and after the absolute limit however active', async () => {
@@ -103,12 +93,12 @@ describe('signing in', () => {
     clock.advance(HOUR_MS + 60_000);
     await expect(activeClient.auth.me.query()).resolves.toMatchObject({ email: editor.email });
     clock.advance(HOUR_MS);
-    expect(await codeOf(idleClient.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(idleClient.auth.me.query())).toBe('UNAUTHORIZED');
     for (let hour = 2; hour < 10; hour++) {
       await expect(activeClient.auth.me.query()).resolves.toMatchObject({ email: editor.email });
       clock.advance(HOUR_MS);
     }
-    expect(await codeOf(activeClient.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(activeClient.auth.me.query())).toBe('UNAUTHORIZED');
   });
 
   it('throttles failed sign-ins per email, with 429 and Retry-After, also for the right password', async () => {
@@ -137,11 +127,11 @@ describe('signing in', () => {
     const leaverClient = t.clientWith(cookieHeaders(t.baseUrl, cookie ?? ''));
     await leaverClient.auth.me.query();
     await t.client.users.update.mutate({ id: leaver.id, active: false });
-    expect(await codeOf(leaverClient.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(leaverClient.auth.me.query())).toBe('UNAUTHORIZED');
     const again = await signIn(t.baseUrl, { email: leaver.email, password: leaver.password });
     expect(again.status).toBe(401);
     // Their API token stops working too.
     const tokenClient = t.clientWith({ authorization: `Bearer ${leaver.token}` });
-    expect(await codeOf(tokenClient.auth.me.query())).toBe('UNAUTHORIZED');
+    expect(await trpcErrorCode(tokenClient.auth.me.query())).toBe('UNAUTHORIZED');
   });
 });

@@ -1,7 +1,7 @@
 import { DEFAULT_BREAKER_POLICY, type UpstreamCall, type UpstreamOutcome } from '@patchbay/engine';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
+import { trpcErrorCode } from '../test-support/trpc-failure.ts';
 
 let t: TestApp;
 
@@ -34,16 +34,6 @@ async function callOnce(call: UpstreamCall, outcome: UpstreamOutcome): Promise<v
   const decision = await guard.acquire(call);
   if (decision.kind !== 'proceed') throw new Error(`expected proceed, got ${decision.kind}`);
   await guard.release(call, decision.permit, outcome);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return (error.data as { code?: string }).code;
-    throw error;
-  }
 }
 
 describe('breakers.*', () => {
@@ -104,15 +94,15 @@ describe('breakers.*', () => {
 
   it('answers NOT_FOUND for a target no call has gone to', async () => {
     const unknown = { target: 'https://never.example.test:443' };
-    expect(await codeOf(t.client.breakers.get.query(unknown))).toBe('NOT_FOUND');
-    expect(await codeOf(t.client.breakers.reset.mutate(unknown))).toBe('NOT_FOUND');
+    expect(await trpcErrorCode(t.client.breakers.get.query(unknown))).toBe('NOT_FOUND');
+    expect(await trpcErrorCode(t.client.breakers.reset.mutate(unknown))).toBe('NOT_FOUND');
     await expect(t.caller.breakers.get(unknown)).rejects.toThrow(
       /Circuit breaker "https:\/\/never.example.test:443" was not found/,
     );
   });
 
   it('rejects an empty target with BAD_REQUEST', async () => {
-    expect(await codeOf(t.client.breakers.get.query({ target: '  ' }))).toBe('BAD_REQUEST');
+    expect(await trpcErrorCode(t.client.breakers.get.query({ target: '  ' }))).toBe('BAD_REQUEST');
   });
 });
 
@@ -155,7 +145,9 @@ describe('limits.*', () => {
   it('answers NOT_FOUND for a target without a limit or throttle', async () => {
     // The breaker test above created breaker rows for this target, but no limit.
     expect(
-      await codeOf(t.client.limits.get.query({ target: 'https://breakers.example.test:443' })),
+      await trpcErrorCode(
+        t.client.limits.get.query({ target: 'https://breakers.example.test:443' }),
+      ),
     ).toBe('NOT_FOUND');
   });
 });

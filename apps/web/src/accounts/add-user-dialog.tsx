@@ -9,6 +9,7 @@ import type { Role } from '../auth/roles.ts';
 import { useSessionUser } from '../auth/session.ts';
 import { useTRPC } from '../trpc.ts';
 import { Dialog } from '../ui/dialog.tsx';
+import { TextField } from '../ui/text-field.tsx';
 import { RoleSelect } from './role-select.tsx';
 import { SecretReveal } from './secret-reveal.tsx';
 
@@ -95,31 +96,15 @@ export function AddUserDialog({ open, onClose }: { open: boolean; onClose: () =>
               </button>
             ))}
           </div>
-          <div className="field">
-            <label className="field__label" htmlFor="add-user-email">
-              Email
-            </label>
-            <input
-              id="add-user-email"
-              className="input"
-              type="email"
-              data-autofocus
-              value={email}
-              data-testid="add-user-email"
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label className="field__label" htmlFor="add-user-name">
-              Name <span className="muted">(optional)</span>
-            </label>
-            <input
-              id="add-user-name"
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
+          <TextField
+            label="Email"
+            type="email"
+            autoFocus
+            value={email}
+            testId="add-user-email"
+            onChange={setEmail}
+          />
+          <TextField label="Name" optional value={name} onChange={setName} />
           <div className="field">
             <label className="field__label" htmlFor="add-user-role">
               Role
@@ -133,21 +118,15 @@ export function AddUserDialog({ open, onClose }: { open: boolean; onClose: () =>
             />
           </div>
           {mode === 'password' && (
-            <div className="field">
-              <label className="field__label" htmlFor="add-user-password">
-                Password
-              </label>
-              <input
-                id="add-user-password"
-                className="input"
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                data-testid="add-user-password"
-                onChange={(e) => setPassword(e.target.value)}
-              />
-              <span className="field__hint">At least 8 characters. Tell them to change it.</span>
-            </div>
+            <TextField
+              label="Password"
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              hint="At least 8 characters. Tell them to change it."
+              testId="add-user-password"
+              onChange={setPassword}
+            />
           )}
           {error && <p className="form-error">{errorMessage(error)}</p>}
           <div className="dialog__actions">

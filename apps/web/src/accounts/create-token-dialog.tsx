@@ -6,6 +6,7 @@ import type { Role } from '../auth/roles.ts';
 import { useSessionUser } from '../auth/session.ts';
 import { useTRPC } from '../trpc.ts';
 import { Dialog } from '../ui/dialog.tsx';
+import { TextField } from '../ui/text-field.tsx';
 import { RoleSelect } from './role-select.tsx';
 import { SecretReveal } from './secret-reveal.tsx';
 
@@ -58,21 +59,15 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
         </div>
       ) : (
         <form className="form-fields" onSubmit={submit}>
-          <div className="field">
-            <label className="field__label" htmlFor="token-name">
-              Name
-            </label>
-            <input
-              id="token-name"
-              className="input"
-              data-autofocus
-              maxLength={100}
-              placeholder="e.g. Deploy pipeline"
-              value={name}
-              data-testid="token-name"
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
+          <TextField
+            label="Name"
+            autoFocus
+            maxLength={100}
+            placeholder="e.g. Deploy pipeline"
+            value={name}
+            testId="token-name"
+            onChange={setName}
+          />
           <div className="field">
             <label className="field__label" htmlFor="token-role">
               Role

@@ -1,17 +1,16 @@
 /** `/invite?token=…`: an invited user chooses a password, then is signed in. */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useLocation, useSearch } from 'wouter';
+import { useSearch } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
+import { TextField } from '../ui/text-field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { NewPasswordFields, newPasswordProblem } from './password-fields.tsx';
-import { requestSignIn } from './sign-in-request.ts';
+import { useSignInAsNewUser } from './use-sign-in-as-new-user.ts';
 
 export function InvitePage() {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const token = new URLSearchParams(useSearch()).get('token') ?? '';
   const invitation = useQuery(
     trpc.auth.invitation.queryOptions({ token }, { enabled: token.length > 0, retry: false }),
@@ -19,18 +18,10 @@ export function InvitePage() {
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [signInError, setSignInError] = useState<string | null>(null);
+  const enter = useSignInAsNewUser();
   const accept = useMutation(
     trpc.auth.acceptInvite.mutationOptions({
-      onSuccess: async ({ email }) => {
-        try {
-          await requestSignIn(email, password);
-          navigate('/', { replace: true });
-          await queryClient.invalidateQueries();
-        } catch (failure) {
-          setSignInError(failure instanceof Error ? failure.message : String(failure));
-        }
-      },
+      onSuccess: ({ email }) => enter.signIn(email, password),
     }),
   );
   const problem = newPasswordProblem(password, confirmation);
@@ -65,28 +56,22 @@ export function InvitePage() {
       testId="invite-page"
     >
       <form className="form-fields" onSubmit={submit}>
-        <div className="field">
-          <label className="field__label" htmlFor="invite-name">
-            Name <span className="muted">(optional)</span>
-          </label>
-          <input
-            id="invite-name"
-            className="input"
-            autoComplete="name"
-            placeholder={invitation.data.name ?? ''}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <TextField
+          label="Name"
+          optional
+          autoComplete="name"
+          placeholder={invitation.data.name ?? ''}
+          value={name}
+          onChange={setName}
+        />
         <NewPasswordFields
           password={password}
           confirmation={confirmation}
           onPassword={setPassword}
           onConfirmation={setConfirmation}
         />
-        {password && confirmation && problem && <p className="form-error">{problem}</p>}
         {accept.isError && <p className="form-error">{errorMessage(accept.error)}</p>}
-        {signInError && <p className="form-error">{signInError}</p>}
+        {enter.error && <p className="form-error">{enter.error}</p>}
         <button
           type="submit"
           className="btn btn--primary auth-card__submit"

@@ -1,5 +1,5 @@
 /** A new password typed twice, with the server's length rule checked as the user types. */
-import { useId } from 'react';
+import { TextField } from '../ui/text-field.tsx';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -24,38 +24,27 @@ export function NewPasswordFields({
   onConfirmation: (value: string) => void;
   label?: string;
 }) {
-  const id = useId();
+  const problem = newPasswordProblem(password, confirmation);
   return (
     <>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-password`}>
-          {label}
-        </label>
-        <input
-          id={`${id}-password`}
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          data-testid="new-password"
-          onChange={(e) => onPassword(e.target.value)}
-        />
-        <span className="field__hint">At least {MIN_PASSWORD_LENGTH} characters.</span>
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-confirm`}>
-          Repeat the password
-        </label>
-        <input
-          id={`${id}-confirm`}
-          className="input"
-          type="password"
-          autoComplete="new-password"
-          value={confirmation}
-          data-testid="new-password-confirm"
-          onChange={(e) => onConfirmation(e.target.value)}
-        />
-      </div>
+      <TextField
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        value={password}
+        hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
+        testId="new-password"
+        onChange={onPassword}
+      />
+      <TextField
+        label="Repeat the password"
+        type="password"
+        autoComplete="new-password"
+        value={confirmation}
+        testId="new-password-confirm"
+        onChange={onConfirmation}
+      />
+      {password && confirmation && problem && <p className="form-error">{problem}</p>}
     </>
   );
 }

@@ -2,14 +2,15 @@
  * `/setup?token=…`: the first start's one-time link creates the owner, who is then signed in.
  * Without a valid link, the page says where to find one.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { useLocation, useSearch } from 'wouter';
+import { useSearch } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
+import { TextField } from '../ui/text-field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { NewPasswordFields, newPasswordProblem } from './password-fields.tsx';
-import { requestSignIn } from './sign-in-request.ts';
+import { useSignInAsNewUser } from './use-sign-in-as-new-user.ts';
 
 export function SetupPage() {
   const token = new URLSearchParams(useSearch()).get('token') ?? '';
@@ -32,25 +33,13 @@ export function SetupNeeded() {
 
 function CreateOwnerForm({ token }: { token: string }) {
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const [signInError, setSignInError] = useState<string | null>(null);
+  const enter = useSignInAsNewUser();
   const setup = useMutation(
-    trpc.auth.setup.mutationOptions({
-      onSuccess: async (owner) => {
-        try {
-          await requestSignIn(owner.email, password);
-          navigate('/', { replace: true });
-          await queryClient.invalidateQueries();
-        } catch (failure) {
-          setSignInError(failure instanceof Error ? failure.message : String(failure));
-        }
-      },
-    }),
+    trpc.auth.setup.mutationOptions({ onSuccess: (owner) => enter.signIn(owner.email, password) }),
   );
   const problem = newPasswordProblem(password, confirmation);
 
@@ -67,41 +56,24 @@ function CreateOwnerForm({ token }: { token: string }) {
       testId="setup-page"
     >
       <form className="form-fields" onSubmit={submit}>
-        <div className="field">
-          <label className="field__label" htmlFor="setup-email">
-            Email
-          </label>
-          <input
-            id="setup-email"
-            className="input"
-            type="email"
-            autoComplete="username"
-            value={email}
-            data-testid="setup-email"
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="setup-name">
-            Name <span className="muted">(optional)</span>
-          </label>
-          <input
-            id="setup-name"
-            className="input"
-            autoComplete="name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          testId="setup-email"
+          onChange={setEmail}
+        />
+        <TextField label="Name" optional autoComplete="name" value={name} onChange={setName} />
         <NewPasswordFields
           password={password}
           confirmation={confirmation}
           onPassword={setPassword}
           onConfirmation={setConfirmation}
         />
-        {password && confirmation && problem && <p className="form-error">{problem}</p>}
         {setup.isError && <p className="form-error">{errorMessage(setup.error)}</p>}
-        {signInError && <p className="form-error">{signInError}</p>}
+        {enter.error && <p className="form-error">{enter.error}</p>}
         <button
           type="submit"
           className="btn btn--primary auth-card__submit"

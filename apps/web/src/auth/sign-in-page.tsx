@@ -1,10 +1,11 @@
 /** The sign-in form. On success the whole app reloads its data as the signed-in user. */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { TextField } from '../ui/text-field.tsx';
 import { AuthLayout } from './auth-layout.tsx';
 import { requestSignIn } from './sign-in-request.ts';
 
-export function SignInPage({ notice }: { notice?: string | undefined }) {
+export function SignInPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -25,38 +26,25 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
   };
 
   return (
-    <AuthLayout title="Sign in" subtitle={notice} testId="sign-in-page">
+    <AuthLayout title="Sign in" testId="sign-in-page">
       <form className="form-fields" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label className="field__label" htmlFor="sign-in-email">
-            Email
-          </label>
-          <input
-            id="sign-in-email"
-            className="input"
-            type="email"
-            autoComplete="username"
-            // biome-ignore lint/a11y/noAutofocus: the page exists to type into this field
-            autoFocus
-            value={email}
-            data-testid="sign-in-email"
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="sign-in-password">
-            Password
-          </label>
-          <input
-            id="sign-in-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            data-testid="sign-in-password"
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          testId="sign-in-email"
+          onChange={setEmail}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          testId="sign-in-password"
+          onChange={setPassword}
+        />
         {error && (
           <p className="form-error" role="alert" data-testid="sign-in-error">
             {error}

@@ -6,6 +6,7 @@ import { NewPasswordFields, newPasswordProblem } from '../auth/password-fields.t
 import { ROLE_DESCRIPTIONS } from '../auth/roles.ts';
 import { useSessionUser } from '../auth/session.ts';
 import { useTRPC } from '../trpc.ts';
+import { TextField } from '../ui/text-field.tsx';
 import { toast } from '../ui/toast-store.ts';
 
 export function AccountPage() {
@@ -45,20 +46,14 @@ export function AccountPage() {
       <div className="card card--padded">
         <h2 className="section-title">Change password</h2>
         <form className="form-fields" onSubmit={submit}>
-          <div className="field">
-            <label className="field__label" htmlFor="current-password">
-              Current password
-            </label>
-            <input
-              id="current-password"
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              data-testid="current-password"
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          </div>
+          <TextField
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            testId="current-password"
+            onChange={setCurrent}
+          />
           <NewPasswordFields
             label="New password"
             password={password}
@@ -66,7 +61,6 @@ export function AccountPage() {
             onPassword={setPassword}
             onConfirmation={setConfirmation}
           />
-          {password && confirmation && problem && <p className="form-error">{problem}</p>}
           {change.isError && <p className="form-error">{errorMessage(change.error)}</p>}
           <div>
             <button
