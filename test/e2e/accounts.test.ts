@@ -13,6 +13,9 @@ let database: TestDatabase;
 let server: ServerProcess;
 let browser: Browser;
 
+/** Waits for a signed-in page under load: sign-in runs argon2 and reloads the app's data. */
+const POLL = { timeout: 20_000 };
+
 const OWNER = { email: 'owner@example.com', password: 'owner password 1' };
 const VIEWER = { email: 'viewer@example.com', password: 'viewer password 1' };
 
@@ -68,7 +71,7 @@ describe('accounts in the browser', () => {
     await page.getByTestId('new-password').fill(OWNER.password);
     await page.getByTestId('new-password-confirm').fill(OWNER.password);
     await page.getByTestId('setup-submit').click();
-    await expect.poll(() => page.getByTestId('signed-in-role').textContent()).toBe('owner');
+    await expect.poll(() => page.getByTestId('signed-in-role').textContent(), POLL).toBe('owner');
 
     // The owner creates a flow for the viewer to look at.
     await page.getByTestId('create-flow').click();
@@ -79,7 +82,9 @@ describe('accounts in the browser', () => {
 
     await signOut(page);
     await signInThroughPage(page, server.baseUrl, OWNER);
-    await expect.poll(() => page.getByTestId('signed-in-user').textContent()).toBe(OWNER.email);
+    await expect
+      .poll(() => page.getByTestId('signed-in-user').textContent(), POLL)
+      .toBe(OWNER.email);
     await context.close();
   });
 
@@ -113,7 +118,9 @@ describe('accounts in the browser', () => {
     await guest.page.getByTestId('new-password').fill('editor password 1');
     await guest.page.getByTestId('new-password-confirm').fill('editor password 1');
     await guest.page.getByTestId('invite-submit').click();
-    await expect.poll(() => guest.page.getByTestId('signed-in-role').textContent()).toBe('editor');
+    await expect
+      .poll(() => guest.page.getByTestId('signed-in-role').textContent(), POLL)
+      .toBe('editor');
     await guest.page.getByTestId('create-flow').waitFor();
     await guest.context.close();
   });
@@ -121,7 +128,7 @@ describe('accounts in the browser', () => {
   it('shows a viewer flows read-only, with nothing to edit, run or administer', async () => {
     const { context, page } = await newPage();
     await signInThroughPage(page, server.baseUrl, VIEWER);
-    await expect.poll(() => page.getByTestId('signed-in-role').textContent()).toBe('viewer');
+    await expect.poll(() => page.getByTestId('signed-in-role').textContent(), POLL).toBe('viewer');
     await page.getByText('Shared flow').waitFor();
     expect(await page.getByTestId('create-flow').count()).toBe(0);
     expect(await page.getByTestId('import-flow').count()).toBe(0);
