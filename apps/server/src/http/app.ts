@@ -14,6 +14,7 @@ import { type AppRouter, appRouter } from '../trpc/root.ts';
 import type { TrpcContext } from '../trpc/trpc.ts';
 import { registerHealthRoute } from './health-route.ts';
 import { registerPayloadTooLargeHandler } from './payload-too-large.ts';
+import { RequestLogController } from './request-log.ts';
 import { registerWebApp } from './web-app.ts';
 
 /** Requests larger than this are refused with 413 before they are parsed. */
@@ -29,10 +30,12 @@ export type CreateAppOptions = {
 
 export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
   const { services, logger } = options;
-  // Typed as Fastify's base logger so the app is a plain FastifyInstance everywhere.
-  const loggerInstance: FastifyBaseLogger = logger;
+  // A child, so that its level can change on its own (see listenQuietly in main.ts). Typed as
+  // Fastify's base logger so the app is a plain FastifyInstance everywhere.
+  const loggerInstance: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
     loggerInstance,
+    logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
     // Batched tRPC calls put every procedure path into one URL segment.
     routerOptions: { maxParamLength: 5000 },
@@ -56,7 +59,10 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           req.log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
         } else {
-          req.log.info({ path, code: error.code, message: error.message }, 'tRPC request rejected');
+          req.log.debug(
+            { path, code: error.code, message: error.message },
+            'tRPC request rejected',
+          );
         }
       },
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],

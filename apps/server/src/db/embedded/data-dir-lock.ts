@@ -7,7 +7,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 import { currentProcessIdentity, isRunning, type ProcessIdentity } from './process-identity.ts';
 
 export const LOCK_FILE_NAME = 'patchbay.pid';

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 import pg from 'pg';
 import { acquireDataDirLock } from './data-dir-lock.ts';
 import { DEFAULT_FALLBACK_DIR, resolveLayout } from './embedded-layout.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 import { copyDistribution, type PostgresDistribution } from './postgres-distribution.ts';
 import { canReach, type RunAs } from './postgres-user.ts';
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { chown, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 import { binary, type PostgresDistribution } from './postgres-distribution.ts';
 import { type RunAs, spawnIdentity } from './postgres-user.ts';
 

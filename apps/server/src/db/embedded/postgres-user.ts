@@ -5,7 +5,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PatchbayError } from '@patchbay/engine';
+import { PatchbayError } from '@patchbay/engine/errors';
 
 export const PASSWORD_FILE_NAME = 'postgres-password';
 /** What every embedded cluster used before the password was generated. */
