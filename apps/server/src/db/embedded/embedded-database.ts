@@ -138,12 +138,18 @@ export async function startEmbeddedDatabase(options: {
       initialised,
       stop: () => {
         stopping ??= (async () => {
-          await stopCluster(target);
-          // pg_ctl returns when postmaster.pid is gone; the process itself exits a moment later.
-          await waitForExit(pid, 10_000);
-          stopped = true;
-          process.off('exit', onExit);
-          await lock.release();
+          try {
+            // Someone may have stopped it already; pg_ctl would call that an error.
+            if ((await readPostmasterState(clusterDir)).state === 'running') {
+              await stopCluster(target);
+            }
+            // pg_ctl returns when postmaster.pid is gone; the process exits a moment later.
+            await waitForExit(pid, 10_000);
+            stopped = true;
+            process.off('exit', onExit);
+          } finally {
+            await lock.release();
+          }
           logger.debug({ clusterDir }, 'Embedded PostgreSQL stopped');
         })();
         return stopping;
