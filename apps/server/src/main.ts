@@ -5,23 +5,15 @@
  * accepting requests, stop taking jobs and let in-flight runs finish (handing the rest back to
  * the queue after the grace period), disconnect, stop the embedded database.
  */
+
 import { egressSettingsFromEnv } from '@patchbay/egress';
-import { createAppServices } from './app-services.ts';
-import { authConfigFromEnv } from './auth/auth-config.ts';
-import type { FirstStart } from './auth/first-owner-setup.ts';
+import { PatchbayError } from '@patchbay/engine/errors';
+import type { FastifyInstance } from 'fastify';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
-import { migrateJobQueue } from './db/job-queue-schema.ts';
-import { migrateDatabase } from './db/migrate.ts';
-import { createPgPool } from './db/pg-pool.ts';
-import { createPrismaClient } from './db/prisma-client.ts';
-import { createProcessEgress } from './egress/process-egress.ts';
-import { createApp } from './http/app.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
 import { createLogger } from './logger.ts';
-import { executesRuns, parseProcessRole, servesHttp } from './process-role.ts';
-import { migrationsDir, webDistDir } from './repo-paths.ts';
+import { executesRuns, parseProcessRole } from './process-role.ts';
 import { workerConfigFromEnv } from './worker/worker-config.ts';
-import { startWorkerProcess } from './worker/worker-process.ts';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -33,17 +25,21 @@ async function main(): Promise<void> {
     logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
-  const { role, port, host, workerConfig, publicUrl, egressSettings } = settings;
-  const production = env.NODE_ENV === 'production';
+  const { role, port, host, workerConfig, publicUrl } = settings;
 
   const cleanups: (() => Promise<void>)[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) =>
-        logger.error({ err: error }, 'Shutdown step failed'),
-      );
-    }
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () => {
+    cleaning ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) {
+        await cleanup().catch((error: unknown) =>
+          logger.error({ err: error }, 'Shutdown step failed'),
+        );
+      }
+    })();
+    return cleaning;
   };
+  let startup: Promise<void> = Promise.resolve();
   let shuttingDown = false;
   const shutdown = (reason: string, exitCode = 0) => {
     if (shuttingDown) {
@@ -59,119 +55,88 @@ async function main(): Promise<void> {
       logger.error({ hardStopMs }, 'Shutdown did not finish in time; exiting');
       process.exit(exitCode || 1);
     }, hardStopMs).unref();
-    void cleanUp().then(() => process.exit(exitCode));
+    // A step of the start-up in progress (creating the cluster, migrating) finishes first, so
+    // that whatever it started is stopped too.
+    void startup.then(cleanUp).then(() => process.exit(exitCode));
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  // Not `process.on('SIGINT', shutdown)`: Node passes the signal's number as the second
+  // argument, which would become the exit code (2 after Ctrl+C).
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  try {
-    const database = await resolveDatabase(env, logger.child({ component: 'embedded-postgres' }));
-    cleanups.push(database.stop);
-    if (shuttingDown) return;
+  startup = (async () => {
+    try {
+      // Loaded (and compiled) while the embedded database starts.
+      const appStartup = import('./app-startup.ts');
+      appStartup.catch(() => undefined); // observed below
+      const database = await resolveDatabase(env, logger.child({ component: 'embedded-postgres' }));
+      cleanups.push(database.stop);
+      if (shuttingDown) return;
 
-    const migrations = await migrateDatabase({
-      connectionString: database.connectionString,
-      migrationsDir,
-      logger,
-    });
-    await migrateJobQueue({ connectionString: database.connectionString, logger });
-    logger.info(
-      { applied: migrations.applied.length, alreadyApplied: migrations.alreadyApplied.length },
-      'Database schema is up to date',
-    );
-
-    const prisma = createPrismaClient(database.connectionString);
-    cleanups.push(() => prisma.$disconnect());
-    // An executing run holds a connection only for its short statements, so the pool grows with
-    // concurrency but stays small: several processes share PostgreSQL's max_connections.
-    const pgPool = createPgPool(database.connectionString, logger, {
-      max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
-    });
-    cleanups.push(() => pgPool.end());
-    // One guard per process: every HTTP call of a run, and every save's warnings, use it.
-    const egress = await createProcessEgress({
-      settings: egressSettings,
-      databaseUrl: database.connectionString,
-      listen: { host, port },
-    });
-    cleanups.push(() => egress.http.close());
-    const services = createAppServices({
-      prisma,
-      pgPool,
-      logger,
-      egress: egress.guard,
-      auth: authConfigFromEnv(env, publicUrl),
-    });
-    cleanups.push(() => services.auth.audit.close());
-
-    let firstStart: FirstStart = { kind: 'ready' };
-    const app = servesHttp(role)
-      ? await createApp({
-          services,
-          logger,
-          webDistDir: production ? webDistDir : undefined,
-          publicUrl,
-          trustProxy: settings.trustProxy,
-        })
-      : undefined;
-    if (app) {
-      firstStart = await services.auth.setup.prepare({
-        adminEmail: env.PATCHBAY_ADMIN_EMAIL,
-        adminPassword: env.PATCHBAY_ADMIN_PASSWORD,
-      });
-      if (firstStart.kind === 'owner-created') {
-        logger.info({ email: firstStart.email }, 'Created the owner from PATCHBAY_ADMIN_EMAIL');
-      }
-      const housekeeping = setInterval(() => {
-        services.auth.deleteExpired().catch((error: unknown) => {
-          logger.warn({ err: error }, 'Could not delete expired sessions');
-        });
-      }, 3_600_000);
-      housekeeping.unref();
-      cleanups.push(async () => clearInterval(housekeeping));
-    }
-    if (workerConfig) {
-      const worker = await startWorkerProcess({
+      const { startApp } = await appStartup;
+      const started = await startApp({
         connectionString: database.connectionString,
-        pool: pgPool,
-        versions: services.versions,
-        guard: services.upstreamGuard,
-        fetch: egress.http.fetch,
-        config: workerConfig,
+        role,
+        listen: { host, port },
+        publicUrl,
+        trustProxy: settings.trustProxy,
+        egressSettings: settings.egressSettings,
+        env,
+        workerConfig,
         logger,
-        role: role === 'worker' ? 'worker' : 'all',
+        serveWebApp: env.NODE_ENV === 'production',
+        onStarted: (stop) => cleanups.push(stop),
+        shuttingDown: () => shuttingDown,
         onFatal: () => shutdown('job queue runner stopped', 1),
       });
-      cleanups.push(() => worker.stop());
+      if (shuttingDown) return;
+      if (!started) {
+        console.log(`Patchbay worker ${process.pid} is taking runs (no HTTP listener)`);
+        return;
+      }
+      const actualPort = await listenQuietly(started.app, { port, host });
+      await started.listeningOn(actualPort);
+      const baseUrl = publicUrl?.origin ?? `http://localhost:${actualPort}`;
+      // The last line of a start: what to open.
+      if (started.firstStart.kind === 'setup-link') {
+        console.log(
+          'Patchbay is running. No user exists yet: open this one-time link to create the owner:',
+        );
+        console.log(`${baseUrl}/setup?token=${started.firstStart.token}`);
+      } else {
+        console.log(`Patchbay is running at ${baseUrl}`);
+      }
+    } catch (error) {
+      if (error instanceof PatchbayError) {
+        // These say what went wrong and what to do in one sentence; the detail is for debugging.
+        logger.debug({ err: error }, 'Start-up failure in detail');
+        logger.fatal({ code: error.code }, error.message);
+      } else {
+        logger.fatal({ err: error }, 'Patchbay failed to start');
+      }
+      await cleanUp();
+      process.exit(1);
     }
-    if (shuttingDown) return;
-    if (!app) {
-      console.log(`Patchbay worker ${process.pid} is taking runs (no HTTP listener)`);
-      return;
-    }
-    // Closed first on shutdown (cleanups run in reverse), before the worker stops.
-    cleanups.push(() => app.close());
-    await app.listen({ port, host });
-    const address = app.server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
-    if (actualPort !== port) {
-      await egress.guard.addOwnEndpoint({ kind: 'http', host, port: actualPort });
-    }
-    const baseUrl = publicUrl?.origin ?? `http://localhost:${actualPort}`;
-    if (firstStart.kind === 'setup-link') {
-      // The last line printed is the one to open.
-      console.log(
-        `Patchbay is running. No user exists yet: open this one-time link to create the owner:`,
-      );
-      console.log(`${baseUrl}/setup?token=${firstStart.token}`);
-    } else {
-      console.log(`Patchbay is running at ${baseUrl}`);
-    }
-  } catch (error) {
-    logger.fatal({ err: error }, 'Patchbay failed to start');
-    await cleanUp();
-    process.exit(1);
+  })();
+}
+
+/**
+ * Fastify logs "Server listening at …" at info when it listens. The URL line printed after it
+ * says the same for a person, so at the default level Fastify's line is left out.
+ */
+async function listenQuietly(
+  app: FastifyInstance,
+  options: { port: number; host: string },
+): Promise<number> {
+  const level = app.log.level;
+  if (level === 'info') app.log.level = 'warn';
+  try {
+    await app.listen(options);
+  } finally {
+    app.log.level = level;
   }
+  const address = app.server.address();
+  return typeof address === 'object' && address ? address.port : options.port;
 }
 
 function readSettings(env: NodeJS.ProcessEnv) {

@@ -5,7 +5,7 @@ import {
   DEFAULT_EMBEDDED_PORT,
   type EmbeddedDatabaseLogger,
   startEmbeddedDatabase,
-} from './embedded-database.ts';
+} from './embedded/embedded-database.ts';
 
 export type ResolvedDatabase = {
   connectionString: string;
@@ -22,10 +22,15 @@ export async function resolveDatabase(
   if (url) {
     return { connectionString: url, kind: 'external', stop: async () => {} };
   }
-  const dataDir = path.join(path.resolve(env.PATCHBAY_DATA_DIR ?? defaultDataDir), 'postgres');
+  const dataDir = path.resolve(env.PATCHBAY_DATA_DIR?.trim() || defaultDataDir);
   const port = parsePort(env.PATCHBAY_DB_PORT, DEFAULT_EMBEDDED_PORT, 'PATCHBAY_DB_PORT');
-  const embedded = await startEmbeddedDatabase({ dataDir, port, logger });
-  logger.info({ dataDir, port }, 'Embedded PostgreSQL is running');
+  const embedded = await startEmbeddedDatabase({
+    dataDir,
+    port,
+    fallbackDir: env.PATCHBAY_DB_FALLBACK_DIR?.trim() || undefined,
+    logger,
+  });
+  logger.info({ clusterDir: embedded.clusterDir, port }, 'Embedded PostgreSQL is running');
   return { connectionString: embedded.connectionString, kind: 'embedded', stop: embedded.stop };
 }
 

@@ -20,6 +20,7 @@ import { registerHealthRoute } from './health-route.ts';
 import { registerPayloadTooLargeHandler } from './payload-too-large.ts';
 import { credentialsOf, originOf } from './request-credentials.ts';
 import { registerRequestGuards } from './request-guards.ts';
+import { RequestLogController } from './request-log.ts';
 import { createSiteIdentity } from './site-identity.ts';
 import { registerWebApp } from './web-app.ts';
 
@@ -42,10 +43,12 @@ export type CreateAppOptions = {
 
 export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
   const { services, logger } = options;
-  // Typed as Fastify's base logger so the app is a plain FastifyInstance everywhere.
-  const loggerInstance: FastifyBaseLogger = logger;
+  // A child, so that its level can change on its own (see listenQuietly in main.ts). Typed as
+  // Fastify's base logger so the app is a plain FastifyInstance everywhere.
+  const loggerInstance: FastifyBaseLogger = logger.child({ component: 'http' });
   const app = Fastify({
     loggerInstance,
+    logController: new RequestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
     // Batched tRPC calls put every procedure path into one URL segment.

@@ -164,12 +164,14 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
 }
 
 /**
- * Connections of graphile-worker's own pool (its LISTEN client, job fetches, batched
- * completions); run execution uses `pool`. With the local queue the pool fetches jobs in batches,
- * so a few connections serve any concurrency; without it every slot fetches its own.
+ * The cap on graphile-worker's own pool (its LISTEN client, job fetches, batched completions);
+ * run execution uses `pool`. Connections open on demand: with the local queue, jobs are fetched
+ * in batches and a handful of connections serve any concurrency, so the cap (at least the
+ * concurrency, which graphile-worker warns about otherwise) is rarely reached. Without it every
+ * slot fetches its own.
  */
 function queuePoolSize(config: WorkerConfig): number {
-  return config.localQueueSize > 1 ? 4 : Math.min(config.concurrency + 2, 10);
+  return config.localQueueSize > 1 ? config.concurrency : Math.min(config.concurrency + 2, 10);
 }
 
 async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {

@@ -1,0 +1,146 @@
+/**
+ * What a process runs on its database, started in order: Patchbay's and the job queue's
+ * migrations, the pools, then by role the HTTP app (not yet listening) and the worker. main.ts
+ * loads this module while the embedded database starts, so the two overlap.
+ */
+import type { EgressSettings } from '@patchbay/egress';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createAppServices } from './app-services.ts';
+import { authConfigFromEnv } from './auth/auth-config.ts';
+import type { FirstStart } from './auth/first-owner-setup.ts';
+import { migrateJobQueue } from './db/job-queue-schema.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { createPgPool } from './db/pg-pool.ts';
+import { createPrismaClient } from './db/prisma-client.ts';
+import { createProcessEgress, type ProcessEgress } from './egress/process-egress.ts';
+import { createApp } from './http/app.ts';
+import { type ProcessRole, servesHttp } from './process-role.ts';
+import { migrationsDir, webDistDir } from './repo-paths.ts';
+import type { WorkerConfig } from './worker/worker-config.ts';
+import { startWorkerProcess } from './worker/worker-process.ts';
+
+export type AppStartupOptions = {
+  connectionString: string;
+  role: ProcessRole;
+  /** Where HTTP listens (its port is Patchbay's own, denied to flows). */
+  listen: { host: string; port: number };
+  /** PATCHBAY_PUBLIC_URL. */
+  publicUrl: URL | undefined;
+  /** PATCHBAY_TRUST_PROXY. */
+  trustProxy: boolean | string;
+  egressSettings: EgressSettings;
+  /** PATCHBAY_ADMIN_EMAIL / PATCHBAY_ADMIN_PASSWORD, and the session settings. */
+  env: NodeJS.ProcessEnv;
+  /** Set when this process executes runs. */
+  workerConfig: WorkerConfig | undefined;
+  logger: Logger;
+  /** Serve the built web app (production). */
+  serveWebApp: boolean;
+  /** Each part started registers how it stops; the caller stops them in reverse order. */
+  onStarted(stop: () => Promise<void>): void;
+  /** True once shutdown began: start nothing more. */
+  shuttingDown(): boolean;
+  /** The job queue runner stopped on its own. */
+  onFatal(): void;
+};
+
+export type StartedApp = {
+  /** Ready to listen. */
+  app: FastifyInstance;
+  /** `setup-link`: nobody can sign in yet, print the link. */
+  firstStart: FirstStart;
+  /** Tells the egress guard the port HTTP ended up on (PORT=0). */
+  listeningOn(port: number): Promise<void>;
+};
+
+/** The HTTP app, ready to listen, or undefined for a worker-only process (or a shutdown). */
+export async function startApp(options: AppStartupOptions): Promise<StartedApp | undefined> {
+  const { connectionString, role, workerConfig, logger, listen } = options;
+  const migrations = await migrateDatabase({ connectionString, migrationsDir, logger });
+  await migrateJobQueue({ connectionString, logger });
+  logger[migrations.applied.length > 0 ? 'info' : 'debug'](
+    { applied: migrations.applied.length, alreadyApplied: migrations.alreadyApplied.length },
+    'Database schema is up to date',
+  );
+  if (options.shuttingDown()) return undefined;
+
+  const prisma = createPrismaClient(connectionString);
+  options.onStarted(() => prisma.$disconnect());
+  // An executing run holds a connection only for its short statements, so the pool grows with
+  // concurrency but stays small: several processes share PostgreSQL's max_connections.
+  const pgPool = createPgPool(connectionString, logger, {
+    max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
+  });
+  options.onStarted(() => pgPool.end());
+  // One guard per process: every HTTP call of a run, and every save's warnings, use it.
+  const egress: ProcessEgress = await createProcessEgress({
+    settings: options.egressSettings,
+    databaseUrl: connectionString,
+    listen,
+  });
+  options.onStarted(() => egress.http.close());
+  const services = createAppServices({
+    prisma,
+    pgPool,
+    logger,
+    egress: egress.guard,
+    auth: authConfigFromEnv(options.env, options.publicUrl),
+  });
+  options.onStarted(() => services.auth.audit.close());
+
+  let firstStart: FirstStart = { kind: 'ready' };
+  const app = servesHttp(role)
+    ? await createApp({
+        services,
+        logger,
+        webDistDir: options.serveWebApp ? webDistDir : undefined,
+        publicUrl: options.publicUrl,
+        trustProxy: options.trustProxy,
+      })
+    : undefined;
+  if (app) {
+    firstStart = await services.auth.setup.prepare({
+      adminEmail: options.env.PATCHBAY_ADMIN_EMAIL,
+      adminPassword: options.env.PATCHBAY_ADMIN_PASSWORD,
+    });
+    if (firstStart.kind === 'owner-created') {
+      logger.info({ email: firstStart.email }, 'Created the owner from PATCHBAY_ADMIN_EMAIL');
+    }
+    const housekeeping = setInterval(() => {
+      services.auth.deleteExpired().catch((error: unknown) => {
+        logger.warn({ err: error }, 'Could not delete expired sessions');
+      });
+    }, 3_600_000);
+    housekeeping.unref();
+    options.onStarted(async () => clearInterval(housekeeping));
+  }
+  if (workerConfig) {
+    const worker = await startWorkerProcess({
+      connectionString,
+      pool: pgPool,
+      versions: services.versions,
+      guard: services.upstreamGuard,
+      fetch: egress.http.fetch,
+      config: workerConfig,
+      logger,
+      role: role === 'worker' ? 'worker' : 'all',
+      onFatal: options.onFatal,
+    });
+    options.onStarted(() => worker.stop());
+  }
+  if (app) {
+    // Registered last, so closed first on shutdown: no new requests before the worker stops.
+    options.onStarted(() => app.close());
+  }
+  if (!app || options.shuttingDown()) return undefined;
+  return {
+    app,
+    firstStart,
+    async listeningOn(port) {
+      if (port !== listen.port) {
+        await egress.guard.addOwnEndpoint({ kind: 'http', host: listen.host, port });
+      }
+    },
+  };
+}
