@@ -25,6 +25,7 @@ export {
   type ExpressionSite,
   type ExpressionSyntaxError,
   evaluateExpression,
+  withoutSequenceMarkers,
 } from './expression.ts';
 export {
   type ExpressionEvaluator,
