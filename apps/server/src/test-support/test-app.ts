@@ -11,7 +11,11 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createApp } from '../http/app.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
-import { DEFAULT_LEASE_MS, type WorkerConfig } from '../worker/worker-config.ts';
+import {
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_RUN_EXECUTIONS,
+  type WorkerConfig,
+} from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -37,6 +41,9 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
   localQueueSize: 0,
   inlineWaitMaxMs: 1_000,
   shutdownGraceMs: 10_000,
+  maxRunExecutions: DEFAULT_MAX_RUN_EXECUTIONS,
+  sandboxProcesses: 1,
+  sandboxMemoryMb: 128,
 };
 
 export async function startTestApp(
