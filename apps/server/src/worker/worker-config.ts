@@ -43,7 +43,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
     sandboxProcesses: positiveInt(env, 'PATCHBAY_SANDBOX_PROCESSES', DEFAULT_SANDBOX_PROCESSES),
     sandboxMemoryMb: positiveInt(
       env,
-      'PATCHBAY_EXPRESSION_MEMORY_MB',
+      'PATCHBAY_SANDBOX_MEMORY_MB',
       DEFAULT_SANDBOX_MEMORY_MB,
       16,
     ),
