@@ -26,6 +26,7 @@ if (which === 'all' || which === 'engine') {
     '| --- | --- |',
     `| overhead per node, chain of ${engine.noopChainNodes} no-op nodes | ${engine.noopPerNodeUs} µs |`,
     `| 3-node run (trigger → JSONata → JSONata), total | ${engine.threeNodeJsonataPerRunUs} µs |`,
+    `| same, with the server's evaluator (sandbox fast path) | ${engine.threeNodeJsonataServerEvaluatorPerRunUs} µs |`,
     '',
   );
 }
