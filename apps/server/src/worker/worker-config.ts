@@ -41,12 +41,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
     shutdownGraceMs: positiveInt(env, 'PATCHBAY_SHUTDOWN_GRACE_MS', 25_000, 0),
     maxRunExecutions: positiveInt(env, 'PATCHBAY_MAX_RUN_EXECUTIONS', DEFAULT_MAX_RUN_EXECUTIONS),
     sandboxProcesses: positiveInt(env, 'PATCHBAY_SANDBOX_PROCESSES', DEFAULT_SANDBOX_PROCESSES),
-    sandboxMemoryMb: positiveInt(
-      env,
-      'PATCHBAY_SANDBOX_MEMORY_MB',
-      DEFAULT_SANDBOX_MEMORY_MB,
-      16,
-    ),
+    sandboxMemoryMb: positiveInt(env, 'PATCHBAY_SANDBOX_MEMORY_MB', DEFAULT_SANDBOX_MEMORY_MB, 16),
   };
 }
 
