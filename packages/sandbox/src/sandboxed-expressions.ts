@@ -31,7 +31,7 @@ export const JSONATA_TASK = new URL('./tasks/jsonata-task.ts', import.meta.url);
 export type SandboxedExpressionOptions = {
   /** In-process time budget of one evaluation before it moves to the sandbox. Default 10 ms. */
   fastPathBudgetMs?: number;
-  /** The event loop turns at least this often between in-process evaluations. Default 10 ms. */
+  /** The event loop turns at least this often between in-process evaluations. Default 5 ms. */
   sliceMs?: number;
   /**
    * The sandbox process is killed this long after the expression's own limit, which JSONata
@@ -59,7 +59,7 @@ export function createSandboxedExpressionEvaluator(
 ): SandboxedExpressionEvaluator {
   const fastPathBudgetMs = options.fastPathBudgetMs ?? 10;
   const killGraceMs = options.killGraceMs ?? 250;
-  const turns = new EventLoopTurns(options.sliceMs ?? 10);
+  const turns = new EventLoopTurns(options.sliceMs ?? 5);
   const stats: SandboxedExpressionStats = { inProcess: 0, sandboxed: 0 };
 
   async function inSandbox(request: ExpressionRequest): Promise<unknown> {
