@@ -203,8 +203,8 @@ export class RunWorker {
       return;
     }
     if (run.interruptions >= this.deps.maxRunExecutions) {
-      // Every execution so far ended with its worker dead or stalled: this run may be what kills
-      // them. It stops here rather than take down the next worker too.
+      // This many of its executions ended with the worker dead or stalled: the run may be what
+      // kills them. It stops here rather than take down the next worker too.
       logger.error(
         { runId: run.id, interruptions: run.interruptions },
         'Failing a poison run: its executions keep being interrupted',
