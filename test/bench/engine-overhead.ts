@@ -1,17 +1,20 @@
 /**
  * Engine overhead per node, in process: a chain of no-op nodes executed by executeFlow with an
  * event sink that persists nothing. What is left is the executor's own cost per node (scheduling,
- * policy lookup, events, context), which the issue targets at under 20 µs.
+ * policy lookup, events, context), which the issue targets at under 20 µs. The 3-node JSONata run
+ * is measured with the engine's default evaluator and with the server's (sandbox fast path).
  */
 import {
   createDefaultRegistry,
   createNodeTypeRegistry,
   defineNodeType,
+  type ExpressionEvaluator,
   executeFlow,
   type FlowDocument,
   type StepEvent,
   validateFlow,
 } from '@patchbay/engine';
+import { createSandboxedExpressionEvaluator, JSONATA_TASK, Sandbox } from '@patchbay/sandbox';
 import { z } from 'zod';
 
 const noopNode = defineNodeType({
@@ -43,6 +46,7 @@ async function measure(
   document: FlowDocument,
   registry: ReturnType<typeof createDefaultRegistry>,
   runs: number,
+  expressions?: ExpressionEvaluator,
 ): Promise<{ perRunUs: number; perNodeUs: number }> {
   const result = validateFlow(document, registry);
   if (!result.ok) throw new Error(JSON.stringify(result.issues));
@@ -52,7 +56,13 @@ async function measure(
     events++;
   };
   const once = async (i: number) => {
-    const outcome = await executeFlow({ flow, runId: `run-${i}`, triggerInput: { i }, onEvent });
+    const outcome = await executeFlow({
+      flow,
+      runId: `run-${i}`,
+      triggerInput: { i },
+      onEvent,
+      ...(expressions ? { expressions } : {}),
+    });
     if (outcome.status !== 'succeeded') throw new Error(`bench run ${outcome.status}`);
   };
   for (let i = 0; i < Math.min(2_000, runs); i++) await once(i); // warm-up: JIT, caches
@@ -67,16 +77,22 @@ async function measure(
 export async function benchEngineOverhead(): Promise<Record<string, number>> {
   const registry = createNodeTypeRegistry([...createDefaultRegistry().list(), noopNode]);
   const noop = await measure(chain('bench.noop', 49, {}), registry, 4_000);
-  const jsonata = await measure(
-    chain('transform.jsonata', 2, { expression: '$' }),
-    registry,
-    20_000,
-  );
+  const jsonataFlow = chain('transform.jsonata', 2, { expression: '$' });
+  const jsonata = await measure(jsonataFlow, registry, 20_000);
+  const sandbox = new Sandbox({ tasks: { jsonata: JSONATA_TASK }, maxProcesses: 1 });
+  let sandboxed: Awaited<ReturnType<typeof measure>>;
+  try {
+    const evaluator = createSandboxedExpressionEvaluator(sandbox);
+    sandboxed = await measure(jsonataFlow, registry, 20_000, evaluator);
+  } finally {
+    await sandbox.close();
+  }
   return {
     noopChainNodes: 50,
     noopPerNodeUs: round(noop.perNodeUs),
     threeNodeJsonataPerRunUs: round(jsonata.perRunUs),
     threeNodeJsonataPerNodeUs: round(jsonata.perNodeUs),
+    threeNodeJsonataServerEvaluatorPerRunUs: round(sandboxed.perRunUs),
   };
 }
 

@@ -1,11 +1,12 @@
 /**
- * `pnpm bench [engine|pipeline]`: runs the benchmarks and prints their figures as Markdown, ready
+ * `pnpm bench [engine|expressions|pipeline]`: runs the benchmarks and prints their figures as Markdown, ready
  * for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local server) for the
  * pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000) at
  * BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
  */
 import os from 'node:os';
 import { benchEngineOverhead } from './engine-overhead.ts';
+import { benchExpressions } from './expressions.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
 
 const which = process.argv[2] ?? 'all';
@@ -25,6 +26,19 @@ if (which === 'all' || which === 'engine') {
     '| --- | --- |',
     `| overhead per node, chain of ${engine.noopChainNodes} no-op nodes | ${engine.noopPerNodeUs} µs |`,
     `| 3-node run (trigger → JSONata → JSONata), total | ${engine.threeNodeJsonataPerRunUs} µs |`,
+    `| same, with the server's evaluator (sandbox fast path) | ${engine.threeNodeJsonataServerEvaluatorPerRunUs} µs |`,
+    '',
+  );
+}
+
+if (which === 'all' || which === 'expressions') {
+  const costs = await benchExpressions();
+  lines.push(
+    '| JSONata evaluation, per evaluation | expression | wall | CPU here |',
+    '| --- | --- | --- | --- |',
+    ...costs.map(
+      (cost) => `| ${cost.path} | \`${cost.expression}\` | ${cost.wallUs} µs | ${cost.cpuUs} µs |`,
+    ),
     '',
   );
 }

@@ -59,6 +59,10 @@ describe('reliability and flow settings in the editor', () => {
     expect(await page.getByTestId('policy-field-timeoutMs').getAttribute('placeholder')).toBe(
       '30000',
     );
+    // Templates are JSONata too: each expression gets 2 s unless the node says otherwise.
+    expect(
+      await page.getByTestId('policy-field-expressionTimeoutMs').getAttribute('placeholder'),
+    ).toBe('2000');
     await page.getByTestId('policy-field-retry.maxAttempts').fill('5');
     await page.getByTestId('policy-enable-rateLimit').click();
     await page.getByTestId('policy-field-rateLimit.limit').fill('10');

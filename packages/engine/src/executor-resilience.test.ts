@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { systemClock } from './clock.ts';
 import { PatchbayError } from './errors.ts';
 import { type ExecuteFlowOptions, executeFlow, type RunOutcome } from './executor.ts';
+import { inProcessExpressionEvaluator } from './expression-evaluator.ts';
 import { createFakeClock, type FakeClock } from './fake-clock.ts';
 import type { FlowEdge, FlowNode } from './flow-document.ts';
 import type { NodeResult } from './node-type.ts';
@@ -237,6 +238,47 @@ describe('executeFlow: attempts and retries', () => {
       expect.objectContaining({ type: 'step.succeeded', attempt: 2 }),
     ]);
     expect(abortReasons).toEqual([expect.objectContaining({ code: 'STEP_TIMEOUT' })]);
+  });
+
+  it('fails a runaway expression at the node’s expressionTimeoutMs, without retrying it', async () => {
+    const h = harness();
+    const runaway = node('loop', 'transform.jsonata', {
+      expression: '($f := function($n){$f($n+1)}; $f(0))',
+    });
+    runaway.policy = { expressionTimeoutMs: 50, retry: { maxAttempts: 3, retryOn: 'any' } };
+    const outcome = await h.run({
+      flow: h.flow([runaway], [edge('trigger', 'loop')]),
+      clock: systemClock,
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'loop',
+      error: {
+        code: 'EXPRESSION_TIMEOUT',
+        message: 'Node "loop": expression in "expression" did not finish within 50 ms',
+      },
+    });
+    expect(h.of('loop').filter((event) => event.type === 'step.started')).toHaveLength(1);
+  });
+
+  it('evaluates the run’s expressions with the evaluator it is given', async () => {
+    const h = harness();
+    const seen: { source: string; timeoutMs: number }[] = [];
+    const outcome = await h.run({
+      flow: h.flow(
+        [node('double', 'transform.jsonata', { expression: '$.n * 2' })],
+        [edge('trigger', 'double')],
+      ),
+      triggerInput: { n: 21 },
+      expressions: {
+        evaluate: async (request) => {
+          seen.push({ source: request.source, timeoutMs: request.timeoutMs });
+          return inProcessExpressionEvaluator.evaluate(request);
+        },
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { double: 42 } });
+    expect(seen).toEqual([{ source: '$.n * 2', timeoutMs: 2_000 }]);
   });
 
   it('gives pure node types no retries and no side effects by default', () => {

@@ -7,6 +7,7 @@
  */
 import { type Clock, systemClock } from './clock.ts';
 import { NodeExecutionError, PatchbayError, type SerializedError, toNodeError } from './errors.ts';
+import { type ExpressionEvaluator, inProcessExpressionEvaluator } from './expression-evaluator.ts';
 import type { NodeExecutionContext, NodeResult } from './node-type.ts';
 import { type AttemptHandle, runAttempt } from './resilience/attempt-timeout.ts';
 import { retryDelayMs } from './resilience/backoff.ts';
@@ -66,6 +67,11 @@ export type ExecuteFlowOptions = {
   inlineWaitMaxMs?: number;
   /** The run fails with RUN_TIMEOUT when it is still going at this instant. */
   deadline?: Date;
+  /**
+   * Evaluates the run's JSONata (transforms, conditions, `{{ }}` templates). Default: in process
+   * (inProcessExpressionEvaluator); the server passes its sandbox.
+   */
+  expressions?: ExpressionEvaluator;
 };
 
 /** A node the suspended run waits on, and until when. */
@@ -121,6 +127,7 @@ class FlowRun {
   private readonly random: () => number;
   private readonly inlineWaitMaxMs: number;
   private readonly deadline: Date | undefined;
+  private readonly expressions: ExpressionEvaluator;
   private readonly completed: Readonly<Record<string, CompletedStep>> | undefined;
   private readonly resume: ResumeState | undefined;
   private readonly notBefore: ReadonlyMap<string, WaitingNode> | undefined;
@@ -165,6 +172,7 @@ class FlowRun {
     this.random = options.random ?? Math.random;
     this.inlineWaitMaxMs = options.inlineWaitMaxMs ?? DEFAULT_INLINE_WAIT_MAX_MS;
     this.deadline = options.deadline;
+    this.expressions = options.expressions ?? inProcessExpressionEvaluator;
     this.resume = options.resume;
     this.completed = options.resume?.completed ?? options.completed;
     this.notBefore = options.resume?.waiting?.length
@@ -371,6 +379,7 @@ class FlowRun {
             signal,
             fetch: this.fetch,
             clock: this.clock,
+            expressions: { evaluator: this.expressions, timeoutMs: policy.expressionTimeoutMs },
           };
           return definition.execute(ctx);
         },

@@ -6,6 +6,13 @@ import {
   evaluateExpression,
   withoutSequenceMarkers,
 } from './expression.ts';
+import {
+  type ExpressionEvaluator,
+  type ExpressionRequest,
+  inProcessExpressionEvaluator,
+} from './expression-evaluator.ts';
+import { DEFAULT_RETRY_POLICY } from './resilience/policy.ts';
+import { isRetryable } from './resilience/retry-classification.ts';
 
 const scope = {
   input: { amount: 120, items: [1, 2, 3] },
@@ -13,6 +20,7 @@ const scope = {
   trigger: { user: 'ada' },
 };
 const site = { nodeId: 'calc', field: 'expression' };
+const inProcess = inProcessExpressionEvaluator;
 
 describe('expressions', () => {
   it('compiles each distinct source once', () => {
@@ -50,6 +58,69 @@ describe('expressions', () => {
     expect((error as Error).message).toBe(
       'Node "calc": expression in "expression" failed: Attempted to invoke a non-function (at character 6)',
     );
+  });
+});
+
+describe('expressions under limits', () => {
+  const runaway = '($f := function($n){$f($n+1)}; $f(0))';
+
+  it('fails the runaway expression with EXPRESSION_TIMEOUT naming the node, field and limit', async () => {
+    const error = await evaluateExpression(
+      runaway,
+      { ...scope, expressions: { evaluator: inProcess, timeoutMs: 100 } },
+      site,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeExecutionError);
+    expect(error).toMatchObject({
+      code: 'EXPRESSION_TIMEOUT',
+      nodeId: 'calc',
+      retryable: false,
+      details: { field: 'expression', timeoutMs: 100 },
+    });
+    expect((error as Error).message).toBe(
+      'Node "calc": expression in "expression" did not finish within 100 ms',
+    );
+  });
+
+  it('fails runaway recursion with EXPRESSION_MEMORY_LIMIT naming the node and field', async () => {
+    const error = await evaluateExpression(
+      '($f := function($n){ 1 + $f($n+1) }; $f(0))',
+      { ...scope, expressions: { evaluator: inProcess, timeoutMs: 20_000 } },
+      site,
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'EXPRESSION_MEMORY_LIMIT',
+      nodeId: 'calc',
+      details: { field: 'expression', bound: 'depth' },
+    });
+    expect((error as Error).message).toMatch(
+      /^Node "calc": expression in "expression" exceeded its memory limit: /,
+    );
+  });
+
+  it('never retries a timeout or a memory limit, whatever the policy says', () => {
+    const any = { ...DEFAULT_RETRY_POLICY, retryOn: 'any' as const };
+    for (const code of ['EXPRESSION_TIMEOUT', 'EXPRESSION_MEMORY_LIMIT']) {
+      expect(isRetryable({ code, retryable: true }, any)).toBe(false);
+    }
+  });
+
+  it('asks the scope’s evaluator, with the node’s limit and the attempt’s signal', async () => {
+    const requests: ExpressionRequest[] = [];
+    const recording: ExpressionEvaluator = {
+      evaluate: async (request) => {
+        requests.push(request);
+        return inProcess.evaluate(request);
+      },
+    };
+    const signal = new AbortController().signal;
+    const result = await evaluateExpression(
+      '$trigger.user',
+      { ...scope, expressions: { evaluator: recording, timeoutMs: 750 }, signal },
+      site,
+    );
+    expect(result).toBe('ada');
+    expect(requests).toEqual([{ source: '$trigger.user', ...scope, timeoutMs: 750, signal }]);
   });
 });
 

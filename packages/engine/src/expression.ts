@@ -1,27 +1,42 @@
-/** JSONata compilation (cached) and evaluation against a run's bindings: `$`, `$nodes`, `$trigger`. */
+/**
+ * JSONata in node configs: syntax checks (compiled once per source) and evaluation against a
+ * run's bindings (`$`, `$nodes`, `$trigger`) by the run's evaluator, within the node's limits.
+ */
 import jsonata from 'jsonata';
-import { NodeExecutionError } from './errors.ts';
+import { NodeExecutionError, PatchbayError } from './errors.ts';
+import { type ExpressionRuntime, inProcessExpressionEvaluator } from './expression-evaluator.ts';
+import { DEFAULT_EXPRESSION_TIMEOUT_MS, ExpressionError } from './expression-limits.ts';
+import {
+  describeSyntaxError,
+  type ExpressionSyntaxError,
+  type JsonataScope,
+  toSyntaxError,
+} from './jsonata-evaluation.ts';
 
-/** What an expression sees: `$` is `input`; `$nodes` and `$trigger` are bound variables. */
-export type ExpressionScope = {
-  readonly input: unknown;
-  readonly nodes: Readonly<Record<string, unknown>>;
-  readonly trigger: unknown;
+export { describeSyntaxError, type ExpressionSyntaxError };
+
+/** What an expression sees (`$` is `input`), and where and how long it may run. */
+export type ExpressionScope = JsonataScope & {
+  /**
+   * The evaluator and the node's time limit; the executor passes the run's evaluator and the
+   * node's `expressionTimeoutMs`. Default: in process, DEFAULT_EXPRESSION_TIMEOUT_MS.
+   */
+  readonly expressions?: ExpressionRuntime | undefined;
+  /** The attempt's signal: a sandboxed evaluation stops when the attempt ends. */
+  readonly signal?: AbortSignal | undefined;
 };
 
 /** Where an expression lives, so that an error can name the node and the config field. */
 export type ExpressionSite = { readonly nodeId: string; readonly field: string };
 
-export type ExpressionSyntaxError = {
-  message: string;
-  /** Character offset reported by JSONata, when it gives one. */
-  position?: number;
-  token?: string;
-};
-
 type CompileResult =
   | { ok: true; expression: jsonata.Expression }
   | { ok: false; error: ExpressionSyntaxError };
+
+const DEFAULT_RUNTIME: ExpressionRuntime = Object.freeze({
+  evaluator: inProcessExpressionEvaluator,
+  timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
+});
 
 const CACHE_LIMIT = 2000;
 const cache = new Map<string, CompileResult>();
@@ -51,15 +66,10 @@ export function checkExpressionSyntax(source: string): ExpressionSyntaxError | u
   return result.ok ? undefined : result.error;
 }
 
-export function describeSyntaxError(error: ExpressionSyntaxError): string {
-  return error.position === undefined
-    ? error.message
-    : `${error.message} (at character ${error.position})`;
-}
-
 /**
- * Evaluates `source` in `scope`. Failures become NodeExecutionError `EXPRESSION_FAILED`
- * naming the node and field. An undefined result (JSONata's "no match") stays undefined.
+ * Evaluates `source` in `scope`. Failures become NodeExecutionError EXPRESSION_FAILED,
+ * EXPRESSION_TIMEOUT or EXPRESSION_MEMORY_LIMIT, naming the node and field; none is retried. An
+ * undefined result (JSONata's "no match") stays undefined.
  */
 export async function evaluateExpression(
   source: string,
@@ -74,15 +84,19 @@ export async function evaluateExpression(
       compiled.error,
     );
   }
+  const { evaluator, timeoutMs } = scope.expressions ?? DEFAULT_RUNTIME;
   let result: unknown;
   try {
-    result = await compiled.expression.evaluate(scope.input, {
+    result = await evaluator.evaluate({
+      source,
+      input: scope.input,
       nodes: scope.nodes,
       trigger: scope.trigger,
+      timeoutMs,
+      signal: scope.signal,
     });
   } catch (error) {
-    const details = toSyntaxError(error);
-    throw expressionFailed(site, `failed: ${describeSyntaxError(details)}`, details, error);
+    throw atSite(site, error);
   }
   return withoutSequenceMarkers(result);
 }
@@ -118,6 +132,22 @@ export function withoutSequenceMarkers(value: unknown): unknown {
   return copy ?? value;
 }
 
+/** The evaluator's error, with the node and field; an attempt's own stop reason passes through. */
+function atSite(site: ExpressionSite, error: unknown): unknown {
+  if (error instanceof ExpressionError) {
+    return new NodeExecutionError(
+      site.nodeId,
+      error.code,
+      `Node "${site.nodeId}": expression in "${site.field}" ${error.message}`,
+      { retryable: false, details: { field: site.field, ...error.details }, cause: error },
+    );
+  }
+  // The attempt was stopped (cancelled, timed out): its reason is the step's error.
+  if (error instanceof PatchbayError) return error;
+  const details = toSyntaxError(error);
+  return expressionFailed(site, `failed: ${describeSyntaxError(details)}`, details, error);
+}
+
 function expressionFailed(
   site: ExpressionSite,
   problem: string,
@@ -130,18 +160,4 @@ function expressionFailed(
     `Node "${site.nodeId}": expression in "${site.field}" ${problem}`,
     { retryable: false, details: { field: site.field, ...details }, cause },
   );
-}
-
-function toSyntaxError(error: unknown): ExpressionSyntaxError {
-  if (typeof error !== 'object' || error === null) return { message: String(error) };
-  const { message, position, token } = error as {
-    message?: unknown;
-    position?: unknown;
-    token?: unknown;
-  };
-  return {
-    message: typeof message === 'string' ? message : String(error),
-    ...(typeof position === 'number' ? { position } : {}),
-    ...(typeof token === 'string' ? { token } : {}),
-  };
 }

@@ -26,7 +26,26 @@ export {
   type ExpressionSite,
   type ExpressionSyntaxError,
   evaluateExpression,
+  withoutSequenceMarkers,
 } from './expression.ts';
+export {
+  type ExpressionEvaluator,
+  type ExpressionRequest,
+  type ExpressionRuntime,
+  inProcessExpressionEvaluator,
+} from './expression-evaluator.ts';
+export {
+  DEFAULT_EXPRESSION_TIMEOUT_MS,
+  EXPRESSION_ERROR_CODES,
+  ExpressionError,
+  type ExpressionErrorCode,
+  ExpressionNeedsIsolation,
+  MAX_EXPRESSION_DEPTH,
+  MAX_EXPRESSION_RESULT_CHARS,
+  MAX_EXPRESSION_SEQUENCE,
+  MAX_EXPRESSION_TIMEOUT_MS,
+  type MemoryBound,
+} from './expression-limits.ts';
 export { createFakeClock, type FakeClock } from './fake-clock.ts';
 export {
   FLOW_DOCUMENT_VERSION,
@@ -44,6 +63,13 @@ export {
   reachableFrom,
   topologicalOrder,
 } from './graph.ts';
+export {
+  classifyJsonataError,
+  evaluateJsonata,
+  type JsonataLimits,
+  type JsonataScope,
+} from './jsonata-evaluation.ts';
+export { FAST_PATH_CAPS } from './jsonata-fast-path.ts';
 export {
   defineNodeType,
   NODE_CATEGORIES,

@@ -85,6 +85,7 @@ describe('node type registry', () => {
         noRetryHttpStatuses: [],
       },
       timeoutMs: 30_000,
+      expressionTimeoutMs: 2_000,
       breaker: {
         enabled: true,
         consecutiveFailures: 5,

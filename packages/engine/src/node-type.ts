@@ -1,6 +1,7 @@
 /** A node type is data (id, title, category, config schema, ports) plus one execute function. */
 import type { z } from 'zod';
 import type { Clock } from './clock.ts';
+import type { ExpressionRuntime } from './expression-evaluator.ts';
 import type { NodePolicyDefaults, ResolvedNodePolicy } from './resilience/policy.ts';
 
 export const NODE_CATEGORIES = ['trigger', 'action', 'transform', 'logic'] as const;
@@ -40,6 +41,11 @@ export type NodeExecutionContext<Config> = {
   signal: AbortSignal;
   fetch: typeof globalThis.fetch;
   clock: Clock;
+  /**
+   * Where this node's JSONata runs (the run's evaluator: the server's sandbox) and for how long
+   * (its policy's `expressionTimeoutMs`). evaluateExpression and renderTemplate read it from ctx.
+   */
+  expressions: ExpressionRuntime;
 };
 
 export type NodeResult = {

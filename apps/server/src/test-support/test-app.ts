@@ -22,7 +22,11 @@ import { createProcessEgress, type ProcessEgress } from '../egress/process-egres
 import { createApp } from '../http/app.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
-import { DEFAULT_LEASE_MS, type WorkerConfig } from '../worker/worker-config.ts';
+import {
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_RUN_EXECUTIONS,
+  type WorkerConfig,
+} from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -66,6 +70,9 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
   localQueueSize: 0,
   inlineWaitMaxMs: 1_000,
   shutdownGraceMs: 10_000,
+  maxRunExecutions: DEFAULT_MAX_RUN_EXECUTIONS,
+  sandboxProcesses: 1,
+  sandboxMemoryMb: 128,
 };
 
 /** The allow list tests run with: the loopback address their local upstreams listen on. */

@@ -8,7 +8,8 @@
  *    lock expiry. Such a job is usually a no-op by then (see below). Jobs that add_job superseded
  *    while they were locked (no key, no attempts left) are deleted.
  * 2. Expired leases: runs still `running` whose owner stopped renewing are freed (no owner, due
- *    now) and their job is added again; the next worker resumes them from their steps.
+ *    now, one more interruption counted) and their job is added again; the next worker resumes
+ *    them from their steps, or fails them as poison runs when they were interrupted too often.
  * 3. Belt and braces: queued or due runs older than a lease that have no live job get one.
  */
 import type pg from 'pg';
@@ -55,7 +56,8 @@ WITH expired AS (
    LIMIT ${SWEEP_BATCH}
    FOR UPDATE SKIP LOCKED
 ), freed AS (
-  UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL, wake_at = now()
+  UPDATE runs SET lease_owner = NULL, lease_expires_at = NULL, wake_at = now(),
+                  interruptions = interruptions + 1
     FROM expired WHERE runs.id = expired.id
   RETURNING runs.id, runs.flow_version_id
 )

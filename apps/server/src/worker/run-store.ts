@@ -21,6 +21,11 @@ export type ClaimedRun = {
   deadlineAt: Date;
   /** 1 on the first execution; more when the run is resumed. */
   executions: number;
+  /**
+   * Earlier executions that ended because their worker died or lost its lease (not suspensions
+   * or hand-backs on shutdown). Enough of them make the run a poison run.
+   */
+  interruptions: number;
   retryOfRunId: string | null;
   cancelRequested: boolean;
 };
@@ -47,6 +52,13 @@ const CLAIMABLE = `(status = '${RUN_STATUS.queued}'
     OR (status = '${RUN_STATUS.running}' AND (lease_owner IS NULL OR lease_expires_at < now())))
   AND (wake_at IS NULL OR wake_at <= now())`;
 
+/**
+ * A claim that takes the run over from a worker whose lease expired counts an interruption. (The
+ * sweeper counts it when it frees such a run first; a suspended or handed-back run has no owner.)
+ */
+const COUNT_INTERRUPTION = `interruptions = interruptions
+  + CASE WHEN status = '${RUN_STATUS.running}' AND lease_owner IS NOT NULL THEN 1 ELSE 0 END`;
+
 const CLAIM_SET = `
   SET status = '${RUN_STATUS.running}',
       lease_owner = $2,
@@ -54,10 +66,11 @@ const CLAIM_SET = `
       started_at = COALESCE(started_at, now()),
       deadline_at = COALESCE(deadline_at, COALESCE(started_at, now()) + $4 * interval '1 millisecond'),
       executions = executions + 1,
+      ${COUNT_INTERRUPTION},
       wake_at = NULL`;
 
 const CLAIM_RETURNING = `RETURNING id, flow_id, input, started_at, deadline_at, executions,
-  retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested`;
+  interruptions, retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested`;
 
 /**
  * The hot statements are named, so each connection parses and plans them once: planning these
@@ -76,6 +89,7 @@ const CLAIM_MANY = `UPDATE runs
       started_at = COALESCE(started_at, now()),
       deadline_at = COALESCE(deadline_at, COALESCE(started_at, now()) + request.run_timeout_ms * interval '1 millisecond'),
       executions = executions + 1,
+      ${COUNT_INTERRUPTION},
       wake_at = NULL
   FROM unnest($1::uuid[], $4::float8[]) AS request(run_id, run_timeout_ms)
   WHERE id = request.run_id AND ${CLAIMABLE} ${CLAIM_RETURNING}`;
@@ -128,11 +142,23 @@ WITH run AS (
 )
 SELECT count(*)::int AS changed FROM run`;
 
-/** Steps that were still waiting when the run ended will never run. */
-const CLOSE_WAITING_STEPS = `
+/**
+ * Steps still waiting when the run ended will never run ($2 says why). Steps still running were
+ * lost with a worker that died (a poison run is failed before they are read back).
+ */
+const CLOSE_UNFINISHED_STEPS = `
 UPDATE step_runs
-   SET status = '${STEP_STATUS.failed}', finished_at = now(), error = $2::jsonb
- WHERE run_id = $1 AND status = '${STEP_STATUS.waiting}'`;
+   SET status = '${STEP_STATUS.failed}',
+       finished_at = now(),
+       duration_ms = CASE WHEN status = '${STEP_STATUS.running}' AND started_at IS NOT NULL
+         THEN ${DURATION} ELSE duration_ms END,
+       error = CASE WHEN status = '${STEP_STATUS.running}' THEN jsonb_build_object(
+           'code', 'WORKER_LOST',
+           'retryable', false,
+           'message', format('Attempt %s of node "%s" was interrupted: the worker executing it stopped before it finished.', attempt, node_id),
+           'details', jsonb_build_object('attempt', attempt))
+         ELSE $2::jsonb END
+ WHERE run_id = $1 AND status IN ('${STEP_STATUS.waiting}', '${STEP_STATUS.running}')`;
 
 /** Frees the run (no owner) until $3 and schedules its job then: suspend, or hand back now. */
 const PARK = `
@@ -165,6 +191,7 @@ type ClaimRow = {
   started_at: Date;
   deadline_at: Date;
   executions: number;
+  interruptions: number;
   retry_of_run_id: string | null;
   cancel_requested: boolean;
 };
@@ -340,7 +367,7 @@ export class RunStore {
       });
       if (rows[0]?.changed !== 1) return false;
       if (options.status !== RUN_STATUS.succeeded) {
-        await client.query(CLOSE_WAITING_STEPS, [
+        await client.query(CLOSE_UNFINISHED_STEPS, [
           options.runId,
           JSON.stringify({
             code: 'RUN_ENDED',
@@ -399,6 +426,7 @@ function claimed(row: ClaimRow | undefined): ClaimResult {
       startedAt: row.started_at,
       deadlineAt: row.deadline_at,
       executions: row.executions,
+      interruptions: row.interruptions,
       retryOfRunId: row.retry_of_run_id,
       cancelRequested: row.cancel_requested,
     },

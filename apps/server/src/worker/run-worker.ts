@@ -7,6 +7,7 @@
 import {
   type Clock,
   DEFAULT_RUN_TIMEOUT_MS,
+  type ExpressionEvaluator,
   executeFlow,
   FlowValidationError,
   PatchbayError,
@@ -63,6 +64,10 @@ export type RunWorkerDeps = {
   workerId: string;
   leaseMs: number;
   inlineWaitMaxMs: number;
+  /** A run interrupted this many times is failed with POISON_RUN instead of resumed. */
+  maxRunExecutions: number;
+  /** Evaluates the runs' JSONata; default the engine's, in process. */
+  expressions?: ExpressionEvaluator;
   guard?: UpstreamGuard;
   clock?: Clock;
   /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
@@ -198,6 +203,17 @@ export class RunWorker {
       await this.finish(run, version, execution, RUN_STATUS.cancelled, USER_CANCELLED_ERROR);
       return;
     }
+    if (run.interruptions >= this.deps.maxRunExecutions) {
+      // This many of its executions ended with the worker dead or stalled: the run may be what
+      // kills them. It stops here rather than take down the next worker too.
+      logger.error(
+        { runId: run.id, interruptions: run.interruptions },
+        'Failing a poison run: its executions keep being interrupted',
+      );
+      const error = poisonRunError(run.interruptions, this.deps.maxRunExecutions);
+      await this.finish(run, version, execution, RUN_STATUS.failed, error);
+      return;
+    }
     const resumed = run.executions > 1 || run.retryOfRunId !== null;
     const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
     if (resumed) logger.info({ runId: run.id, executions: run.executions }, 'Resuming run');
@@ -222,6 +238,7 @@ export class RunWorker {
         ...(resume ? { resume } : {}),
         deadline: run.deadlineAt,
         inlineWaitMaxMs: this.deps.inlineWaitMaxMs,
+        ...(this.deps.expressions ? { expressions: this.deps.expressions } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
         fetch: this.deps.fetch,
       });
@@ -312,6 +329,19 @@ export class RunWorker {
     if (execution.stop === undefined || execution.stop === 'cancel') return;
     execution.recorder?.fence({ discard: execution.stop === 'lease-lost' });
   }
+}
+
+/** Not retried: the run would be interrupted again. runs.retry starts it afresh if wanted. */
+export function poisonRunError(interruptions: number, maxExecutions: number): SerializedError {
+  return {
+    code: 'POISON_RUN',
+    message:
+      `The run was interrupted ${interruptions} times: each time, the worker executing it died ` +
+      'or stopped responding and lost its lease. It is not resumed again, so that it cannot ' +
+      `take down more workers (at most ${maxExecutions} executions, PATCHBAY_MAX_RUN_EXECUTIONS).`,
+    retryable: false,
+    details: { interruptions, maxExecutions },
+  };
 }
 
 function errorOf(outcome: RunOutcome, stop: StopReason | undefined): SerializedError | null {

@@ -1,5 +1,6 @@
 /** Worker settings from the environment (see the configuration table in README.md). */
 import { DEFAULT_INLINE_WAIT_MAX_MS } from '@patchbay/engine';
+import { DEFAULT_SANDBOX_MEMORY_MB, DEFAULT_SANDBOX_PROCESSES } from '@patchbay/sandbox';
 
 export type WorkerConfig = {
   /** Runs executed at once by this process. */
@@ -14,10 +15,20 @@ export type WorkerConfig = {
   inlineWaitMaxMs: number;
   /** On shutdown, in-flight runs get this long to finish before they are handed back. */
   shutdownGraceMs: number;
+  /**
+   * A run is executed at most this many times when its executions keep being interrupted (the
+   * worker died or lost its lease); the next claim fails it with POISON_RUN.
+   */
+  maxRunExecutions: number;
+  /** Sandbox processes for expressions that leave the fast path (one is kept ready). */
+  sandboxProcesses: number;
+  /** Heap limit of each sandbox process, in MB. */
+  sandboxMemoryMb: number;
 };
 
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_WORKER_CONCURRENCY = 10;
+export const DEFAULT_MAX_RUN_EXECUTIONS = 3;
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
   const concurrency = positiveInt(env, 'PATCHBAY_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY);
@@ -28,6 +39,9 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
     localQueueSize: positiveInt(env, 'PATCHBAY_WORKER_PREFETCH', concurrency, 0),
     inlineWaitMaxMs: positiveInt(env, 'PATCHBAY_INLINE_WAIT_MAX_MS', DEFAULT_INLINE_WAIT_MAX_MS, 0),
     shutdownGraceMs: positiveInt(env, 'PATCHBAY_SHUTDOWN_GRACE_MS', 25_000, 0),
+    maxRunExecutions: positiveInt(env, 'PATCHBAY_MAX_RUN_EXECUTIONS', DEFAULT_MAX_RUN_EXECUTIONS),
+    sandboxProcesses: positiveInt(env, 'PATCHBAY_SANDBOX_PROCESSES', DEFAULT_SANDBOX_PROCESSES),
+    sandboxMemoryMb: positiveInt(env, 'PATCHBAY_SANDBOX_MEMORY_MB', DEFAULT_SANDBOX_MEMORY_MB, 16),
   };
 }
 

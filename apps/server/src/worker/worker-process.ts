@@ -1,13 +1,20 @@
 /**
  * The worker side of a process (roles `all` and `worker`): a graphile-worker runner whose `run`
  * task is RunWorker.handle, plus the lease heartbeat, the sweeper that recovers runs of dead
- * workers, and the cancellation listener. Any number of worker processes share one PostgreSQL
- * with no other coordination.
+ * workers, the cancellation listener, and the sandbox processes that evaluate the expressions too
+ * heavy to evaluate on the event loop. Any number of worker processes share one PostgreSQL with no
+ * other coordination.
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Clock, UpstreamGuard } from '@patchbay/engine';
+import {
+  createSandboxedExpressionEvaluator,
+  JSONATA_TASK,
+  Sandbox,
+  type SandboxedExpressionEvaluator,
+} from '@patchbay/sandbox';
 import { type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -25,6 +32,8 @@ export type WorkerProcess = {
   /** This process's id in `workers`, and the lease owner of the runs it executes. */
   readonly id: string;
   readonly runs: RunWorker;
+  /** Evaluates the runs' expressions: in process when quick, in the sandbox otherwise. */
+  readonly expressions: SandboxedExpressionEvaluator;
   /** One recovery sweep now (tests; normally the timer does it). */
   sweep(): Promise<SweepResult>;
   /**
@@ -54,6 +63,15 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   const { config, pool } = options;
   const logger = options.logger.child({ component: 'worker' });
   const id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const sandbox = new Sandbox({
+    tasks: { jsonata: JSONATA_TASK },
+    minProcesses: 1,
+    maxProcesses: config.sandboxProcesses,
+    memoryMb: config.sandboxMemoryMb,
+    onProcessError: (error) =>
+      logger.warn({ err: error }, 'A sandbox process stopped unexpectedly'),
+  });
+  const expressions = createSandboxedExpressionEvaluator(sandbox);
   const runs = new RunWorker({
     pool,
     versions: options.versions,
@@ -61,6 +79,8 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     workerId: id,
     leaseMs: config.leaseMs,
     inlineWaitMaxMs: config.inlineWaitMaxMs,
+    maxRunExecutions: config.maxRunExecutions,
+    expressions,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
     fetch: options.fetch,
@@ -119,6 +139,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     });
   } catch (error) {
     await cancels.stop();
+    await sandbox.close();
     await pool.query('DELETE FROM workers WHERE id = $1', [id]).catch(() => undefined);
     throw error;
   }
@@ -138,6 +159,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   return {
     id,
     runs,
+    expressions,
     sweep: () => sweeper.sweep(),
     stop(stopOptions = {}) {
       stopping ??= (async () => {
@@ -155,6 +177,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         await runnerStopped;
         heartbeat.stop();
         await cancels.stop();
+        await sandbox.close();
         await pool.query('DELETE FROM workers WHERE id = $1', [id]);
         logger.info({ workerId: id }, 'Worker stopped');
       })();

@@ -17,6 +17,18 @@ describe('resolveNodePolicy', () => {
     expect(resolved.breaker).toMatchObject({ enabled: false, consecutiveFailures: 5 });
     expect(resolved.rateLimit).toBeUndefined();
   });
+
+  it('gives expressions 2 s each unless the node sets less, or more up to 30 s', () => {
+    expect(resolveNodePolicy(undefined, undefined).expressionTimeoutMs).toBe(2_000);
+    expect(resolveNodePolicy({ expressionTimeoutMs: 50 }, undefined).expressionTimeoutMs).toBe(50);
+    expect(nodePolicySchema.safeParse({ expressionTimeoutMs: 30_000 }).success).toBe(true);
+    expect(
+      nodePolicySchema.safeParse({ expressionTimeoutMs: 30_001 }).error?.issues[0]?.message,
+    ).toBe('Expression timeout must be at most 30000 ms');
+    expect(nodePolicySchema.safeParse({ expressionTimeoutMs: 0 }).error?.issues[0]?.message).toBe(
+      'Expression timeout must be at least 1 ms',
+    );
+  });
 });
 
 describe('resolveFlowSettings', () => {

@@ -5,6 +5,7 @@
  * fills in the node type's connector defaults, then Patchbay's defaults.
  */
 import { z } from 'zod';
+import { DEFAULT_EXPRESSION_TIMEOUT_MS, MAX_EXPRESSION_TIMEOUT_MS } from '../expression-limits.ts';
 
 /** Which failures are retried: the standard transient ones, every error, or none. */
 export const RETRY_ON = ['transient', 'any', 'none'] as const;
@@ -124,6 +125,12 @@ export const nodePolicySchema = z.strictObject({
     .min(1, 'Timeout must be at least 1 ms')
     .describe('Per attempt: a slower attempt fails with STEP_TIMEOUT (and may be retried).')
     .optional(),
+  expressionTimeoutMs: ms('Expression timeout', MAX_EXPRESSION_TIMEOUT_MS)
+    .min(1, 'Expression timeout must be at least 1 ms')
+    .describe(
+      'Per JSONata expression (transform, condition, {{ }} template): a slower one fails with EXPRESSION_TIMEOUT, never retried.',
+    )
+    .optional(),
   breaker: breakerPolicySchema.partial().optional(),
   rateLimit: rateLimitPolicySchema.optional(),
   target: z
@@ -181,6 +188,7 @@ export const DEFAULT_RUN_TIMEOUT_MS = 24 * 3_600_000;
 export type ResolvedNodePolicy = {
   retry: RetryPolicy;
   timeoutMs: number;
+  expressionTimeoutMs: number;
   breaker: BreakerPolicy;
   rateLimit: RateLimitPolicy | undefined;
   target: string | undefined;
@@ -213,6 +221,7 @@ export function resolveNodePolicy(
   return {
     retry: { ...DEFAULT_RETRY_POLICY, ...defined(defaults?.retry), ...defined(policy?.retry) },
     timeoutMs: policy?.timeoutMs ?? defaults?.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+    expressionTimeoutMs: policy?.expressionTimeoutMs ?? DEFAULT_EXPRESSION_TIMEOUT_MS,
     breaker: {
       ...DEFAULT_BREAKER_POLICY,
       ...defined(defaults?.breaker),

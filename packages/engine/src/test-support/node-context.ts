@@ -1,4 +1,6 @@
 /** Runs one node type outside a flow: parses its config like validation does, then executes it. */
+import { inProcessExpressionEvaluator } from '../expression-evaluator.ts';
+import { DEFAULT_EXPRESSION_TIMEOUT_MS } from '../expression-limits.ts';
 import { createFakeClock } from '../fake-clock.ts';
 import type { NodeExecutionContext, NodeResult, NodeTypeDefinition } from '../node-type.ts';
 
@@ -22,6 +24,10 @@ export function runNodeType(
     clock: createFakeClock(),
     attempt: 1,
     upstream: (_target, call) => call(),
+    expressions: {
+      evaluator: inProcessExpressionEvaluator,
+      timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
+    },
     ...options,
     config: definition.configSchema.parse(rawConfig),
   });
