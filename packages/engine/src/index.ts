@@ -15,8 +15,10 @@ export {
   type ExecuteFlowOptions,
   executeFlow,
   NOT_CONNECTED_REASON,
+  OUTPUT_TOO_LARGE,
   type ResumeState,
   type RunOutcome,
+  type StepOutputLimit,
   type WaitingNode,
 } from './executor.ts';
 export {
@@ -27,6 +29,16 @@ export {
   evaluateExpression,
 } from './expression.ts';
 export { createFakeClock, type FakeClock } from './fake-clock.ts';
+export {
+  describeJsonProblem,
+  type FindJsonProblemsOptions,
+  findJsonProblems,
+  formatJsonPath,
+  type JsonPath,
+  type JsonProblem,
+  type JsonProblemKind,
+  MAX_JSON_DEPTH,
+} from './json-limits.ts';
 export {
   FLOW_DOCUMENT_VERSION,
   type FlowDocument,

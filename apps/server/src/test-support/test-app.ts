@@ -19,7 +19,11 @@ import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createApp } from '../http/app.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
-import { DEFAULT_LEASE_MS, type WorkerConfig } from '../worker/worker-config.ts';
+import {
+  DEFAULT_LEASE_MS,
+  DEFAULT_MAX_STEP_OUTPUT_BYTES,
+  type WorkerConfig,
+} from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -62,6 +66,7 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
   localQueueSize: 0,
   inlineWaitMaxMs: 1_000,
   shutdownGraceMs: 10_000,
+  maxStepOutputBytes: DEFAULT_MAX_STEP_OUTPUT_BYTES,
 };
 
 export async function startTestApp(

@@ -63,6 +63,8 @@ export type RunWorkerDeps = {
   workerId: string;
   leaseMs: number;
   inlineWaitMaxMs: number;
+  /** A larger step output fails its step with OUTPUT_TOO_LARGE. */
+  maxStepOutputBytes: number;
   guard?: UpstreamGuard;
   clock?: Clock;
   fetch?: typeof fetch;
@@ -205,6 +207,7 @@ export class RunWorker {
       runId: run.id,
       flow: version.flow,
       waitingSince: resume?.waitingSince,
+      maxOutputBytes: this.deps.maxStepOutputBytes,
     });
     execution.recorder = recorder;
     this.fenceRecorder(execution);
@@ -221,6 +224,7 @@ export class RunWorker {
         ...(resume ? { resume } : {}),
         deadline: run.deadlineAt,
         inlineWaitMaxMs: this.deps.inlineWaitMaxMs,
+        ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
         ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}),
       });

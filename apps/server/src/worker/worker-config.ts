@@ -14,10 +14,13 @@ export type WorkerConfig = {
   inlineWaitMaxMs: number;
   /** On shutdown, in-flight runs get this long to finish before they are handed back. */
   shutdownGraceMs: number;
+  /** A step output larger than this (as stored JSON) fails the step with OUTPUT_TOO_LARGE. */
+  maxStepOutputBytes: number;
 };
 
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_WORKER_CONCURRENCY = 10;
+export const DEFAULT_MAX_STEP_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
   const concurrency = positiveInt(env, 'PATCHBAY_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY);
@@ -28,6 +31,11 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
     localQueueSize: positiveInt(env, 'PATCHBAY_WORKER_PREFETCH', concurrency, 0),
     inlineWaitMaxMs: positiveInt(env, 'PATCHBAY_INLINE_WAIT_MAX_MS', DEFAULT_INLINE_WAIT_MAX_MS, 0),
     shutdownGraceMs: positiveInt(env, 'PATCHBAY_SHUTDOWN_GRACE_MS', 25_000, 0),
+    maxStepOutputBytes: positiveInt(
+      env,
+      'PATCHBAY_MAX_STEP_OUTPUT_BYTES',
+      DEFAULT_MAX_STEP_OUTPUT_BYTES,
+    ),
   };
 }
 

@@ -60,6 +60,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     workerId: id,
     leaseMs: config.leaseMs,
     inlineWaitMaxMs: config.inlineWaitMaxMs,
+    maxStepOutputBytes: config.maxStepOutputBytes,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
