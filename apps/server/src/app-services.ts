@@ -52,7 +52,7 @@ export function createAppServices(options: {
     prisma,
     registry,
     versions,
-    flows: new FlowService({ prisma, registry }),
+    flows: new FlowService({ prisma, pool: pgPool, registry }),
     runs: new RunService({ prisma, pool: pgPool, versions }),
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),

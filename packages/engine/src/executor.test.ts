@@ -270,10 +270,7 @@ describe('executeFlow', () => {
     const measured: unknown[] = [];
     const outcome = await executeFlow({
       flow: h.flow(
-        [
-          { ...step('big'), policy: { retry: { maxAttempts: 5, retryOn: 'any' } } },
-          step('after'),
-        ],
+        [{ ...step('big'), policy: { retry: { maxAttempts: 5, retryOn: 'any' } } }, step('after')],
         [edge('trigger', 'big'), edge('big', 'after')],
       ),
       runId: 'r',

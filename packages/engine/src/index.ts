@@ -30,16 +30,6 @@ export {
 } from './expression.ts';
 export { createFakeClock, type FakeClock } from './fake-clock.ts';
 export {
-  describeJsonProblem,
-  type FindJsonProblemsOptions,
-  findJsonProblems,
-  formatJsonPath,
-  type JsonPath,
-  type JsonProblem,
-  type JsonProblemKind,
-  MAX_JSON_DEPTH,
-} from './json-limits.ts';
-export {
   FLOW_DOCUMENT_VERSION,
   type FlowDocument,
   type FlowEdge,
@@ -55,6 +45,16 @@ export {
   reachableFrom,
   topologicalOrder,
 } from './graph.ts';
+export {
+  describeJsonProblem,
+  type FindJsonProblemsOptions,
+  findJsonProblems,
+  formatJsonPath,
+  type JsonPath,
+  type JsonProblem,
+  type JsonProblemKind,
+  MAX_JSON_DEPTH,
+} from './json-limits.ts';
 export {
   defineNodeType,
   NODE_CATEGORIES,

@@ -444,7 +444,10 @@ describe('validateFlow on values that cannot be stored', () => {
       let body: unknown = 1;
       for (let i = 0; i < levels; i++) body = { a: body };
       const document = flowDocument(
-        [trigger(), node('fetch', 'http.request', { url: 'http://127.0.0.1/', method: 'POST', body })],
+        [
+          trigger(),
+          node('fetch', 'http.request', { url: 'http://127.0.0.1/', method: 'POST', body }),
+        ],
         [edge('trigger', 'fetch')],
       );
       const issues = issuesOf(document);

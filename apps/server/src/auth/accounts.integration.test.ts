@@ -13,7 +13,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function failure(promise: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
+async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string | undefined; message: string }> {
   try {
     await promise;
   } catch (error) {

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { FlowValidationError } from '@patchbay/engine';
 import type pg from 'pg';
-import { jsonByteLength, toPlainJson } from '../db/json-column.ts';
+import { jsonByteLength, toJsonText } from '../db/json-column.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
   ConflictError,
+  FlowDeletedError,
   FlowNotRunnableError,
   InvalidRequestError,
   NotFoundError,
@@ -48,18 +49,23 @@ export type ListRunsInput = {
 export type RunPage = { items: RunSummary[]; nextCursor: string | null };
 
 const summaryInclude = {
-  flow: { select: { name: true } },
+  flow: { select: { name: true, deletedAt: true } },
   flowVersion: { select: { number: true } },
 } as const;
 
 /**
  * Inserts the run and adds its job in one statement: both happen or neither does. With a key
- * already used for the flow, nothing is inserted and nothing enqueued (no row comes back).
+ * already used for the flow, or a flow deleted meanwhile, nothing is inserted and nothing
+ * enqueued (no row comes back). The flow's key-share lock (which the foreign key check takes
+ * anyway) waits for a delete in progress and then sees the flow deleted, so no run starts after
+ * a delete has cancelled the flow's runs.
  */
 const INSERT_AND_ENQUEUE = `
-WITH inserted AS (
+WITH live AS (
+  SELECT id FROM flows WHERE id = $2 AND deleted_at IS NULL FOR KEY SHARE
+), inserted AS (
   INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, idempotency_key)
-  VALUES ($1, $2, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6)
+  SELECT $1, live.id, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6 FROM live
   ON CONFLICT (flow_id, idempotency_key) DO NOTHING
   RETURNING id, flow_version_id
 )
@@ -106,7 +112,7 @@ export class RunService {
           input.flowId,
           version.id,
           input.trigger ?? RUN_TRIGGER.manual,
-          input.input === undefined ? null : JSON.stringify(toPlainJson(input.input)),
+          input.input === undefined ? null : toJsonText(input.input),
           key ?? null,
         ],
       })
@@ -119,6 +125,7 @@ export class RunService {
       });
     const inserted = rows[0];
     if (inserted) return { runId: inserted.id, deduplicated: false };
+    await this.assertNotDeleted(input.flowId);
     // Lost a race with a concurrent start using the same key: that run is the one.
     const existing =
       key === undefined ? undefined : await this.findByIdempotencyKey(input.flowId, key);
@@ -149,10 +156,11 @@ export class RunService {
       {
         pool: this.deps.pool,
         prisma: this.deps.prisma,
-        runnableVersion: (flowId, versionId) =>
-          versionId === undefined
-            ? this.latestRunnableVersion(flowId)
-            : this.runnableVersion(flowId, versionId),
+        runnableVersion: async (flowId, versionId) => {
+          if (versionId === undefined) return this.latestRunnableVersion(flowId);
+          await this.assertNotDeleted(flowId);
+          return this.runnableVersion(flowId, versionId);
+        },
       },
       id,
       from,
@@ -197,7 +205,7 @@ export class RunService {
       ? await this.deps.prisma.run.findUnique({
           where: { id },
           include: {
-            flow: { select: { name: true } },
+            flow: { select: { name: true, deletedAt: true } },
             flowVersion: { select: { number: true, document: true } },
             steps: {
               orderBy: [
@@ -226,10 +234,15 @@ export class RunService {
     const flow = isUuid(flowId)
       ? await this.deps.prisma.flow.findUnique({
           where: { id: flowId },
-          select: { versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true } } },
+          select: {
+            name: true,
+            deletedAt: true,
+            versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true } },
+          },
         })
       : null;
     if (!flow) throw new NotFoundError('Flow', flowId);
+    if (flow.deletedAt) throw new FlowDeletedError(flow.name, flowId);
     const version = flow.versions[0];
     if (!version) {
       throw await this.notRunnable(flowId, [
@@ -237,6 +250,15 @@ export class RunService {
       ]);
     }
     return this.runnableVersion(flowId, version.id);
+  }
+
+  private async assertNotDeleted(flowId: string): Promise<void> {
+    const flow = await this.deps.prisma.flow.findUnique({
+      where: { id: flowId },
+      select: { name: true, deletedAt: true },
+    });
+    if (!flow) throw new NotFoundError('Flow', flowId);
+    if (flow.deletedAt) throw new FlowDeletedError(flow.name, flowId);
   }
 
   private async runnableVersion(flowId: string, versionId: string): Promise<CachedFlowVersion> {

@@ -17,6 +17,8 @@ export type RunSummary = {
   id: string;
   flowId: string;
   flowName: string;
+  /** The flow was deleted: the run is kept in the history, the flow cannot run again. */
+  flowDeleted: boolean;
   flowVersion: number;
   trigger: RunTrigger;
   status: RunStatus;
@@ -79,7 +81,7 @@ type RunRow = {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
-  flow: { name: string };
+  flow: { name: string; deletedAt: Date | null };
   flowVersion: { number: number };
 };
 
@@ -120,6 +122,7 @@ export function toRunSummary(row: RunRow): RunSummary {
     id: row.id,
     flowId: row.flowId,
     flowName: row.flow.name,
+    flowDeleted: row.flow.deletedAt !== null,
     flowVersion: row.flowVersion.number,
     trigger: parseRunTrigger(row.trigger),
     status: parseRunStatus(row.status),
