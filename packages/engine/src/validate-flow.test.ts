@@ -420,7 +420,7 @@ describe('validateFlow on values that cannot be stored', () => {
         trigger(),
         node('fetch', 'http.request', {
           url: 'http://127.0.0.1:9000/',
-          headers: { ['x-\uD83D']: '1' },
+          headers: { 'x-\uD83D': '1' },
         }),
       ],
       [edge('trigger', 'fetch')],
