@@ -18,6 +18,11 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
 import { type CancelRunResult, cancelRun } from './run-cancellation.ts';
+import {
+  DEFAULT_RUN_PREVIEW_LIMITS,
+  loadRunDetail,
+  type RunPreviewLimits,
+} from './run-detail-query.ts';
 import { addRunJobSql } from './run-queue.ts';
 import { retryRun } from './run-retry.ts';
 import {
@@ -27,6 +32,7 @@ import {
   type RunStatus,
   type RunTrigger,
 } from './run-status.ts';
+import { loadRunValue, type RunValue, type RunValueInput } from './run-values.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
 
 /** Largest trigger input accepted for a run, as serialised JSON. */
@@ -79,10 +85,16 @@ export type RunServiceDeps = {
   /** Raw pool for the statements that must be one transaction (insert + enqueue). */
   pool: pg.Pool;
   versions: FlowVersionCache;
+  /** Preview size and per-run budget of runs.get (default DEFAULT_RUN_PREVIEW_LIMITS). */
+  previews?: RunPreviewLimits | undefined;
 };
 
 export class RunService {
-  constructor(private readonly deps: RunServiceDeps) {}
+  private readonly previews: RunPreviewLimits;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.previews = deps.previews ?? DEFAULT_RUN_PREVIEW_LIMITS;
+  }
 
   /** Queues a run of the flow's latest version: the run row and its job, atomically. */
   async start(input: StartRunInput): Promise<StartRunResult> {
@@ -200,25 +212,16 @@ export class RunService {
     };
   }
 
+  /** The run with its steps; large values as previews within the run's budget (see limits). */
   async get(id: string): Promise<RunDetail> {
-    const run = isUuid(id)
-      ? await this.deps.prisma.run.findUnique({
-          where: { id },
-          include: {
-            flow: { select: { name: true, deletedAt: true } },
-            flowVersion: { select: { number: true, document: true } },
-            steps: {
-              orderBy: [
-                { startedAt: { sort: 'asc', nulls: 'last' } },
-                { attempt: 'asc' },
-                { finishedAt: { sort: 'asc', nulls: 'last' } },
-              ],
-            },
-          },
-        })
-      : null;
-    if (!run) throw new NotFoundError('Run', id);
-    return toRunDetail(run, run.steps);
+    const found = isUuid(id) ? await loadRunDetail(this.deps.pool, id, this.previews) : undefined;
+    if (!found) throw new NotFoundError('Run', id);
+    return toRunDetail(found.run, found.steps);
+  }
+
+  /** One whole value of a run, as JSON text: its input, or a step's input or output. */
+  value(input: RunValueInput): Promise<RunValue> {
+    return loadRunValue(this.deps.pool, input);
   }
 
   private async findByIdempotencyKey(flowId: string, key: string): Promise<string | undefined> {

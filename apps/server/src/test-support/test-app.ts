@@ -17,6 +17,7 @@ import type { SignInThrottlePolicy } from '../auth/sign-in-throttle.ts';
 import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createApp } from '../http/app.ts';
+import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
 import {
@@ -78,6 +79,8 @@ export async function startTestApp(
     signInThrottle?: SignInThrottlePolicy;
     auth?: Partial<AuthConfig>;
     publicUrl?: URL;
+    runPreviews?: RunPreviewLimits;
+    maxBatchResponseBytes?: number;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -95,6 +98,7 @@ export async function startTestApp(
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
+    ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
   });
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
@@ -116,6 +120,7 @@ export async function startTestApp(
     logger,
     webDistDir: options.webDistDir,
     publicUrl: options.publicUrl,
+    maxBatchResponseBytes: options.maxBatchResponseBytes,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -24,6 +24,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'flows.purge': 'admin',
   'runs.list': 'viewer',
   'runs.get': 'viewer',
+  'runs.value': 'viewer',
   'runs.cancel': 'editor',
   'runs.retry': 'editor',
   'nodeTypes.list': 'viewer',
