@@ -7,7 +7,7 @@
 import type { Clock } from '@patchbay/engine';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type AppServices, createAppServices } from '../app-services.ts';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from '../auth/auth-config.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -81,10 +81,12 @@ export async function startTestApp(
     publicUrl?: URL;
     runPreviews?: RunPreviewLimits;
     maxBatchResponseBytes?: number;
+    /** Default: silent (or TEST_LOG_LEVEL). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
   const services = createAppServices({

@@ -60,15 +60,17 @@ const t = initTRPC
     // Stacks never travel to clients, in development either.
     isDev: false,
     errorFormatter({ shape, error }) {
-      const issues: ValidationIssue[] | null = issuesOf(error.cause);
+      // An unexpected error says nothing of itself: not its message, nor a zod error of ours.
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      const issues: ValidationIssue[] | null = internal ? null : issuesOf(error.cause);
       return {
         ...shape,
         message: internal ? internalErrorMessage(errorReference(error)) : shape.message,
         data: {
           ...shape.data,
           issues,
-          zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+          zodError:
+            !internal && error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
           field: fieldOf(error.cause),
         },
       };
