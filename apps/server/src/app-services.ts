@@ -17,6 +17,7 @@ import { BreakerService } from './resilience/breaker-service.ts';
 import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
 import { RateLimitService } from './resilience/rate-limit-service.ts';
 import { FlowVersionCache } from './runs/flow-version-cache.ts';
+import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunService } from './runs/run-service.ts';
 
 export type AppServices = {
@@ -47,6 +48,8 @@ export function createAppServices(options: {
   /** Sign-in throttling; tests pass tighter limits. */
   signInThrottle?: SignInThrottlePolicy;
   clock?: Clock;
+  /** Preview size and per-run budget of runs.get; tests pass small ones. */
+  runPreviews?: RunPreviewLimits;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
@@ -57,8 +60,8 @@ export function createAppServices(options: {
     registry,
     egress,
     versions,
-    flows: new FlowService({ prisma, registry, egress }),
-    runs: new RunService({ prisma, pool: pgPool, versions }),
+    flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
+    runs: new RunService({ prisma, pool: pgPool, versions, previews: options.runPreviews }),
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),

@@ -16,6 +16,19 @@ export class NotFoundError extends PatchbayError {
 /** The caller sent something well-formed but unacceptable (too large, bad cursor, ...). */
 export class InvalidRequestError extends PatchbayError {}
 
+/**
+ * A field of the request cannot be accepted as sent (nested too deep, a NUL character, an
+ * unpaired surrogate). `field` names it as a path from the input: `input.document.name`.
+ */
+export class InvalidInputError extends InvalidRequestError {
+  readonly field: string;
+
+  constructor(field: string, message: string, problem: string) {
+    super('INVALID_INPUT', message, { details: { field, problem } });
+    this.field = field;
+  }
+}
+
 /** Two writers raced for the same row (e.g. two saves creating the same flow version). */
 export class ConflictError extends PatchbayError {}
 
@@ -35,6 +48,20 @@ export class FlowNotRunnableError extends PatchbayError {
 
 /** The run's status does not allow the request (cancelling a finished run, retrying a good one). */
 export class RunStateError extends PatchbayError {}
+
+/** The flow's state does not allow the request (purging a flow that is not deleted). */
+export class FlowStateError extends PatchbayError {}
+
+/** A run was requested for a deleted flow, whose history is kept but which cannot run. */
+export class FlowDeletedError extends FlowStateError {
+  constructor(flowName: string, flowId: string) {
+    super(
+      'FLOW_DELETED',
+      `Flow "${flowName}" was deleted, so it cannot run. Its run history is kept until an admin purges it.`,
+      { details: { flowId } },
+    );
+  }
+}
 
 /** No valid session or API token came with the request. */
 export class UnauthenticatedError extends PatchbayError {

@@ -1,6 +1,6 @@
 /** tRPC + TanStack Query wiring: one QueryClient, one batched HTTP client, typed hooks. */
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { errorCode } from './api/api-error.ts';
 import type { AppRouter } from './api/app-router.ts';
@@ -36,8 +36,17 @@ export function createQueryClient(): QueryClient {
   return queryClient;
 }
 
+/** Downloads of whole run values travel alone: a batch's answer is limited in size. */
+const UNBATCHED = new Set(['runs.value']);
+
 export function createClient() {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_ITEMS })],
+    links: [
+      splitLink({
+        condition: (op) => UNBATCHED.has(op.path),
+        true: httpLink({ url: '/trpc' }),
+        false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_ITEMS }),
+      }),
+    ],
   });
 }

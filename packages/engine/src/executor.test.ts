@@ -260,6 +260,46 @@ describe('executeFlow', () => {
     });
   });
 
+  it('fails a step whose output is over the output limit, without retrying it or passing it on', async () => {
+    const h = harness();
+    let calls = 0;
+    h.handlers.set('big', () => {
+      calls++;
+      return { output: 'x'.repeat(2_000) };
+    });
+    const measured: unknown[] = [];
+    const outcome = await executeFlow({
+      flow: h.flow(
+        [{ ...step('big'), policy: { retry: { maxAttempts: 5, retryOn: 'any' } } }, step('after')],
+        [edge('trigger', 'big'), edge('big', 'after')],
+      ),
+      runId: 'r',
+      onEvent: h.onEvent,
+      outputLimit: {
+        maxBytes: 1_000,
+        measure: (output) => {
+          measured.push(output);
+          return JSON.stringify(output).length;
+        },
+      },
+    });
+    expect(calls).toBe(1);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      failedNodeId: 'big',
+      error: {
+        code: 'OUTPUT_TOO_LARGE',
+        message: 'Node "big" produced 2.0 KiB (2002 bytes) of output; the limit is 1000 bytes',
+        retryable: false,
+        details: { bytes: 2002, limitBytes: 1000 },
+      },
+    });
+    expect(outcome.outputs).not.toHaveProperty('big');
+    expect(h.log()).toEqual(['started:trigger', 'succeeded:trigger', 'started:big', 'failed:big']);
+    // The trigger's output is measured too: every step's output is capped.
+    expect(measured).toEqual([{}, 'x'.repeat(2_000)]);
+  });
+
   it('emits started before a node executes and starts dependents only after succeeded is persisted', async () => {
     const h = harness();
     const persistTrigger = deferred();

@@ -72,7 +72,22 @@ export type ExecuteFlowOptions = {
    * (inProcessExpressionEvaluator); the server passes its sandbox.
    */
   expressions?: ExpressionEvaluator;
+  /** Caps the size of each step's output (default: no cap). */
+  outputLimit?: StepOutputLimit;
 };
+
+/**
+ * A cap on step outputs. `measure` gives an output's size in bytes as the sink will store it; an
+ * output over `maxBytes` fails its attempt with OUTPUT_TOO_LARGE, which is never retried (the same
+ * input gives the same output), and is not handed to the sink or to later nodes. The sink may keep
+ * what `measure` computed (the serialised value), so that an output is serialised only once.
+ */
+export type StepOutputLimit = {
+  maxBytes: number;
+  measure: (output: unknown) => number;
+};
+
+export const OUTPUT_TOO_LARGE = 'OUTPUT_TOO_LARGE';
 
 /** A node the suspended run waits on, and until when. */
 export type WaitingNode = {
@@ -128,6 +143,7 @@ class FlowRun {
   private readonly inlineWaitMaxMs: number;
   private readonly deadline: Date | undefined;
   private readonly expressions: ExpressionEvaluator;
+  private readonly outputLimit: StepOutputLimit | undefined;
   private readonly completed: Readonly<Record<string, CompletedStep>> | undefined;
   private readonly resume: ResumeState | undefined;
   private readonly notBefore: ReadonlyMap<string, WaitingNode> | undefined;
@@ -173,6 +189,7 @@ class FlowRun {
     this.inlineWaitMaxMs = options.inlineWaitMaxMs ?? DEFAULT_INLINE_WAIT_MAX_MS;
     this.deadline = options.deadline;
     this.expressions = options.expressions ?? inProcessExpressionEvaluator;
+    this.outputLimit = options.outputLimit;
     this.resume = options.resume;
     this.completed = options.resume?.completed ?? options.completed;
     this.notBefore = options.resume?.waiting?.length
@@ -385,6 +402,7 @@ class FlowRun {
         },
       );
       checkPort(entry, result);
+      if (this.outputLimit) checkOutputSize(entry, result.output, this.outputLimit);
       return { ok: true, result };
     } catch (thrown) {
       return { ok: false, error: toNodeError(node.id, thrown) };
@@ -629,6 +647,30 @@ function waitReasonOf(error: NodeExecutionError): StepWaitReason {
 /** A record's own value for `key`: node ids may be "constructor" or "__proto__". */
 function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function checkOutputSize(entry: ValidatedNode, output: unknown, limit: StepOutputLimit): void {
+  const bytes = limit.measure(output);
+  if (bytes <= limit.maxBytes) return;
+  throw new NodeExecutionError(
+    entry.node.id,
+    OUTPUT_TOO_LARGE,
+    `Node "${entry.node.id}" produced ${formatBytes(bytes)} of output; the limit is ${formatBytes(limit.maxBytes)}`,
+    { details: { bytes, limitBytes: limit.maxBytes } },
+  );
+}
+
+/** "9.5 MiB (9961472 bytes)": readable, and exact for comparing with the limit. */
+function formatBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 'bytes';
+  for (const next of units) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return unit === 'bytes' ? `${bytes} bytes` : `${value.toFixed(1)} ${unit} (${bytes} bytes)`;
 }
 
 function checkPort(entry: ValidatedNode, result: NodeResult): void {

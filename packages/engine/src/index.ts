@@ -16,8 +16,10 @@ export {
   type ExecuteFlowOptions,
   executeFlow,
   NOT_CONNECTED_REASON,
+  OUTPUT_TOO_LARGE,
   type ResumeState,
   type RunOutcome,
+  type StepOutputLimit,
   type WaitingNode,
 } from './executor.ts';
 export {
@@ -63,6 +65,16 @@ export {
   reachableFrom,
   topologicalOrder,
 } from './graph.ts';
+export {
+  describeJsonProblem,
+  type FindJsonProblemsOptions,
+  findJsonProblems,
+  formatJsonPath,
+  type JsonPath,
+  type JsonProblem,
+  type JsonProblemKind,
+  MAX_JSON_DEPTH,
+} from './json-limits.ts';
 export {
   classifyJsonataError,
   evaluateJsonata,

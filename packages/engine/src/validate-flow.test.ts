@@ -398,3 +398,76 @@ describe('assertValidFlow', () => {
     );
   });
 });
+
+describe('validateFlow on values that cannot be stored', () => {
+  it('reports a NUL character in a config field on the node and field', () => {
+    const document = flowDocument(
+      [trigger(), node('paid', 'transform.jsonata', { expression: '$.a\u0000' })],
+      [edge('trigger', 'paid')],
+    );
+    expect(issuesOf(document)).toContainEqual({
+      code: 'node.invalid_config',
+      message:
+        'Node "paid", field "expression": contains a NUL character (\\u0000), which cannot be stored',
+      nodeId: 'paid',
+      path: ['expression'],
+    });
+  });
+
+  it('reports an unpaired surrogate in a name or a config key', () => {
+    const document = flowDocument(
+      [
+        trigger(),
+        node('fetch', 'http.request', {
+          url: 'http://127.0.0.1:9000/',
+          headers: { 'x-\uD83D': '1' },
+        }),
+      ],
+      [edge('trigger', 'fetch')],
+    );
+    const issues = issuesOf({ ...document, name: 'Orders \uDE00' });
+    expect(issues).toContainEqual(
+      expect.objectContaining({ code: 'document.invalid', path: ['name'] }),
+    );
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        code: 'node.invalid_config',
+        nodeId: 'fetch',
+        path: ['headers', 'x-\uD83D'],
+        message: expect.stringContaining('the field name contains invalid Unicode'),
+      }),
+    );
+  });
+
+  it('reports nesting deeper than the limit, however deep, without throwing', () => {
+    for (const levels of [100, 10_000, 200_000]) {
+      let body: unknown = 1;
+      for (let i = 0; i < levels; i++) body = { a: body };
+      const document = flowDocument(
+        [
+          trigger(),
+          node('fetch', 'http.request', { url: 'http://127.0.0.1/', method: 'POST', body }),
+        ],
+        [edge('trigger', 'fetch')],
+      );
+      const issues = issuesOf(document);
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({
+        code: 'node.invalid_config',
+        nodeId: 'fetch',
+        message: expect.stringContaining('is nested more than 64 levels deep'),
+      });
+    }
+  });
+
+  it('names a node by position when its own id cannot be shown', () => {
+    const document = flowDocument([trigger(), node('a\u0000', 'transform.jsonata')], []);
+    expect(issuesOf(document)).toContainEqual(
+      expect.objectContaining({
+        code: 'document.invalid',
+        path: ['nodes', 1, 'id'],
+        message: 'Field "nodes[1].id": contains a NUL character (\\u0000), which cannot be stored',
+      }),
+    );
+  });
+});

@@ -14,6 +14,13 @@ import {
   flowNodeShapeSchema,
 } from './flow-document.ts';
 import { findCycles, indexEdges } from './graph.ts';
+import {
+  describeJsonProblem,
+  findJsonProblems,
+  formatJsonPath,
+  type JsonPath,
+  type JsonProblem,
+} from './json-limits.ts';
 import type { NodeTypeDefinition } from './node-type.ts';
 import type { NodeTypeRegistry } from './node-type-registry.ts';
 import { type FlowSettings, flowSettingsSchema, nodePolicySchema } from './resilience/policy.ts';
@@ -28,7 +35,11 @@ export type ValidateFlowResult =
 type CheckedNode = { node: FlowNode; definition: NodeTypeDefinition | undefined; config: unknown };
 
 export function validateFlow(input: unknown, registry: NodeTypeRegistry): ValidateFlowResult {
-  const issues: ValidationIssue[] = [];
+  // Before anything recursive (copying, zod) touches the document: nesting that deep would
+  // overflow the stack, and text PostgreSQL cannot store is reported on its node and field.
+  const jsonProblems = findJsonProblems(input);
+  const issues: ValidationIssue[] = jsonProblems.map((problem) => jsonProblemIssue(problem, input));
+  if (jsonProblems.some((problem) => problem.kind === 'too_deep')) return { ok: false, issues };
   let raw: unknown;
   try {
     // A private copy, so that freezing the validated flow never freezes the caller's objects.
@@ -307,6 +318,66 @@ function salvage<T>(raw: unknown, key: 'nodes' | 'edges', schema: z.ZodType<T>):
     const parsed = schema.safeParse(item);
     return parsed.success ? [parsed.data] : [];
   });
+}
+
+/**
+ * A nesting, NUL or surrogate problem as an issue: on the node's config or policy field when it is
+ * inside one (path relative to it, as for schema problems), otherwise on the document.
+ */
+function jsonProblemIssue(problem: JsonProblem, document: unknown): ValidationIssue {
+  const problemText = describeJsonProblem(problem);
+  const [collection, position, part, ...rest] = problem.path;
+  const item =
+    (collection === 'nodes' || collection === 'edges') && typeof position === 'number'
+      ? itemAt(document, collection, position)
+      : undefined;
+  if (item && collection === 'nodes' && (part === 'config' || part === 'policy')) {
+    const node = { id: item.id, label: item.label };
+    const field = formatJsonPath(part === 'policy' ? ['policy', ...rest] : rest);
+    return {
+      code: part === 'policy' ? 'node.invalid_policy' : 'node.invalid_config',
+      message: `${nodeName(node)}${field ? `, field "${field}"` : ''}: ${problemText}`,
+      nodeId: item.id,
+      path: rest,
+    };
+  }
+  if (item) {
+    const inside: JsonPath = part === undefined ? [] : [part, ...rest];
+    const kind = collection === 'nodes' ? 'Node' : 'Edge';
+    const field = inside.length > 0 ? `, field "${formatJsonPath(inside)}"` : '';
+    return {
+      code: 'document.invalid',
+      message: `${kind} "${item.id}"${field}: ${problemText}`,
+      path: problem.path,
+      ...(collection === 'nodes' ? { nodeId: item.id } : { edgeId: item.id }),
+    };
+  }
+  const where =
+    problem.path.length > 0 ? `Field "${formatJsonPath(problem.path)}"` : 'Flow document';
+  return {
+    code: 'document.invalid',
+    message: `${where}: ${problemText}`,
+    path: problem.path,
+  };
+}
+
+/** The node or edge at `position`, when its id (and label) can be shown as they are. */
+function itemAt(
+  document: unknown,
+  collection: 'nodes' | 'edges',
+  position: number,
+): { id: string; label?: string } | undefined {
+  const list =
+    typeof document === 'object' && document !== null
+      ? (document as Record<string, unknown>)[collection]
+      : undefined;
+  const item: unknown = Array.isArray(list) ? list[position] : undefined;
+  if (typeof item !== 'object' || item === null) return undefined;
+  const { id, label } = item as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '' || findJsonProblems(id).length > 0) return undefined;
+  const readableLabel =
+    typeof label === 'string' && findJsonProblems(label).length === 0 ? label : undefined;
+  return readableLabel === undefined ? { id } : { id, label: readableLabel };
 }
 
 function documentIssue(message: string, path: (string | number)[]): ValidationIssue {

@@ -7,7 +7,7 @@
 import type { Clock } from '@patchbay/engine';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { toPlainJson } from '../db/json-column.ts';
+import { storableText, toJsonText } from '../db/json-column.ts';
 import { InvalidRequestError } from '../domain-errors.ts';
 import { isUuid } from '../uuid.ts';
 import type { Principal, RequestOrigin } from './principal.ts';
@@ -119,6 +119,7 @@ export class AuditLog {
   private buffer: Row[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly deps: { pool: pg.Pool; clock: Clock; logger: Pick<Logger, 'error' | 'warn'> },
@@ -185,6 +186,10 @@ export class AuditLog {
   /** Stops the timer and writes what is left (shutdown). */
   async close(): Promise<void> {
     await this.flush();
+    // What could not be written (the database is gone) is not retried after shutdown.
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private async writeBuffered(): Promise<void> {
@@ -198,7 +203,7 @@ export class AuditLog {
       } catch (error) {
         // Kept for the next flush: the database may be back by then.
         this.deps.logger.warn({ err: error, entries: batch.length }, 'Could not write audit log');
-        this.timer ??= setTimeout(() => void this.flush(), 1_000);
+        if (!this.closed) this.timer ??= setTimeout(() => void this.flush(), 1_000);
         return;
       }
       this.buffer.splice(0, batch.length);
@@ -224,12 +229,12 @@ function toRow(event: AuditEvent, at: Date): Row {
     person?.tokenId ?? null,
     event.action,
     event.target?.type ?? null,
-    event.target?.id ?? null,
+    event.target ? storableText(event.target.id) : null,
     event.outcome,
     event.errorCode ?? null,
     event.origin.ip,
-    event.origin.userAgent?.slice(0, 500) ?? null,
-    event.details === undefined ? null : JSON.stringify(toPlainJson(event.details)),
+    event.origin.userAgent === null ? null : storableText(event.origin.userAgent.slice(0, 500)),
+    event.details === undefined ? null : toJsonText(event.details),
   ];
 }
 

@@ -1,6 +1,7 @@
 /**
  * Flows: the current draft plus immutable versions. Every write validates the whole document
- * with the engine first, and writes the flow and its new version in one transaction.
+ * with the engine first, and writes the flow and its new version in one transaction. Deleting a
+ * flow archives it (its active runs are cancelled, its history kept); purging removes it for good.
  */
 import {
   type FlowDocument,
@@ -10,10 +11,19 @@ import {
   type ValidationIssue,
   validateFlow,
 } from '@patchbay/engine';
+import type pg from 'pg';
 import { jsonByteLength, toJsonColumn } from '../db/json-column.ts';
+import { withTransaction } from '../db/pg-pool.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
-import { ConflictError, InvalidRequestError, NotFoundError } from '../domain-errors.ts';
+import {
+  ConflictError,
+  FlowStateError,
+  InvalidRequestError,
+  NotFoundError,
+} from '../domain-errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { cancelActiveRunsOfFlow } from '../runs/run-cancellation.ts';
+import { RUN_STATUS } from '../runs/run-status.ts';
 import { isUuid } from '../uuid.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { type EgressCheck, egressWarnings } from './egress-warnings.ts';
@@ -40,6 +50,18 @@ export type UpdateFlowInput = {
   document?: unknown;
 };
 
+export type ListFlowsInput = {
+  search?: string | undefined;
+  /** True: only deleted flows (newest deletion first); otherwise only flows not deleted. */
+  deleted?: boolean | undefined;
+};
+export type DeleteFlowResult = {
+  id: string;
+  /** Runs that were queued or running: cancelled at once, or told to stop ('cancelling'). */
+  cancelledRuns: number;
+};
+export type PurgeFlowResult = { id: string; purgedRuns: number };
+
 const latestVersion = { select: { number: true }, orderBy: { number: 'desc' }, take: 1 } as const;
 const flowDetailInclude = { versions: latestVersion } as const;
 
@@ -47,17 +69,24 @@ export class FlowService {
   constructor(
     private readonly deps: {
       prisma: PrismaClient;
+      pool: pg.Pool;
       registry: NodeTypeRegistry;
       /** Warns on save about literal destinations the egress policy refuses. */
       egress: EgressCheck;
     },
   ) {}
 
-  async list(search?: string): Promise<FlowSummary[]> {
-    const term = search?.trim();
+  async list(input: ListFlowsInput = {}): Promise<FlowSummary[]> {
+    const term = input.search?.trim();
+    const deleted = input.deleted === true;
     const rows = await this.deps.prisma.flow.findMany({
-      ...(term ? { where: { name: { contains: term, mode: 'insensitive' } } } : {}),
-      orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+      where: {
+        deletedAt: deleted ? { not: null } : null,
+        ...(term ? { name: { contains: term, mode: 'insensitive' } } : {}),
+      },
+      orderBy: deleted
+        ? [{ deletedAt: 'desc' }, { id: 'asc' }]
+        : [{ updatedAt: 'desc' }, { id: 'asc' }],
       include: {
         versions: latestVersion,
         runs: {
@@ -72,7 +101,10 @@ export class FlowService {
 
   async get(id: string): Promise<FlowDetail> {
     const row = isUuid(id)
-      ? await this.deps.prisma.flow.findUnique({ where: { id }, include: flowDetailInclude })
+      ? await this.deps.prisma.flow.findUnique({
+          where: { id, deletedAt: null },
+          include: flowDetailInclude,
+        })
       : null;
     if (!row) throw new NotFoundError('Flow', id);
     return toFlowDetail(row);
@@ -100,7 +132,7 @@ export class FlowService {
       .$transaction(async (tx) => {
         // Lock the flow so concurrent saves number their versions one after the other.
         const locked = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM flows WHERE id = ${id}::uuid FOR UPDATE`;
+        SELECT id FROM flows WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
         const current = locked.length
           ? await tx.flow.findUnique({
               where: { id },
@@ -142,12 +174,64 @@ export class FlowService {
       .catch(rethrowConflict);
   }
 
-  async delete(id: string): Promise<{ id: string }> {
-    const { count } = isUuid(id)
-      ? await this.deps.prisma.flow.deleteMany({ where: { id } })
-      : { count: 0 };
-    if (count === 0) throw new NotFoundError('Flow', id);
-    return { id };
+  /**
+   * Archives the flow: hidden from list and get, refused for new runs, its queued and running
+   * runs cancelled (a run a worker executes is told to stop), its versions and runs kept.
+   * Under the flow's row lock, which waits for run starts in flight and makes later ones find the
+   * flow deleted, so no run of it starts after its runs were cancelled.
+   */
+  async delete(id: string): Promise<DeleteFlowResult> {
+    if (!isUuid(id)) throw new NotFoundError('Flow', id);
+    return withTransaction(this.deps.pool, async ({ client }) => {
+      const { rowCount } = await client.query(
+        'SELECT id FROM flows WHERE id = $1 AND deleted_at IS NULL FOR UPDATE',
+        [id],
+      );
+      if (rowCount === 0) throw new NotFoundError('Flow', id);
+      await client.query('UPDATE flows SET deleted_at = now() WHERE id = $1', [id]);
+      const cancelled = await cancelActiveRunsOfFlow(client, id);
+      return { id, cancelledRuns: cancelled.length };
+    });
+  }
+
+  /**
+   * Removes a deleted flow for good: its versions, runs and steps. Refused while a run of it is
+   * still stopping (a worker has yet to record its cancellation).
+   */
+  async purge(id: string): Promise<PurgeFlowResult> {
+    if (!isUuid(id)) throw new NotFoundError('Flow', id);
+    return withTransaction(this.deps.pool, async ({ client }) => {
+      const { rows } = await client.query<{ name: string; deleted: boolean }>(
+        'SELECT name, deleted_at IS NOT NULL AS deleted FROM flows WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      const flow = rows[0];
+      if (!flow) throw new NotFoundError('Flow', id);
+      if (!flow.deleted) {
+        throw new FlowStateError(
+          'FLOW_NOT_DELETED',
+          `Flow "${flow.name}" is not deleted. Delete it first; purging removes a deleted flow's run history.`,
+          { details: { flowId: id } },
+        );
+      }
+      const counts = await client.query<{ total: number; active: number }>(
+        `SELECT count(*)::int AS total,
+                count(*) FILTER (WHERE status IN ('${RUN_STATUS.queued}', '${RUN_STATUS.running}'))::int AS active
+           FROM runs WHERE flow_id = $1`,
+        [id],
+      );
+      const { total = 0, active = 0 } = counts.rows[0] ?? {};
+      if (active > 0) {
+        throw new FlowStateError(
+          'RUNS_STILL_STOPPING',
+          `${active} run(s) of flow "${flow.name}" are still stopping. Try again in a few seconds.`,
+          { details: { flowId: id, activeRuns: active } },
+        );
+      }
+      // Versions, runs and their steps go with it (ON DELETE CASCADE).
+      await client.query('DELETE FROM flows WHERE id = $1', [id]);
+      return { id, purgedRuns: total };
+    });
   }
 
   /** Checks a document without saving it. Never throws for a bad document. */

@@ -12,6 +12,8 @@ export type FlowSummary = {
   nodeCount: number;
   latestVersion: number | null;
   lastRun: { id: string; status: RunStatus; createdAt: string } | null;
+  /** When the flow was deleted (listed with `deleted: true`); null otherwise. */
+  deletedAt: string | null;
 };
 
 export type FlowDetail = {
@@ -37,7 +39,10 @@ type FlowRow = {
   versions: { number: number }[];
 };
 
-type FlowSummaryRow = FlowRow & { runs: { id: string; status: string; createdAt: Date }[] };
+type FlowSummaryRow = FlowRow & {
+  deletedAt: Date | null;
+  runs: { id: string; status: string; createdAt: Date }[];
+};
 
 /** Stored documents were validated before they were written; parsing restores their type. */
 export function storedDocument(document: unknown): FlowDocument {
@@ -73,6 +78,7 @@ export function toFlowSummary(row: FlowSummaryRow): FlowSummary {
           createdAt: lastRun.createdAt.toISOString(),
         }
       : null,
+    deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
   };
 }
 

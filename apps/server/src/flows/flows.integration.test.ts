@@ -130,16 +130,17 @@ describe('flows: create, read, update, delete', () => {
     expect(names).toEqual([a.id, b.id]);
   });
 
-  it('deletes a flow with its versions, runs and steps', async () => {
+  it('deletes a flow by archiving it: hidden, its versions and runs kept', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Doomed' });
     const { runId } = await t.client.flows.run.mutate({ id: flow.id, input: { x: 1 } });
     await waitForRun(t.client, runId);
-    expect(await t.prisma.stepRun.count({ where: { runId } })).toBe(1);
 
-    expect(await t.client.flows.delete.mutate({ id: flow.id })).toEqual({ id: flow.id });
-    expect(await t.prisma.flowVersion.count({ where: { flowId: flow.id } })).toBe(0);
-    expect(await t.prisma.run.count({ where: { flowId: flow.id } })).toBe(0);
-    expect(await t.prisma.stepRun.count({ where: { runId } })).toBe(0);
+    expect(await t.client.flows.delete.mutate({ id: flow.id })).toEqual({
+      id: flow.id,
+      cancelledRuns: 0,
+    });
+    expect(await t.prisma.flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
+    expect(await t.prisma.stepRun.count({ where: { runId } })).toBe(1);
     expect((await rejection(t.client.flows.get.query({ id: flow.id }))).data?.code).toBe(
       'NOT_FOUND',
     );

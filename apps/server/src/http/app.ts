@@ -1,10 +1,12 @@
 /**
  * Builds the Fastify app: request guards (Host, same-origin writes, security headers), sign-in
- * routes, tRPC at /trpc (every procedure behind a session or API token, but setup), /healthz, a
- * clear 413 for oversized bodies and, in production, the built web app with SPA fallback. The
- * caller decides when to listen.
+ * routes, tRPC at /trpc (every procedure behind a session or API token, but setup; batches bounded
+ * in calls and response size), /healthz, clear errors (413 for oversized bodies, 503 without the
+ * database, a reference instead of internals for anything unexpected) and, in production, the
+ * built web app with SPA fallback. The caller decides when to listen.
  */
 import fastifyCookie from '@fastify/cookie';
+import { TRPCError } from '@trpc/server';
 import {
   type CreateFastifyContextOptions,
   type FastifyTRPCPluginOptions,
@@ -13,11 +15,15 @@ import {
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.ts';
+import { isDatabaseUnavailableError } from '../db/database-unavailable.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../trpc/domain-error-mapping.ts';
+import { errorReference } from '../trpc/error-reference.ts';
 import { type AppRouter, appRouter } from '../trpc/root.ts';
 import { servicesContext, type TrpcContext } from '../trpc/trpc-context.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerBatchResponseLimit } from './batch-response-limit.ts';
+import { registerErrorHandler } from './error-handler.ts';
 import { registerHealthRoute } from './health-route.ts';
-import { registerPayloadTooLargeHandler } from './payload-too-large.ts';
 import { credentialsOf, originOf } from './request-credentials.ts';
 import { registerRequestGuards } from './request-guards.ts';
 import { RequestLogController } from './request-log.ts';
@@ -29,6 +35,8 @@ export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 export const TRPC_PREFIX = '/trpc';
 /** Most procedure calls one batched request may carry. */
 export const MAX_BATCH_SIZE = 20;
+/** Largest response to a batch of several calls (see batch-response-limit.ts). */
+export const MAX_BATCH_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export type CreateAppOptions = {
   services: AppServices;
@@ -39,6 +47,8 @@ export type CreateAppOptions = {
   publicUrl?: URL | undefined;
   /** Fastify's trustProxy (PATCHBAY_TRUST_PROXY): whose X-Forwarded-For to believe. */
   trustProxy?: boolean | string | undefined;
+  /** Default MAX_BATCH_RESPONSE_BYTES; tests pass a smaller one. */
+  maxBatchResponseBytes?: number | undefined;
 };
 
 export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
@@ -62,7 +72,11 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     },
   });
 
-  registerPayloadTooLargeHandler(app, TRPC_PREFIX);
+  registerErrorHandler(app, TRPC_PREFIX);
+  registerBatchResponseLimit(app, {
+    trpcPrefix: TRPC_PREFIX,
+    maxBytes: options.maxBatchResponseBytes ?? MAX_BATCH_RESPONSE_BYTES,
+  });
   registerRequestGuards(app, {
     site,
     trpcPrefix: TRPC_PREFIX,
@@ -79,12 +93,23 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: async ({ req }: CreateFastifyContextOptions): Promise<TrpcContext> => ({
         ...shared,
-        principal: await services.auth.authenticate(credentialsOf(req)),
+        principal: await services.auth.authenticate(credentialsOf(req)).catch((error: unknown) => {
+          if (!isDatabaseUnavailableError(error)) throw error;
+          throw new TRPCError({
+            code: 'SERVICE_UNAVAILABLE',
+            message: DATABASE_UNAVAILABLE_MESSAGE,
+            cause: error,
+          });
+        }),
         origin: originOf(req),
       }),
       onError({ path, error, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
-          req.log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+          // The client sees only this reference (see the error formatter in trpc.ts).
+          const reference = errorReference(error);
+          req.log.error({ err: error.cause ?? error, path, reference }, 'tRPC procedure failed');
+        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+          req.log.warn({ err: error.cause ?? error, path }, 'Database unreachable');
         } else {
           req.log.debug(
             { path, code: error.code, message: error.message },

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AuthServices } from '../auth/auth-services.ts';
 import { TooManyAttemptsError, UnauthenticatedError } from '../domain-errors.ts';
+import { inputProblem } from '../trpc/input-guard.ts';
 import { credentialsOf, originOf, SESSION_COOKIE } from './request-credentials.ts';
 
 const loginBody = z.object(
@@ -26,6 +27,13 @@ const loginBody = z.object(
 
 export function registerAuthRoutes(app: FastifyInstance, auth: AuthServices): void {
   app.post('/auth/login', async (request, reply) => {
+    // The same check every tRPC input gets: no NUL, unpaired surrogate or deep nesting.
+    const problem = inputProblem(request.body);
+    if (problem) {
+      return reply
+        .code(400)
+        .send({ error: 'Bad Request', code: 'BAD_REQUEST', message: problem.message });
+    }
     const parsed = loginBody.safeParse(request.body);
     if (!parsed.success) {
       return reply.code(400).send({

@@ -1,4 +1,4 @@
-/** GET /healthz: 200 when the database answers, 503 when it does not. */
+/** GET /healthz: 200 when the database answers, 503 when it does not (details only in the log). */
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '../db/prisma-client.ts';
 
@@ -14,7 +14,7 @@ export function registerHealthRoute(app: FastifyInstance, prisma: PrismaClient):
       return reply.code(503).send({
         status: 'error',
         database: 'unreachable',
-        message: error instanceof Error ? error.message : String(error),
+        message: 'The database does not answer.',
       });
     }
   });

@@ -49,39 +49,68 @@ export async function cancelRun(pool: pg.Pool, runId: string): Promise<CancelRun
         { details: { runId, status: run.status } },
       );
     }
-
-    if (run.status === RUN_STATUS.running && run.lease_owner !== null && run.lease_live) {
-      await client.query(
-        `UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, now()) WHERE id = $1`,
-        [runId],
-      );
-      await client.query('SELECT pg_notify($1, $2)', [RUN_CANCEL_CHANNEL, runId]);
-      return { runId, status: 'cancelling' };
-    }
-
-    // Queued, suspended, or left behind by a worker that died: nobody is executing it.
-    await client.query(
-      `UPDATE runs
-          SET status = '${RUN_STATUS.cancelled}',
-              finished_at = now(),
-              duration_ms = CASE WHEN started_at IS NULL THEN NULL
-                ELSE GREATEST(0, round(EXTRACT(EPOCH FROM (now() - started_at)) * 1000))::int END,
-              error = $2::jsonb,
-              cancel_requested_at = COALESCE(cancel_requested_at, now()),
-              lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL
-        WHERE id = $1`,
-      [runId, JSON.stringify(USER_CANCELLED_ERROR)],
-    );
-    await client.query(
-      `UPDATE step_runs
-          SET status = '${STEP_STATUS.failed}', error = $2::jsonb, finished_at = now()
-        WHERE run_id = $1 AND status IN ('${STEP_STATUS.waiting}', '${STEP_STATUS.running}')`,
-      [runId, JSON.stringify(STEP_CANCELLED_ERROR)],
-    );
-    // Its pending job (a wake-up) would be a no-op; remove it rather than let it run.
-    await client.query('SELECT graphile_worker.remove_job($1)', [runJobKey(runId)]);
-    return { runId, status: 'cancelled' };
+    return cancelLockedRun(client, runId, run);
   });
+}
+
+/**
+ * Cancels every queued or running run of a flow, in the caller's transaction (deleting a flow).
+ * The caller holds the flow's row lock, so no new run of it starts meanwhile.
+ */
+export async function cancelActiveRunsOfFlow(
+  client: pg.PoolClient,
+  flowId: string,
+): Promise<CancelRunResult[]> {
+  const { rows } = await client.query<LockedRun & { id: string }>(
+    `SELECT id, status, lease_owner, COALESCE(lease_expires_at > now(), false) AS lease_live
+       FROM runs
+      WHERE flow_id = $1 AND status IN ('${RUN_STATUS.queued}', '${RUN_STATUS.running}')
+      ORDER BY id
+        FOR UPDATE`,
+    [flowId],
+  );
+  const results: CancelRunResult[] = [];
+  for (const run of rows) results.push(await cancelLockedRun(client, run.id, run));
+  return results;
+}
+
+/** Cancels a queued or running run whose row the transaction has locked. */
+async function cancelLockedRun(
+  client: pg.PoolClient,
+  runId: string,
+  run: LockedRun,
+): Promise<CancelRunResult> {
+  if (run.status === RUN_STATUS.running && run.lease_owner !== null && run.lease_live) {
+    await client.query(
+      `UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, now()) WHERE id = $1`,
+      [runId],
+    );
+    await client.query('SELECT pg_notify($1, $2)', [RUN_CANCEL_CHANNEL, runId]);
+    return { runId, status: 'cancelling' };
+  }
+
+  // Queued, suspended, or left behind by a worker that died: nobody is executing it.
+  await client.query(
+    `UPDATE runs
+        SET status = '${RUN_STATUS.cancelled}',
+            finished_at = now(),
+            duration_ms = CASE WHEN started_at IS NULL THEN NULL
+              ELSE GREATEST(0, round(EXTRACT(EPOCH FROM (now() - started_at)) * 1000))::int END,
+            error = $2::jsonb,
+            cancel_requested_at = COALESCE(cancel_requested_at, now()),
+            lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL
+      WHERE id = $1`,
+    [runId, JSON.stringify(USER_CANCELLED_ERROR)],
+  );
+  await client.query(
+    `UPDATE step_runs
+        SET status = '${STEP_STATUS.failed}', error = $2::jsonb, finished_at = now()
+      WHERE run_id = $1 AND status IN ('${STEP_STATUS.waiting}', '${STEP_STATUS.running}')`,
+    [runId, JSON.stringify(STEP_CANCELLED_ERROR)],
+  );
+  // Its pending job (a wake-up) would be a no-op; remove it rather than let it run.
+  await client.query('SELECT graphile_worker.remove_job($1)', [runJobKey(runId)]);
+  return { runId, status: 'cancelled' };
 }
 
 function describeFinal(status: RunStatus): string {

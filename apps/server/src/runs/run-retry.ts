@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '../db/pg-pool.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
-import { NotFoundError, RunStateError } from '../domain-errors.ts';
+import { FlowDeletedError, NotFoundError, RunStateError } from '../domain-errors.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion } from './flow-version-cache.ts';
 import { addRunJobSql } from './run-queue.ts';
@@ -51,6 +51,13 @@ export async function retryRun(
 
   const runId = randomUUID();
   await withTransaction(deps.pool, async ({ client }) => {
+    // Waits for a delete of the flow in progress; a deleted flow gets no new run.
+    const live = await client.query<{ name: string; deleted: boolean }>(
+      'SELECT name, deleted_at IS NOT NULL AS deleted FROM flows WHERE id = $1 FOR KEY SHARE',
+      [source.flowId],
+    );
+    const flow = live.rows[0];
+    if (flow?.deleted) throw new FlowDeletedError(flow.name, source.flowId);
     const inserted = await client.query(
       `INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, retry_of_run_id, retry_mode)
        SELECT $1, flow_id, $3, trigger, '${RUN_STATUS.queued}', input, id, $4

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { FlowValidationError } from '@patchbay/engine';
 import type pg from 'pg';
-import { jsonByteLength, toPlainJson } from '../db/json-column.ts';
+import { jsonByteLength, toJsonText } from '../db/json-column.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
   ConflictError,
+  FlowDeletedError,
   FlowNotRunnableError,
   InvalidRequestError,
   NotFoundError,
@@ -17,6 +18,11 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
 import { type CancelRunResult, cancelRun } from './run-cancellation.ts';
+import {
+  DEFAULT_RUN_PREVIEW_LIMITS,
+  loadRunDetail,
+  type RunPreviewLimits,
+} from './run-detail-query.ts';
 import { addRunJobSql } from './run-queue.ts';
 import { retryRun } from './run-retry.ts';
 import {
@@ -26,6 +32,7 @@ import {
   type RunStatus,
   type RunTrigger,
 } from './run-status.ts';
+import { loadRunValue, type RunValue, type RunValueInput } from './run-values.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
 
 /** Largest trigger input accepted for a run, as serialised JSON. */
@@ -48,18 +55,23 @@ export type ListRunsInput = {
 export type RunPage = { items: RunSummary[]; nextCursor: string | null };
 
 const summaryInclude = {
-  flow: { select: { name: true } },
+  flow: { select: { name: true, deletedAt: true } },
   flowVersion: { select: { number: true } },
 } as const;
 
 /**
  * Inserts the run and adds its job in one statement: both happen or neither does. With a key
- * already used for the flow, nothing is inserted and nothing enqueued (no row comes back).
+ * already used for the flow, or a flow deleted meanwhile, nothing is inserted and nothing
+ * enqueued (no row comes back). The flow's key-share lock (which the foreign key check takes
+ * anyway) waits for a delete in progress and then sees the flow deleted, so no run starts after
+ * a delete has cancelled the flow's runs.
  */
 const INSERT_AND_ENQUEUE = `
-WITH inserted AS (
+WITH live AS (
+  SELECT id FROM flows WHERE id = $2 AND deleted_at IS NULL FOR KEY SHARE
+), inserted AS (
   INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, idempotency_key)
-  VALUES ($1, $2, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6)
+  SELECT $1, live.id, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6 FROM live
   ON CONFLICT (flow_id, idempotency_key) DO NOTHING
   RETURNING id, flow_version_id
 )
@@ -73,10 +85,16 @@ export type RunServiceDeps = {
   /** Raw pool for the statements that must be one transaction (insert + enqueue). */
   pool: pg.Pool;
   versions: FlowVersionCache;
+  /** Preview size and per-run budget of runs.get (default DEFAULT_RUN_PREVIEW_LIMITS). */
+  previews?: RunPreviewLimits | undefined;
 };
 
 export class RunService {
-  constructor(private readonly deps: RunServiceDeps) {}
+  private readonly previews: RunPreviewLimits;
+
+  constructor(private readonly deps: RunServiceDeps) {
+    this.previews = deps.previews ?? DEFAULT_RUN_PREVIEW_LIMITS;
+  }
 
   /** Queues a run of the flow's latest version: the run row and its job, atomically. */
   async start(input: StartRunInput): Promise<StartRunResult> {
@@ -106,7 +124,7 @@ export class RunService {
           input.flowId,
           version.id,
           input.trigger ?? RUN_TRIGGER.manual,
-          input.input === undefined ? null : JSON.stringify(toPlainJson(input.input)),
+          input.input === undefined ? null : toJsonText(input.input),
           key ?? null,
         ],
       })
@@ -119,6 +137,7 @@ export class RunService {
       });
     const inserted = rows[0];
     if (inserted) return { runId: inserted.id, deduplicated: false };
+    await this.assertNotDeleted(input.flowId);
     // Lost a race with a concurrent start using the same key: that run is the one.
     const existing =
       key === undefined ? undefined : await this.findByIdempotencyKey(input.flowId, key);
@@ -149,10 +168,11 @@ export class RunService {
       {
         pool: this.deps.pool,
         prisma: this.deps.prisma,
-        runnableVersion: (flowId, versionId) =>
-          versionId === undefined
-            ? this.latestRunnableVersion(flowId)
-            : this.runnableVersion(flowId, versionId),
+        runnableVersion: async (flowId, versionId) => {
+          if (versionId === undefined) return this.latestRunnableVersion(flowId);
+          await this.assertNotDeleted(flowId);
+          return this.runnableVersion(flowId, versionId);
+        },
       },
       id,
       from,
@@ -192,25 +212,16 @@ export class RunService {
     };
   }
 
+  /** The run with its steps; large values as previews within the run's budget (see limits). */
   async get(id: string): Promise<RunDetail> {
-    const run = isUuid(id)
-      ? await this.deps.prisma.run.findUnique({
-          where: { id },
-          include: {
-            flow: { select: { name: true } },
-            flowVersion: { select: { number: true, document: true } },
-            steps: {
-              orderBy: [
-                { startedAt: { sort: 'asc', nulls: 'last' } },
-                { attempt: 'asc' },
-                { finishedAt: { sort: 'asc', nulls: 'last' } },
-              ],
-            },
-          },
-        })
-      : null;
-    if (!run) throw new NotFoundError('Run', id);
-    return toRunDetail(run, run.steps);
+    const found = isUuid(id) ? await loadRunDetail(this.deps.pool, id, this.previews) : undefined;
+    if (!found) throw new NotFoundError('Run', id);
+    return toRunDetail(found.run, found.steps);
+  }
+
+  /** One whole value of a run, as JSON text: its input, or a step's input or output. */
+  value(input: RunValueInput): Promise<RunValue> {
+    return loadRunValue(this.deps.pool, input);
   }
 
   private async findByIdempotencyKey(flowId: string, key: string): Promise<string | undefined> {
@@ -226,10 +237,15 @@ export class RunService {
     const flow = isUuid(flowId)
       ? await this.deps.prisma.flow.findUnique({
           where: { id: flowId },
-          select: { versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true } } },
+          select: {
+            name: true,
+            deletedAt: true,
+            versions: { orderBy: { number: 'desc' }, take: 1, select: { id: true } },
+          },
         })
       : null;
     if (!flow) throw new NotFoundError('Flow', flowId);
+    if (flow.deletedAt) throw new FlowDeletedError(flow.name, flowId);
     const version = flow.versions[0];
     if (!version) {
       throw await this.notRunnable(flowId, [
@@ -237,6 +253,15 @@ export class RunService {
       ]);
     }
     return this.runnableVersion(flowId, version.id);
+  }
+
+  private async assertNotDeleted(flowId: string): Promise<void> {
+    const flow = await this.deps.prisma.flow.findUnique({
+      where: { id: flowId },
+      select: { name: true, deletedAt: true },
+    });
+    if (!flow) throw new NotFoundError('Flow', flowId);
+    if (flow.deletedAt) throw new FlowDeletedError(flow.name, flowId);
   }
 
   private async runnableVersion(flowId: string, versionId: string): Promise<CachedFlowVersion> {

@@ -1,6 +1,7 @@
 /** The shapes runs travel in over the API (dates as ISO strings; no tRPC transformer). */
 import type { FlowDocument, SerializedError, StepWaitReason } from '@patchbay/engine';
 import { storedDocument } from '../flows/flow-views.ts';
+import type { RunDetailRecord, StepRecord, TruncatedValue } from './run-detail-query.ts';
 import {
   parseRetryMode,
   parseRunStatus,
@@ -17,6 +18,8 @@ export type RunSummary = {
   id: string;
   flowId: string;
   flowName: string;
+  /** The flow was deleted: the run is kept in the history, the flow cannot run again. */
+  flowDeleted: boolean;
   flowVersion: number;
   trigger: RunTrigger;
   status: RunStatus;
@@ -27,14 +30,20 @@ export type RunSummary = {
   error: SerializedError | null;
 };
 
+export type { TruncatedValue };
+
 export type StepRunView = {
   id: string;
   nodeId: string;
   nodeType: string;
   attempt: number;
   status: StepStatus;
+  /** The value, or a TruncatedValue when `inputTruncated` (download it with runs.value). */
   input: unknown;
+  inputTruncated: boolean;
+  /** The value, or a TruncatedValue when `outputTruncated`. */
   output: unknown;
+  outputTruncated: boolean;
   port: string | null;
   error: SerializedError | null;
   startedAt: string | null;
@@ -54,7 +63,9 @@ export type StepRunView = {
 export type RunDetail = RunSummary & {
   /** The flow version that ran. */
   document: FlowDocument;
+  /** The trigger input, or a TruncatedValue when `inputTruncated`. */
   input: unknown;
+  inputTruncated: boolean;
   /** How many times a worker picked the run up; more than 1 means it was resumed. */
   executions: number;
   /** Set on a retry: the failed or cancelled run it retries, and from where. */
@@ -79,40 +90,8 @@ type RunRow = {
   startedAt: Date | null;
   finishedAt: Date | null;
   durationMs: number | null;
-  flow: { name: string };
+  flow: { name: string; deletedAt: Date | null };
   flowVersion: { number: number };
-};
-
-type StepRow = {
-  id: string;
-  nodeId: string;
-  nodeType: string;
-  attempt: number;
-  status: string;
-  input: unknown;
-  output: unknown;
-  port: string | null;
-  error: unknown;
-  skipReason: string | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  durationMs: number | null;
-  retryDelayMs: number | null;
-  nextAttemptAt: Date | null;
-  waitReason: string | null;
-  reusedFromRunId: string | null;
-};
-
-type RunDetailRow = RunRow & {
-  input: unknown;
-  flowVersion: { number: number; document: unknown };
-  executions: number;
-  retryOfRunId: string | null;
-  retryMode: string | null;
-  idempotencyKey: string | null;
-  wakeAt: Date | null;
-  cancelRequestedAt: Date | null;
-  deadlineAt: Date | null;
 };
 
 export function toRunSummary(row: RunRow): RunSummary {
@@ -120,6 +99,7 @@ export function toRunSummary(row: RunRow): RunSummary {
     id: row.id,
     flowId: row.flowId,
     flowName: row.flow.name,
+    flowDeleted: row.flow.deletedAt !== null,
     flowVersion: row.flowVersion.number,
     trigger: parseRunTrigger(row.trigger),
     status: parseRunStatus(row.status),
@@ -131,11 +111,12 @@ export function toRunSummary(row: RunRow): RunSummary {
   };
 }
 
-export function toRunDetail(row: RunDetailRow, steps: StepRow[]): RunDetail {
+export function toRunDetail(row: RunDetailRecord, steps: StepRecord[]): RunDetail {
   return {
     ...toRunSummary(row),
     document: storedDocument(row.flowVersion.document),
-    input: row.input,
+    input: row.input.value,
+    inputTruncated: row.input.truncated,
     executions: row.executions,
     retryOfRunId: row.retryOfRunId,
     retryMode: row.retryMode === null ? null : parseRetryMode(row.retryMode),
@@ -147,15 +128,17 @@ export function toRunDetail(row: RunDetailRow, steps: StepRow[]): RunDetail {
   };
 }
 
-function toStepRunView(row: StepRow): StepRunView {
+function toStepRunView(row: StepRecord): StepRunView {
   return {
     id: row.id,
     nodeId: row.nodeId,
     nodeType: row.nodeType,
     attempt: row.attempt,
     status: parseStepStatus(row.status),
-    input: row.input,
-    output: row.output,
+    input: row.input.value,
+    inputTruncated: row.input.truncated,
+    output: row.output.value,
+    outputTruncated: row.output.truncated,
     port: row.port,
     error: storedError(row.error),
     startedAt: iso(row.startedAt),

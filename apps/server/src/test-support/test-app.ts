@@ -9,7 +9,7 @@ import { egressSettingsFromEnv } from '@patchbay/egress';
 import type { Clock } from '@patchbay/engine';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type AppServices, createAppServices } from '../app-services.ts';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from '../auth/auth-config.ts';
 import { hashPassword } from '../auth/password.ts';
@@ -20,11 +20,13 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
 import { createApp } from '../http/app.ts';
+import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
 import {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_RUN_EXECUTIONS,
+  DEFAULT_MAX_STEP_OUTPUT_BYTES,
   type WorkerConfig,
 } from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
@@ -73,6 +75,7 @@ export const TEST_WORKER_CONFIG: WorkerConfig = {
   maxRunExecutions: DEFAULT_MAX_RUN_EXECUTIONS,
   sandboxProcesses: 1,
   sandboxMemoryMb: 128,
+  maxStepOutputBytes: DEFAULT_MAX_STEP_OUTPUT_BYTES,
 };
 
 /** The allow list tests run with: the loopback address their local upstreams listen on. */
@@ -89,10 +92,14 @@ export async function startTestApp(
     publicUrl?: URL;
     /** PATCHBAY_EGRESS_ALLOW for this app; TEST_EGRESS_ALLOW by default. */
     egressAllow?: string;
+    runPreviews?: RunPreviewLimits;
+    maxBatchResponseBytes?: number;
+    /** Default: silent (or TEST_LOG_LEVEL). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
   const egress = await createProcessEgress({
@@ -113,6 +120,7 @@ export async function startTestApp(
     },
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
+    ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
   });
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
@@ -135,6 +143,7 @@ export async function startTestApp(
     logger,
     webDistDir: options.webDistDir,
     publicUrl: options.publicUrl,
+    maxBatchResponseBytes: options.maxBatchResponseBytes,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -4,7 +4,9 @@ import { TRPCError } from '@trpc/server';
 import {
   ConflictError,
   FlowNotRunnableError,
+  FlowStateError,
   ForbiddenError,
+  InvalidInputError,
   InvalidRequestError,
   NotFoundError,
   RunStateError,
@@ -20,6 +22,7 @@ function codeFor(error: unknown): TRPCErrorCode | undefined {
   if (error instanceof InvalidRequestError) return 'BAD_REQUEST';
   if (error instanceof FlowNotRunnableError) return 'PRECONDITION_FAILED';
   if (error instanceof RunStateError) return 'PRECONDITION_FAILED';
+  if (error instanceof FlowStateError) return 'PRECONDITION_FAILED';
   if (error instanceof ConflictError) return 'CONFLICT';
   if (error instanceof UnauthenticatedError) return 'UNAUTHORIZED';
   if (error instanceof ForbiddenError) return 'FORBIDDEN';
@@ -32,6 +35,15 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
   const code = codeFor(error);
   if (!code || !(error instanceof Error)) return undefined;
   return new TRPCError({ code, message: error.message, cause: error });
+}
+
+/** What a 503 says when the database cannot be reached. */
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  'Patchbay cannot reach its database right now. Try again in a moment; if this goes on, check that PostgreSQL is running.';
+
+/** The input field an error is about, for the formatter's `data.field`. */
+export function fieldOf(error: unknown): string | null {
+  return error instanceof InvalidInputError ? error.field : null;
 }
 
 /** Validation issues carried by an error, for the formatter's `data.issues`. */

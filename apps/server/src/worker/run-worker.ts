@@ -68,6 +68,8 @@ export type RunWorkerDeps = {
   maxRunExecutions: number;
   /** Evaluates the runs' JSONata; default the engine's, in process. */
   expressions?: ExpressionEvaluator;
+  /** A larger step output fails its step with OUTPUT_TOO_LARGE. */
+  maxStepOutputBytes: number;
   guard?: UpstreamGuard;
   clock?: Clock;
   /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
@@ -222,6 +224,7 @@ export class RunWorker {
       runId: run.id,
       flow: version.flow,
       waitingSince: resume?.waitingSince,
+      maxOutputBytes: this.deps.maxStepOutputBytes,
     });
     execution.recorder = recorder;
     this.fenceRecorder(execution);
@@ -239,6 +242,7 @@ export class RunWorker {
         deadline: run.deadlineAt,
         inlineWaitMaxMs: this.deps.inlineWaitMaxMs,
         ...(this.deps.expressions ? { expressions: this.deps.expressions } : {}),
+        ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
         fetch: this.deps.fetch,
       });

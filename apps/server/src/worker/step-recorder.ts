@@ -9,9 +9,10 @@
  * the next side-effecting write, before the run suspends, or in the run's final statement.
  * Writes are serialised, so a later state of a row never lands before an earlier one.
  */
-import type { StepEvent, ValidatedFlow } from '@patchbay/engine';
+import type { StepEvent, StepOutputLimit, ValidatedFlow } from '@patchbay/engine';
 import type pg from 'pg';
 import { STEP_STATUS } from '../runs/run-status.ts';
+import { SerializedValues } from './serialized-values.ts';
 import { type StepRow, serializeStepRows, upsertStepsSql } from './step-rows.ts';
 
 /** Skipped nodes were never attempted; they are recorded as attempt 0. */
@@ -26,6 +27,8 @@ export type StepRecorderDeps = {
   flow: ValidatedFlow;
   /** From the resumed run: since when each node has waited for a rate-limit token. */
   waitingSince?: Readonly<Record<string, Date>> | undefined;
+  /** Largest step output stored (serialised JSON); a larger one fails its step. */
+  maxOutputBytes?: number | undefined;
 };
 
 export class StepRecorder {
@@ -35,8 +38,24 @@ export class StepRecorder {
   private readonly latest = new Map<string, StepRow>();
   private writes: Promise<void> = Promise.resolve();
   private fenced = false;
+  private readonly values = new SerializedValues();
+  /**
+   * For executeFlow: caps step outputs at `maxOutputBytes`, measuring each as it will be stored.
+   * The serialised text is kept, so the rows that carry it (this step's, the next step's input)
+   * do not serialise it again.
+   */
+  readonly outputLimit: StepOutputLimit | undefined;
 
-  constructor(private readonly deps: StepRecorderDeps) {}
+  constructor(private readonly deps: StepRecorderDeps) {
+    const { maxOutputBytes } = deps;
+    this.outputLimit =
+      maxOutputBytes === undefined
+        ? undefined
+        : {
+            maxBytes: maxOutputBytes,
+            measure: (output) => this.values.measure(output, maxOutputBytes),
+          };
+  }
 
   /** The executor's StepEventSink. */
   readonly record = async (event: StepEvent): Promise<void> => {
@@ -117,7 +136,7 @@ export class StepRecorder {
           ...base,
           attempt: event.attempt,
           status: STEP_STATUS.running,
-          input: event.input,
+          input: this.values.of(event.input),
           started_at: event.at,
           // A rate-limit wait carries on across executions of the same attempt.
           waiting_since:
@@ -129,8 +148,8 @@ export class StepRecorder {
           ...base,
           attempt: event.attempt,
           status: STEP_STATUS.succeeded,
-          input: event.input,
-          output: event.output,
+          input: this.values.of(event.input),
+          output: this.values.of(event.output),
           port: event.port,
           started_at: event.startedAt,
           finished_at: event.at,
@@ -141,7 +160,7 @@ export class StepRecorder {
           ...base,
           attempt: event.attempt,
           status: STEP_STATUS.failed,
-          input: event.input,
+          input: this.values.of(event.input),
           error: event.error,
           started_at: event.startedAt,
           finished_at: event.at,

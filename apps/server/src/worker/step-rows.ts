@@ -4,13 +4,15 @@
  * one round trip however many rows it holds). Keyed by (run, node, attempt): a repeated or
  * resumed attempt overwrites its own row.
  */
-import { toPlainJson } from '../db/json-column.ts';
+import { toJsonText } from '../db/json-column.ts';
+import { SerializedJson } from './serialized-values.ts';
 
 export type StepRow = {
   node_id: string;
   node_type: string;
   attempt: number;
   status: string;
+  /** A value, or its JSON text already serialised (SerializedJson), as are input and output. */
   input: unknown;
   output: unknown;
   port: string | null;
@@ -63,29 +65,20 @@ export function upsertStepsSql(runIdParam: string, rowsParam: string, guard?: st
 }
 
 /**
- * The rows as one JSON text. bigint and NUL characters (JSONB rejects them) are made storable;
- * a value JSON cannot express at all (a cycle) is described instead of failing the write.
+ * The rows as one JSON text. Values already serialised (SerializedJson) are spliced in as they
+ * are; any other value is made storable by toJsonText (bigint, NUL characters and unpaired
+ * surrogates, which jsonb rejects; a value JSON cannot express at all is described instead).
  */
 export function serializeStepRows(rows: readonly StepRow[]): string {
-  try {
-    return JSON.stringify(rows, storable);
-  } catch {
-    return JSON.stringify(
-      rows.map((row) => ({
-        ...row,
-        input: toPlainJson(row.input),
-        output: toPlainJson(row.output),
-        error: toPlainJson(row.error),
-      })),
-      storable,
-    );
-  }
+  return `[${rows.map(serializeRow).join(',')}]`;
 }
 
-function storable(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'string' && value.includes('\u0000')) {
-    return value.replaceAll('\u0000', '\uFFFD');
-  }
-  return value;
+function serializeRow(row: StepRow): string {
+  const { input, output, error, ...rest } = row;
+  // `rest` is never empty, so its text is `{"node_id":…}`: the values go in front of its fields.
+  return `{"input":${jsonText(input)},"output":${jsonText(output)},"error":${jsonText(error)},${toJsonText(rest).slice(1)}`;
+}
+
+function jsonText(value: unknown): string {
+  return value instanceof SerializedJson ? value.text : toJsonText(value);
 }

@@ -24,11 +24,14 @@ export type WorkerConfig = {
   sandboxProcesses: number;
   /** Heap limit of each sandbox process, in MB. */
   sandboxMemoryMb: number;
+  /** A step output larger than this (as stored JSON) fails the step with OUTPUT_TOO_LARGE. */
+  maxStepOutputBytes: number;
 };
 
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_WORKER_CONCURRENCY = 10;
 export const DEFAULT_MAX_RUN_EXECUTIONS = 3;
+export const DEFAULT_MAX_STEP_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
   const concurrency = positiveInt(env, 'PATCHBAY_WORKER_CONCURRENCY', DEFAULT_WORKER_CONCURRENCY);
@@ -42,6 +45,11 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
     maxRunExecutions: positiveInt(env, 'PATCHBAY_MAX_RUN_EXECUTIONS', DEFAULT_MAX_RUN_EXECUTIONS),
     sandboxProcesses: positiveInt(env, 'PATCHBAY_SANDBOX_PROCESSES', DEFAULT_SANDBOX_PROCESSES),
     sandboxMemoryMb: positiveInt(env, 'PATCHBAY_SANDBOX_MEMORY_MB', DEFAULT_SANDBOX_MEMORY_MB, 16),
+    maxStepOutputBytes: positiveInt(
+      env,
+      'PATCHBAY_MAX_STEP_OUTPUT_BYTES',
+      DEFAULT_MAX_STEP_OUTPUT_BYTES,
+    ),
   };
 }
 

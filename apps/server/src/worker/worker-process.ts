@@ -81,6 +81,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     inlineWaitMaxMs: config.inlineWaitMaxMs,
     maxRunExecutions: config.maxRunExecutions,
     expressions,
+    maxStepOutputBytes: config.maxStepOutputBytes,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
     fetch: options.fetch,

@@ -4,18 +4,13 @@ import { useCallback } from 'react';
 import { useLocation } from 'wouter';
 import { errorMessage, issuesFromError } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
+import { downloadFile } from '../ui/download-file.ts';
 import { toast } from '../ui/toast-store.ts';
 import { selectDirty, useEditorStore } from './editor-store.ts';
 import { warningsToast } from './save-warnings.ts';
 
 function downloadJson(fileName: string, value: unknown) {
-  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadFile(fileName, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 export function exportFileName(name: string): string {

@@ -15,9 +15,18 @@ export function DeleteFlowDialog({
   const queryClient = useQueryClient();
   const remove = useMutation(
     trpc.flows.delete.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async ({ cancelledRuns }) => {
         await queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
-        toast({ tone: 'success', title: `Deleted “${flow?.name ?? 'flow'}”` });
+        await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        toast({
+          tone: 'success',
+          title: `Deleted “${flow?.name ?? 'flow'}”`,
+          ...(cancelledRuns > 0
+            ? {
+                detail: `${cancelledRuns} run${cancelledRuns === 1 ? ' that was' : 's that were'} still going ${cancelledRuns === 1 ? 'was' : 'were'} cancelled.`,
+              }
+            : {}),
+        });
         onClose();
       },
     }),
@@ -35,8 +44,8 @@ export function DeleteFlowDialog({
       testId="delete-flow-dialog"
       description={
         <>
-          <strong>{flow?.name}</strong> and all of its versions and run history will be deleted.
-          This can't be undone.
+          <strong>{flow?.name}</strong> leaves your flows and can no longer run. Runs of it that are
+          still queued or running are cancelled.
         </>
       }
       confirmLabel="Delete flow"
@@ -45,6 +54,11 @@ export function DeleteFlowDialog({
       pending={remove.isPending}
       error={remove.error}
       onConfirm={() => flow && remove.mutate({ id: flow.id })}
-    />
+    >
+      <p className="dialog__text" data-testid="delete-flow-history-kept">
+        Its run history is kept: you can still open its runs, and an admin can purge them under
+        Deleted flows.
+      </p>
+    </ConfirmDialog>
   );
 }

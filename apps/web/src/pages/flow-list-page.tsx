@@ -1,4 +1,7 @@
-/** `/` — every flow with its last run, plus create, import, rename and delete. */
+/**
+ * `/` — every flow with its last run, plus create, import, rename and delete; and, on request,
+ * the deleted flows whose run history is kept.
+ */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
@@ -7,6 +10,7 @@ import type { FlowSummary } from '../api/types.ts';
 import { useCan } from '../auth/session.ts';
 import { CreateFlowDialog } from '../flows/create-flow-dialog.tsx';
 import { DeleteFlowDialog } from '../flows/delete-flow-dialog.tsx';
+import { DeletedFlows } from '../flows/deleted-flows.tsx';
 import { FlowNameCell } from '../flows/flow-name-cell.tsx';
 import { ImportFlowDialog } from '../flows/import-flow-dialog.tsx';
 import { useTRPC } from '../trpc.ts';
@@ -46,6 +50,7 @@ export function FlowListPage() {
   const [renamingId, setRenamingId] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
   const canEdit = useCan('editor');
+  const [showDeleted, setShowDeleted] = useState(false);
 
   const list = flows.data ?? [];
   const isEmpty = flows.isSuccess && list.length === 0 && !query;
@@ -235,6 +240,19 @@ export function FlowListPage() {
           </table>
         </div>
       )}
+
+      <div className="page-footer-actions">
+        <button
+          type="button"
+          className="btn btn--ghost btn--sm"
+          aria-expanded={showDeleted}
+          data-testid="show-deleted-flows"
+          onClick={() => setShowDeleted(!showDeleted)}
+        >
+          <TrashIcon size={14} /> {showDeleted ? 'Hide deleted flows' : 'Deleted flows'}
+        </button>
+      </div>
+      {showDeleted && <DeletedFlows />}
 
       <CreateFlowDialog open={creating} onClose={() => setCreating(false)} />
       <ImportFlowDialog open={importing} onClose={() => setImporting(false)} />

@@ -7,6 +7,7 @@ import { errorCode, errorMessage } from '../api/api-error.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { RunActions } from '../runs/run-actions.tsx';
 import { RunCanvas } from '../runs/run-canvas.tsx';
+import { RunValue } from '../runs/run-value.tsx';
 import { RunWaitBanner } from '../runs/run-wait-banner.tsx';
 import { groupStepsByNode } from '../runs/step-grouping.ts';
 import { StepList } from '../runs/step-list.tsx';
@@ -17,7 +18,6 @@ import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { formatAbsolute, formatDuration, shortId } from '../ui/format.ts';
 import { AlertIcon, EditorIcon, HistoryIcon } from '../ui/icons.tsx';
-import { JsonViewer } from '../ui/json-viewer.tsx';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { isActiveRun, StatusBadge } from '../ui/status-badge.tsx';
 
@@ -72,7 +72,11 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <nav className="breadcrumbs">
           <Link href="/">Flows</Link>
           <span className="breadcrumb-sep">/</span>
-          <Link href={`/flows/${data.flowId}`}>{data.flowName}</Link>
+          {data.flowDeleted ? (
+            <span>{data.flowName}</span>
+          ) : (
+            <Link href={`/flows/${data.flowId}`}>{data.flowName}</Link>
+          )}
           <span className="breadcrumb-sep">/</span>
           <Link href={`/flows/${data.flowId}/runs`}>Runs</Link>
           <span className="breadcrumb-sep">/</span>
@@ -85,20 +89,33 @@ export function RunDetailPage({ runId }: { runId: string }) {
               v{data.flowVersion}
             </span>
             <StatusBadge status={data.status} testId="run-status" />
+            {data.flowDeleted && (
+              <span
+                className="chip chip--muted"
+                data-testid="run-flow-deleted"
+                title="The flow was deleted; its run history is kept until an admin purges it."
+              >
+                Deleted flow
+              </span>
+            )}
             {live && <span className="spinner" role="status" aria-label="Updating" />}
           </div>
           <div className="page-header__actions">
             <Link href={`/flows/${data.flowId}/runs`} className="btn btn--ghost btn--sm">
               <HistoryIcon size={14} /> All runs
             </Link>
-            <Link
-              href={`/flows/${data.flowId}`}
-              className="btn btn--secondary btn--sm"
-              data-testid="open-editor"
-            >
-              <EditorIcon size={14} /> Open editor
-            </Link>
-            <RunActions run={data} />
+            {!data.flowDeleted && (
+              <>
+                <Link
+                  href={`/flows/${data.flowId}`}
+                  className="btn btn--secondary btn--sm"
+                  data-testid="open-editor"
+                >
+                  <EditorIcon size={14} /> Open editor
+                </Link>
+                <RunActions run={data} />
+              </>
+            )}
           </div>
         </div>
         <dl className="run-meta">
@@ -205,6 +222,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <aside className="run-page__steps">
           <div className="panel-heading">Steps</div>
           <StepList
+            runId={data.id}
             groups={groups}
             notRun={notRun}
             selectedNodeId={selectedNodeId}
@@ -212,7 +230,13 @@ export function RunDetailPage({ runId }: { runId: string }) {
           />
           <details className="run-input">
             <summary>Run input</summary>
-            <JsonViewer value={data.input} testId="run-input" />
+            <RunValue
+              runId={data.id}
+              field="input"
+              value={data.input}
+              truncated={data.inputTruncated}
+              testId="run-input"
+            />
           </details>
         </aside>
       </div>

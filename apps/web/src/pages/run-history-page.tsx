@@ -44,6 +44,9 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
   );
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
   const live = items.some((r) => isActiveRun(r.status));
+  // A deleted flow is not found, but its runs (which carry its name) are kept.
+  const flowDeleted = items[0]?.flowDeleted === true;
+  const flowName = flow.data?.name ?? items[0]?.flowName;
 
   return (
     <div className="page">
@@ -51,7 +54,11 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
         <nav className="breadcrumbs">
           <Link href="/">Flows</Link>
           <span className="breadcrumb-sep">/</span>
-          <Link href={`/flows/${flowId}`}>{flow.data?.name ?? '…'}</Link>
+          {flowDeleted ? (
+            <span>{flowName}</span>
+          ) : (
+            <Link href={`/flows/${flowId}`}>{flowName ?? '…'}</Link>
+          )}
           <span className="breadcrumb-sep">/</span>
           <span>Runs</span>
         </nav>
@@ -67,10 +74,15 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
             )}
           </h1>
           <p className="page-subtitle">
-            {flowId ? (flow.data?.name ?? '\u00a0') : 'Every run of every flow, newest first.'}
+            {flowId ? (flowName ?? '\u00a0') : 'Every run of every flow, newest first.'}
+            {flowId && flowDeleted && (
+              <span className="chip chip--muted" data-testid="runs-flow-deleted">
+                Deleted flow: its history is kept until an admin purges it
+              </span>
+            )}
           </p>
         </div>
-        {flowId && (
+        {flowId && !flowDeleted && (
           <div className="page-header__actions">
             <Link
               href={`/flows/${flowId}`}
@@ -164,9 +176,15 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
                   </td>
                   {!flowId && (
                     <td>
-                      <Link href={`/flows/${run.flowId}`} onClick={(e) => e.stopPropagation()}>
-                        {run.flowName}
-                      </Link>
+                      {run.flowDeleted ? (
+                        <>
+                          {run.flowName} <span className="chip chip--muted">deleted</span>
+                        </>
+                      ) : (
+                        <Link href={`/flows/${run.flowId}`} onClick={(e) => e.stopPropagation()}>
+                          {run.flowName}
+                        </Link>
+                      )}
                     </td>
                   )}
                   <td className="muted">{run.trigger === 'manual' ? 'Manual' : 'API'}</td>

@@ -1,6 +1,7 @@
 /**
  * The run's steps, one row per node; a row expands into its attempts (status, duration, error),
- * the breaker of any upstream it failed on, and the chosen attempt's Input/Output/Error JSON.
+ * the breaker of any upstream it failed on, and the chosen attempt's Input/Output/Error JSON
+ * (large values as a preview with a download).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
@@ -13,6 +14,7 @@ import { ChevronRightIcon, RetryIcon } from '../ui/icons.tsx';
 import { JsonViewer } from '../ui/json-viewer.tsx';
 import { StatusBadge } from '../ui/status-badge.tsx';
 import { AttemptDots, AttemptList } from './attempt-list.tsx';
+import { RunValue } from './run-value.tsx';
 import type { NodeSteps } from './step-grouping.ts';
 import { upstreamTargetsOf } from './step-upstream.ts';
 import { UpstreamBreaker } from './upstream-breaker.tsx';
@@ -48,7 +50,7 @@ function Section({
   );
 }
 
-function AttemptDetail({ step, nodeId }: { step: StepRun; nodeId: string }) {
+function AttemptDetail({ runId, step, nodeId }: { runId: string; step: StepRun; nodeId: string }) {
   const notStarted = step.status === 'waiting' && step.startedAt === null;
   return (
     <div className="step-detail">
@@ -103,12 +105,28 @@ function AttemptDetail({ step, nodeId }: { step: StepRun; nodeId: string }) {
       )}
       {step.status !== 'skipped' && (
         <Section title="Input" testId={`step-${nodeId}-input`} defaultOpen={!step.error}>
-          <JsonViewer value={step.input} />
+          <RunValue
+            runId={runId}
+            stepId={step.id}
+            nodeId={nodeId}
+            field="input"
+            value={step.input}
+            truncated={step.inputTruncated}
+            testId={`step-${nodeId}-input-value`}
+          />
         </Section>
       )}
       {step.status === 'succeeded' && (
         <Section title="Output" testId={`step-${nodeId}-output`} defaultOpen>
-          <JsonViewer value={step.output} />
+          <RunValue
+            runId={runId}
+            stepId={step.id}
+            nodeId={nodeId}
+            field="output"
+            value={step.output}
+            truncated={step.outputTruncated}
+            testId={`step-${nodeId}-output-value`}
+          />
         </Section>
       )}
     </div>
@@ -116,10 +134,12 @@ function AttemptDetail({ step, nodeId }: { step: StepRun; nodeId: string }) {
 }
 
 function StepRow({
+  runId,
   group,
   expanded,
   onToggle,
 }: {
+  runId: string;
   group: NodeSteps;
   expanded: boolean;
   onToggle: () => void;
@@ -190,7 +210,7 @@ function StepRow({
           {group.attempts.length > 1 && (
             <AttemptList group={group} shownIndex={shownIndex} onShow={setAttemptIndex} />
           )}
-          <AttemptDetail step={shown} nodeId={group.nodeId} />
+          <AttemptDetail runId={runId} step={shown} nodeId={group.nodeId} />
         </div>
       )}
     </li>
@@ -198,11 +218,13 @@ function StepRow({
 }
 
 export function StepList({
+  runId,
   groups,
   notRun,
   selectedNodeId,
   onSelectNode,
 }: {
+  runId: string;
   groups: readonly NodeSteps[];
   notRun: readonly string[];
   selectedNodeId: string | null;
@@ -217,6 +239,7 @@ export function StepList({
         {groups.map((group) => (
           <StepRow
             key={group.nodeId}
+            runId={runId}
             group={group}
             expanded={selectedNodeId === group.nodeId}
             onToggle={() => onSelectNode(selectedNodeId === group.nodeId ? null : group.nodeId)}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { exactDuration, formatCountdown, formatDuration, formatRelative } from './format.ts';
+import {
+  exactDuration,
+  formatBytes,
+  formatCountdown,
+  formatDuration,
+  formatRelative,
+} from './format.ts';
 
 describe('formatDuration', () => {
   it('picks a unit that reads naturally', () => {
@@ -49,5 +55,15 @@ describe('formatCountdown', () => {
   it('switches to minutes and hours with zero-padded remainders', () => {
     expect(formatCountdown(65_000)).toBe('1m 05s');
     expect(formatCountdown(3_600_000 + 2 * 60_000)).toBe('1h 02m');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units, with one decimal below ten', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(64 * 1024)).toBe('64 KiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(8.5 * 1024 * 1024)).toBe('8.5 MiB');
+    expect(formatBytes(300 * 1024 * 1024)).toBe('300 MiB');
   });
 });

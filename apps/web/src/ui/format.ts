@@ -1,4 +1,4 @@
-/** Human-readable durations and times for run tables and headers. */
+/** Human-readable durations, times and sizes for run tables and headers. */
 
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
@@ -76,4 +76,18 @@ const timeOfDayFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium'
 /** The clock time alone ("14:03:27"), for instants within the next few hours. */
 export function formatTimeOfDay(iso: string): string {
   return timeOfDayFormat.format(new Date(iso));
+}
+
+/** A size in bytes as people read it: "512 B", "64 KiB", "8.5 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let value = bytes / 1024;
+  let unit = units[0]!;
+  for (const next of units.slice(1)) {
+    if (value < 1024) break;
+    value /= 1024;
+    unit = next;
+  }
+  return `${value < 10 && !Number.isInteger(value) ? value.toFixed(1) : Math.round(value)} ${unit}`;
 }

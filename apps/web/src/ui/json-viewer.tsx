@@ -1,6 +1,10 @@
-/** Collapsible, syntax-coloured JSON tree with a copy button, for step input/output/error. */
+/**
+ * Collapsible, syntax-coloured JSON tree with a copy button, for step input/output/error; and a
+ * preview of a value too large to show whole.
+ */
 import { useState } from 'react';
 import { CopyButton } from './copy-button.tsx';
+import { formatBytes } from './format.ts';
 import { ChevronRightIcon } from './icons.tsx';
 
 const AUTO_EXPAND_DEPTH = 2;
@@ -127,6 +131,41 @@ export function JsonViewer({ value, testId }: { value: unknown; testId?: string 
       <div className="json-viewer__tree">
         <JsonNode name={undefined} value={value} depth={0} last />
       </div>
+    </div>
+  );
+}
+
+/**
+ * The start of a JSON value too large to show whole: its size, the first bytes of its text (or a
+ * note when none were sent), and room for actions such as a download.
+ */
+export function JsonPreview({
+  bytes,
+  preview,
+  actions,
+  testId,
+}: {
+  bytes: number;
+  preview: string;
+  actions?: React.ReactNode;
+  testId?: string;
+}) {
+  return (
+    <div className="json-preview" data-testid={testId} data-truncated="true">
+      <div className="json-preview__header">
+        <span className="small" data-testid={testId ? `${testId}-size` : undefined}>
+          {preview === ''
+            ? `Not shown: ${formatBytes(bytes)}, and this run's values are too large to show at once.`
+            : `Too large to show whole (${formatBytes(bytes)}); the first ${formatBytes(new TextEncoder().encode(preview).length)} follow.`}
+        </span>
+        {actions}
+      </div>
+      {preview !== '' && (
+        <pre className="json-preview__text">
+          {preview}
+          <span className="json-preview__more">…</span>
+        </pre>
+      )}
     </div>
   );
 }

@@ -1,17 +1,25 @@
-/** flows.*: CRUD, validation, import/export and starting runs. Logic lives in FlowService. */
+/**
+ * flows.*: CRUD, validation, import/export, starting runs, and deleting (archiving) and purging.
+ * Logic lives in FlowService.
+ */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { RUN_TRIGGERS } from '../../runs/run-status.ts';
-import { editorProcedure, viewerProcedure } from '../trpc.ts';
+import { adminProcedure, editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1, 'is required').max(100);
 const name = z.string().trim().min(1, 'Give the flow a name').max(200);
 const description = z.string().max(2000);
 
 export const flowsRouter = {
+  /** Flows not deleted; with `deleted: true`, only deleted ones (their history is kept). */
   list: viewerProcedure
-    .input(z.object({ search: z.string().max(200).optional() }).optional())
-    .query(({ ctx, input }) => ctx.flows.list(input?.search)),
+    .input(
+      z
+        .object({ search: z.string().max(200).optional(), deleted: z.boolean().optional() })
+        .optional(),
+    )
+    .query(({ ctx, input }) => ctx.flows.list(input)),
 
   get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.flows.get(input.id)),
 
@@ -32,13 +40,20 @@ export const flowsRouter = {
     )
     .mutation(({ ctx, input }) => ctx.flows.update(input)),
 
+  /** Archives the flow: its queued and running runs are cancelled, its run history kept. */
   delete: editorProcedure
     .input(z.object({ id }))
     .mutation(({ ctx, input }) => ctx.flows.delete(input.id)),
 
+  /** Removes a deleted flow with its versions, runs and steps. */
+  purge: adminProcedure
+    .input(z.object({ id }))
+    .mutation(({ ctx, input }) => ctx.flows.purge(input.id)),
+
   /** A mutation rather than a query: documents are too large for a GET URL. */
   validate: viewerProcedure
-    .meta({ audit: false })
+    // Problems in the document (nesting, NUL characters, surrogates) come back as issues.
+    .meta({ audit: false, uncheckedInput: ['document'] })
     .input(z.object({ document: z.unknown() }))
     .mutation(({ ctx, input }) => ctx.flows.validate(input.document)),
 

@@ -2,6 +2,7 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { RETRY_MODES, RUN_STATUSES } from '../../runs/run-status.ts';
+import { RUN_VALUE_FIELDS } from '../../runs/run-values.ts';
 import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1).max(100);
@@ -20,7 +21,13 @@ export const runsRouter = {
     )
     .query(({ ctx, input }) => ctx.runs.list(input)),
 
+  /** Large values come as previews (TruncatedValue); runs.value downloads one whole. */
   get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.runs.get(input.id)),
+
+  /** One whole value as JSON text: the run's input, or a step's input or output. */
+  value: viewerProcedure
+    .input(z.object({ runId: id, stepId: id.optional(), field: z.enum(RUN_VALUE_FIELDS) }))
+    .query(({ ctx, input }) => ctx.runs.value(input)),
 
   /** Queued or suspended: cancelled at once. Executing: the worker stops it ('cancelling'). */
   cancel: editorProcedure
