@@ -6,6 +6,7 @@
  * measures each value; only the previews travel. runs.value (run-values.ts) fetches a full value.
  */
 import type pg from 'pg';
+import type { RunRow } from './run-views.ts';
 
 export type RunPreviewLimits = {
   /** A value whose JSON text is larger than this is shown as a preview this long. */
@@ -30,16 +31,7 @@ export type PreviewedValue = { value: unknown; truncated: boolean };
 
 type ValueColumns = { bytes: number | null; text: string | null; whole: boolean };
 
-export type RunDetailRecord = {
-  id: string;
-  flowId: string;
-  trigger: string;
-  status: string;
-  error: unknown;
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  durationMs: number | null;
+export type RunDetailRecord = Omit<RunRow, 'flowVersion'> & {
   executions: number;
   retryOfRunId: string | null;
   retryMode: string | null;
@@ -47,7 +39,6 @@ export type RunDetailRecord = {
   wakeAt: Date | null;
   cancelRequestedAt: Date | null;
   deadlineAt: Date | null;
-  flow: { name: string; deletedAt: Date | null };
   flowVersion: { number: number; document: unknown };
   input: PreviewedValue;
 };
@@ -123,7 +114,7 @@ SELECT id, node_id, node_type, attempt, status, port, error, skip_reason, starte
   FROM budgeted
  ORDER BY ${STEP_ORDER}`;
 
-type RunRow = {
+type RunDetailRow = {
   id: string;
   flow_id: string;
   trigger: string;
@@ -178,7 +169,7 @@ export async function loadRunDetail(
   runId: string,
   limits: RunPreviewLimits,
 ): Promise<{ run: RunDetailRecord; steps: StepRecord[] } | undefined> {
-  const { rows } = await pool.query<RunRow>({
+  const { rows } = await pool.query<RunDetailRow>({
     name: 'patchbay_run_detail',
     text: RUN_SQL,
     values: [runId, limits.previewBytes],

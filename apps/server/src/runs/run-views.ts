@@ -80,7 +80,8 @@ export type RunDetail = RunSummary & {
   steps: StepRunView[];
 };
 
-type RunRow = {
+/** The columns a run summary is made of (runs.list, and the head of runs.get). */
+export type RunRow = {
   id: string;
   flowId: string;
   trigger: string;
