@@ -17,8 +17,14 @@ import { BreakerService } from './resilience/breaker-service.ts';
 import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
 import { RateLimitService } from './resilience/rate-limit-service.ts';
 import { FlowVersionCache } from './runs/flow-version-cache.ts';
+import { QueueLoad } from './runs/queue-load.ts';
+import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
+import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+
+/** How often each process reads the run queue's load (admission control, /healthz). */
+export const QUEUE_LOAD_REFRESH_MS = 500;
 
 export type AppServices = {
   prisma: PrismaClient;
@@ -29,6 +35,11 @@ export type AppServices = {
   runs: RunService;
   /** Validated flows by version id, shared by run starts and the worker. */
   versions: FlowVersionCache;
+  /** Admits and records new runs; executes them in this process once a worker is attached. */
+  intake: RunIntake;
+  /** The run queue's depth and lag, read every QUEUE_LOAD_REFRESH_MS once started. */
+  queueLoad: QueueLoad;
+  shedLimits: ShedLimits;
   /** Shared circuit breakers and rate limits, for the executor (`executeFlow({ guard })`). */
   upstreamGuard: PostgresUpstreamGuard;
   breakers: BreakerService;
@@ -50,18 +61,43 @@ export function createAppServices(options: {
   clock?: Clock;
   /** Preview size and per-run budget of runs.get; tests pass small ones. */
   runPreviews?: RunPreviewLimits;
+  /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
+  shedLimits?: ShedLimits;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? createDefaultRegistry();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
+  const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
+  let intake: RunIntake | undefined;
+  const queueLoad = new QueueLoad({
+    pool: pgPool,
+    refreshMs: QUEUE_LOAD_REFRESH_MS,
+    isLimitedFlow: (flowId) => intake?.isLimitedFlow(flowId) ?? false,
+    onError: (error) => options.logger.warn({ err: error }, 'Could not read the run queue load'),
+  });
+  intake = new RunIntake({
+    pool: pgPool,
+    versions,
+    load: queueLoad,
+    limits: shedLimits,
+  });
   return {
     prisma,
     registry,
     egress,
     versions,
+    intake,
+    queueLoad,
+    shedLimits,
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
-    runs: new RunService({ prisma, pool: pgPool, versions, previews: options.runPreviews }),
+    runs: new RunService({
+      prisma,
+      pool: pgPool,
+      versions,
+      intake,
+      previews: options.runPreviews,
+    }),
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),

@@ -17,6 +17,7 @@ import { createProcessEgress, type ProcessEgress } from './egress/process-egress
 import { createApp } from './http/app.ts';
 import { type ProcessRole, servesHttp } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
+import { shedLimitsFromEnv } from './runs/run-admission.ts';
 import type { WorkerConfig } from './worker/worker-config.ts';
 import { startWorkerProcess } from './worker/worker-process.ts';
 
@@ -86,6 +87,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     logger,
     egress: egress.guard,
     auth: authConfigFromEnv(options.env, options.publicUrl),
+    shedLimits: shedLimitsFromEnv(options.env),
   });
   options.onStarted(() => services.auth.audit.close());
 
@@ -100,6 +102,9 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       })
     : undefined;
   if (app) {
+    // Admission control reads the queue's load; the first read happens before requests arrive.
+    await services.queueLoad.start();
+    options.onStarted(async () => services.queueLoad.stop());
     firstStart = await services.auth.setup.prepare({
       adminEmail: options.env.PATCHBAY_ADMIN_EMAIL,
       adminPassword: options.env.PATCHBAY_ADMIN_PASSWORD,
@@ -128,6 +133,8 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       onFatal: options.onFatal,
     });
     options.onStarted(() => worker.stop());
+    // Runs started through this process's HTTP execute here at once while a slot is free.
+    if (app) services.intake.executeInline(worker.runs);
   }
   if (app) {
     // Registered last, so closed first on shutdown: no new requests before the worker stops.

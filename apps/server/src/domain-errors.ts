@@ -75,3 +75,27 @@ export class ForbiddenError extends PatchbayError {}
 
 /** Too many attempts (failed sign-ins): try again after `retryAfterMs`. */
 export class TooManyAttemptsError extends PatchbayError {}
+
+/**
+ * Patchbay sheds load: the run queue is past its limit (`scope: 'server'`, HTTP 503) or the
+ * flow's own cap (`scope: 'flow'`, HTTP 429). Nothing was recorded; retry after the given time.
+ */
+export class OverloadedError extends PatchbayError {
+  readonly scope: 'server' | 'flow';
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    scope: 'server' | 'flow',
+    message: string,
+    retryAfterSeconds: number,
+    details: Record<string, unknown>,
+  ) {
+    super(scope === 'flow' ? 'FLOW_QUEUE_FULL' : 'OVERLOADED', message, {
+      retryable: true,
+      retryAfterMs: retryAfterSeconds * 1000,
+      details: { ...details, retryAfterSeconds },
+    });
+    this.scope = scope;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

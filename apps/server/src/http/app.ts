@@ -16,7 +16,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.ts';
 import { isDatabaseUnavailableError } from '../db/database-unavailable.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE } from '../trpc/domain-error-mapping.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, retryAfterSecondsOf } from '../trpc/domain-error-mapping.ts';
 import { errorReference } from '../trpc/error-reference.ts';
 import { type AppRouter, appRouter } from '../trpc/root.ts';
 import { servicesContext, type TrpcContext } from '../trpc/trpc-context.ts';
@@ -103,12 +103,22 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
         }),
         origin: originOf(req),
       }),
+      // A refused run (load shedding) says when to come back.
+      responseMeta({ errors }) {
+        const waits = errors
+          .map((error) => retryAfterSecondsOf(error.cause))
+          .filter((seconds) => seconds !== null);
+        return waits.length > 0 ? { headers: { 'retry-after': String(Math.max(...waits)) } } : {};
+      },
       onError({ path, error, req }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') {
           // The client sees only this reference (see the error formatter in trpc.ts).
           const reference = errorReference(error);
           req.log.error({ err: error.cause ?? error, path, reference }, 'tRPC procedure failed');
-        } else if (error.code === 'SERVICE_UNAVAILABLE') {
+        } else if (
+          error.code === 'SERVICE_UNAVAILABLE' &&
+          retryAfterSecondsOf(error.cause) === null
+        ) {
           req.log.warn({ err: error.cause ?? error, path }, 'Database unreachable');
         } else {
           req.log.debug(

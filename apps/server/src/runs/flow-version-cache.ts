@@ -17,6 +17,8 @@ export type CachedFlowVersion = {
   flow: ValidatedFlow;
   /** settings.maxConcurrentRuns: runs of the flow executing at once; undefined means no limit. */
   maxConcurrentRuns: number | undefined;
+  /** settings.maxQueuedRuns: runs of the flow waiting in the queue at most. */
+  maxQueuedRuns: number | undefined;
   runTimeoutMs: number;
 };
 

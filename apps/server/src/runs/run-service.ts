@@ -2,13 +2,11 @@
  * Starting, cancelling and retrying runs, and reading run history. Execution happens in worker
  * processes, which take runs from the job queue that start and retry write to (run-queue.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { FlowValidationError } from '@patchbay/engine';
 import type pg from 'pg';
-import { jsonByteLength, toJsonText } from '../db/json-column.ts';
+import { toJsonText } from '../db/json-column.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
-  ConflictError,
   FlowDeletedError,
   FlowNotRunnableError,
   InvalidRequestError,
@@ -23,7 +21,7 @@ import {
   loadRunDetail,
   type RunPreviewLimits,
 } from './run-detail-query.ts';
-import { addRunJobSql } from './run-queue.ts';
+import type { RunIntake } from './run-intake.ts';
 import { retryRun } from './run-retry.ts';
 import {
   type RetryMode,
@@ -59,32 +57,13 @@ const summaryInclude = {
   flowVersion: { select: { number: true } },
 } as const;
 
-/**
- * Inserts the run and adds its job in one statement: both happen or neither does. With a key
- * already used for the flow, or a flow deleted meanwhile, nothing is inserted and nothing
- * enqueued (no row comes back). The flow's key-share lock (which the foreign key check takes
- * anyway) waits for a delete in progress and then sees the flow deleted, so no run starts after
- * a delete has cancelled the flow's runs.
- */
-const INSERT_AND_ENQUEUE = `
-WITH live AS (
-  SELECT id FROM flows WHERE id = $2 AND deleted_at IS NULL FOR KEY SHARE
-), inserted AS (
-  INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, idempotency_key)
-  SELECT $1, live.id, $3, $4, '${RUN_STATUS.queued}', $5::jsonb, $6 FROM live
-  ON CONFLICT (flow_id, idempotency_key) DO NOTHING
-  RETURNING id, flow_version_id
-)
-SELECT inserted.id, (${addRunJobSql('inserted.id', 'inserted.flow_version_id')}).id AS job_id
-  FROM inserted`;
-
-const FOREIGN_KEY_VIOLATION = '23503';
-
 export type RunServiceDeps = {
   prisma: PrismaClient;
   /** Raw pool for the statements that must be one transaction (insert + enqueue). */
   pool: pg.Pool;
   versions: FlowVersionCache;
+  /** Admits and records new runs (group commit, inline execution, load shedding). */
+  intake: RunIntake;
   /** Preview size and per-run budget of runs.get (default DEFAULT_RUN_PREVIEW_LIMITS). */
   previews?: RunPreviewLimits | undefined;
 };
@@ -96,58 +75,28 @@ export class RunService {
     this.previews = deps.previews ?? DEFAULT_RUN_PREVIEW_LIMITS;
   }
 
-  /** Queues a run of the flow's latest version: the run row and its job, atomically. */
+  /**
+   * Starts a run of the flow's latest version: executed at once in this process when a slot is
+   * free, else queued (run-intake.ts); refused with OverloadedError when the queue is past its
+   * limits. Either way the run is recorded before this resolves.
+   */
   async start(input: StartRunInput): Promise<StartRunResult> {
     if (!isUuid(input.flowId)) throw new NotFoundError('Flow', input.flowId);
-    const key = input.idempotencyKey;
-    if (key !== undefined) {
-      const existing = await this.findByIdempotencyKey(input.flowId, key);
-      if (existing) return { runId: existing, deduplicated: true };
-    }
-    const version = await this.latestRunnableVersion(input.flowId);
-
-    const inputBytes = jsonByteLength(input.input);
+    const inputText = input.input === undefined ? null : toJsonText(input.input);
+    const inputBytes = inputText === null ? 0 : Buffer.byteLength(inputText, 'utf8');
     if (inputBytes > MAX_RUN_INPUT_BYTES) {
       throw new InvalidRequestError(
         'INPUT_TOO_LARGE',
         `The run input is too large (${inputBytes} bytes); the limit is ${MAX_RUN_INPUT_BYTES} bytes.`,
       );
     }
-
-    const { rows } = await this.deps.pool
-      .query<{ id: string }>({
-        // Named: parsed and planned once per connection.
-        name: 'patchbay_start_run',
-        text: INSERT_AND_ENQUEUE,
-        values: [
-          randomUUID(),
-          input.flowId,
-          version.id,
-          input.trigger ?? RUN_TRIGGER.manual,
-          input.input === undefined ? null : toJsonText(input.input),
-          key ?? null,
-        ],
-      })
-      .catch((error: unknown) => {
-        // The flow was deleted since its version was read.
-        if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
-          throw new NotFoundError('Flow', input.flowId);
-        }
-        throw error;
-      });
-    const inserted = rows[0];
-    if (inserted) return { runId: inserted.id, deduplicated: false };
-    await this.assertNotDeleted(input.flowId);
-    // Lost a race with a concurrent start using the same key: that run is the one.
-    const existing =
-      key === undefined ? undefined : await this.findByIdempotencyKey(input.flowId, key);
-    if (!existing) {
-      throw new ConflictError(
-        'CONFLICT',
-        'The run could not be recorded because of a concurrent change. Try again.',
-      );
-    }
-    return { runId: existing, deduplicated: true };
+    return this.deps.intake.start({
+      flowId: input.flowId,
+      input: input.input,
+      inputText,
+      trigger: input.trigger ?? RUN_TRIGGER.manual,
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   /**
@@ -222,14 +171,6 @@ export class RunService {
   /** One whole value of a run, as JSON text: its input, or a step's input or output. */
   value(input: RunValueInput): Promise<RunValue> {
     return loadRunValue(this.deps.pool, input);
-  }
-
-  private async findByIdempotencyKey(flowId: string, key: string): Promise<string | undefined> {
-    const run = await this.deps.prisma.run.findUnique({
-      where: { flowId_idempotencyKey: { flowId, idempotencyKey: key } },
-      select: { id: true },
-    });
-    return run?.id;
   }
 
   /** The flow's latest version, validated again: node types can change between saving and running. */

@@ -9,7 +9,8 @@ let t: TestApp;
 let upstream: ScriptedUpstream;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Every run goes through the queue here (run-intake.integration.test.ts covers inline runs).
+  t = await startTestApp({ inline: false });
   upstream = await startScriptedUpstream();
 });
 
@@ -23,7 +24,7 @@ async function runsOf(flowId: string) {
 }
 
 describe('starting a run', () => {
-  it('records the run and its job together: a failing enqueue leaves no run', async () => {
+  it('records a queued run and its job together: a failing enqueue leaves no run', async () => {
     const flow = await t.client.flows.create.mutate({ name: 'Atomic' });
     // Every insert into the job queue fails, as add_job would on a broken queue.
     await t.prisma.$executeRawUnsafe(`

@@ -20,6 +20,7 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
 import { createApp } from '../http/app.ts';
+import type { ShedLimits } from '../runs/run-admission.ts';
 import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
@@ -93,6 +94,13 @@ export async function startTestApp(
     /** PATCHBAY_EGRESS_ALLOW for this app; TEST_EGRESS_ALLOW by default. */
     egressAllow?: string;
     runPreviews?: RunPreviewLimits;
+    /**
+     * Runs started through the API execute at once on the first worker while it has a free slot
+     * (default true, as in `--role=all`); false: every run goes through the queue.
+     */
+    inline?: boolean;
+    /** When new runs are refused; default DEFAULT_SHED_LIMITS. */
+    shedLimits?: ShedLimits;
     maxBatchResponseBytes?: number;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
@@ -121,7 +129,9 @@ export async function startTestApp(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
+    ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
   });
+  await services.queueLoad.start();
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
     const worker = await startWorkerProcess({
@@ -138,6 +148,7 @@ export async function startTestApp(
     return worker;
   };
   const worker = options.worker === false ? undefined : await startWorker(options.worker);
+  if (worker && options.inline !== false) services.intake.executeInline(worker.runs);
   const app = await createApp({
     services,
     logger,
@@ -195,6 +206,7 @@ export async function startTestApp(
     startWorker,
     async close() {
       await app.close();
+      services.queueLoad.stop();
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));
       await egress.http.close();

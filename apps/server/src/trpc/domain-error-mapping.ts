@@ -9,6 +9,7 @@ import {
   InvalidInputError,
   InvalidRequestError,
   NotFoundError,
+  OverloadedError,
   RunStateError,
   TooManyAttemptsError,
   UnauthenticatedError,
@@ -27,6 +28,9 @@ function codeFor(error: unknown): TRPCErrorCode | undefined {
   if (error instanceof UnauthenticatedError) return 'UNAUTHORIZED';
   if (error instanceof ForbiddenError) return 'FORBIDDEN';
   if (error instanceof TooManyAttemptsError) return 'TOO_MANY_REQUESTS';
+  if (error instanceof OverloadedError) {
+    return error.scope === 'flow' ? 'TOO_MANY_REQUESTS' : 'SERVICE_UNAVAILABLE';
+  }
   return undefined;
 }
 
@@ -52,4 +56,9 @@ export function issuesOf(error: unknown): ValidationIssue[] | null {
     return error.issues;
   }
   return null;
+}
+
+/** Seconds a client should wait before retrying, for the Retry-After header and `data`. */
+export function retryAfterSecondsOf(error: unknown): number | null {
+  return error instanceof OverloadedError ? error.retryAfterSeconds : null;
 }

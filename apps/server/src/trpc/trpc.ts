@@ -24,6 +24,7 @@ import {
   DATABASE_UNAVAILABLE_MESSAGE,
   fieldOf,
   issuesOf,
+  retryAfterSecondsOf,
   toTRPCError,
 } from './domain-error-mapping.ts';
 import { errorReference, internalErrorMessage } from './error-reference.ts';
@@ -72,6 +73,7 @@ const t = initTRPC
           zodError:
             !internal && error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
           field: fieldOf(error.cause),
+          retryAfterSeconds: retryAfterSecondsOf(error.cause),
         },
       };
     },

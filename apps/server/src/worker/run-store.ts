@@ -7,11 +7,18 @@
  */
 import type { SerializedError } from '@patchbay/engine';
 import type pg from 'pg';
+import { GroupCommit } from '../db/group-commit.ts';
 import { withTransaction } from '../db/pg-pool.ts';
 import { addRunJobSql } from '../runs/run-queue.ts';
 import { RUN_STATUS, STEP_STATUS } from '../runs/run-status.ts';
 import type { PersistedStep } from './resume-state.ts';
-import { type StepRow, serializeStepRows, upsertStepsSql } from './step-rows.ts';
+import {
+  type StepRow,
+  serializeStepRows,
+  serializeStepRowsOfRuns,
+  upsertStepsOfRunsSql,
+  upsertStepsSql,
+} from './step-rows.ts';
 
 export type ClaimedRun = {
   id: string;
@@ -143,6 +150,25 @@ WITH run AS (
 SELECT count(*)::int AS changed FROM run`;
 
 /**
+ * Finishes many succeeded runs in one statement, each with its remaining steps: the runs whose
+ * lease their worker still holds come back; the others (and their steps) are not written.
+ */
+const FINISH_SUCCEEDED_MANY = `
+WITH request AS (
+  SELECT * FROM unnest($1::uuid[], $2::text[]) AS r(run_id, owner)
+), run AS (
+  UPDATE runs
+     SET status = '${RUN_STATUS.succeeded}', finished_at = now(), duration_ms = ${DURATION},
+         error = NULL, lease_owner = NULL, lease_expires_at = NULL, wake_at = NULL
+    FROM request
+   WHERE runs.id = request.run_id AND runs.lease_owner = request.owner
+  RETURNING runs.id
+), steps AS (
+  ${upsertStepsOfRunsSql('$3', 's.run_id IN (SELECT id FROM run)')}
+)
+SELECT id FROM run`;
+
+/**
  * Steps still waiting when the run ended will never run ($2 says why). Steps still running were
  * lost with a worker that died (a poison run is failed before they are read back).
  */
@@ -182,6 +208,7 @@ const CLAIM_MANY_STATEMENT = statement('claim_runs', CLAIM_MANY);
 const CLAIM_WITH_SLOT_STATEMENT = statement('claim_run_with_slot', CLAIM_WITH_SLOT);
 const LOAD_STEPS_STATEMENT = statement('load_steps', LOAD_STEPS);
 const FINISH_STATEMENT = statement('finish_run', FINISH);
+const FINISH_SUCCEEDED_MANY_STATEMENT = statement('finish_succeeded_runs', FINISH_SUCCEEDED_MANY);
 const PARK_STATEMENT = statement('park_run', PARK);
 
 type ClaimRow = {
@@ -218,6 +245,10 @@ export type ClaimRequest = {
 
 /** Most claims one statement may carry. */
 const MAX_CLAIM_BATCH = 200;
+/** Most finishes one statement may carry; more wait for the next. */
+const MAX_FINISH_BATCH = 200;
+
+type SucceededRun = { runId: string; owner: string; steps: readonly StepRow[] };
 
 type PendingClaim = {
   request: ClaimRequest;
@@ -233,7 +264,32 @@ export class RunStore {
   private pendingClaims = new Map<string, PendingClaim>();
   private claimFlushScheduled = false;
 
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * Succeeded runs (the common case) are finished by group commit: the finishes that arrive
+   * while one statement is under way go together in the next.
+   */
+  private readonly succeeded: GroupCommit<SucceededRun, boolean>;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.succeeded = new GroupCommit({
+      maxBatch: MAX_FINISH_BATCH,
+      maxInFlight: 2,
+      write: (runs) => this.finishSucceeded(runs),
+    });
+  }
+
+  private async finishSucceeded(runs: SucceededRun[]): Promise<boolean[]> {
+    const { rows } = await this.pool.query<{ id: string }>({
+      ...FINISH_SUCCEEDED_MANY_STATEMENT,
+      values: [
+        runs.map((run) => run.runId),
+        runs.map((run) => run.owner),
+        serializeStepRowsOfRuns(runs.map((run) => ({ runId: run.runId, rows: run.steps }))),
+      ],
+    });
+    const finished = new Set(rows.map((row) => row.id));
+    return runs.map((run) => finished.has(run.runId));
+  }
 
   async flowVersionOf(runId: string): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ flow_version_id: string }>(
@@ -344,6 +400,14 @@ export class RunStore {
     /** A concurrency-limited flow: wake its next queued run. */
     limitedFlowId?: string | undefined;
   }): Promise<boolean> {
+    if (options.status === RUN_STATUS.succeeded && !options.limitedFlowId) {
+      // The hot path: one statement for every run finishing at about the same time.
+      return this.succeeded.submit({
+        runId: options.runId,
+        owner: options.owner,
+        steps: options.steps,
+      });
+    }
     const params = [
       options.runId,
       options.owner,
@@ -351,14 +415,6 @@ export class RunStore {
       options.error === null ? null : JSON.stringify(options.error),
       serializeStepRows(options.steps),
     ];
-    if (options.status === RUN_STATUS.succeeded && !options.limitedFlowId) {
-      // The hot path: one statement, one round trip.
-      const { rows } = await this.pool.query<{ changed: number }>({
-        ...FINISH_STATEMENT,
-        values: params,
-      });
-      return rows[0]?.changed === 1;
-    }
     return withTransaction(this.pool, async ({ client }) => {
       if (options.limitedFlowId) await this.lockFlowSlots(client, options.limitedFlowId);
       const { rows } = await client.query<{ changed: number }>({

@@ -25,6 +25,7 @@ import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { serializeError } from '../runs/serialize-error.ts';
 import { isUuid } from '../uuid.ts';
+import { ExecutionSlots } from './execution-slots.ts';
 import { resumeStateOf } from './resume-state.ts';
 import { type ClaimedRun, type FinalStatus, RunStore } from './run-store.ts';
 import { StepRecorder } from './step-recorder.ts';
@@ -63,6 +64,8 @@ export type RunWorkerDeps = {
   /** This process's id in `workers`; the lease owner of the runs it executes. */
   workerId: string;
   leaseMs: number;
+  /** Runs executed at once, inline and from the queue together. */
+  concurrency: number;
   inlineWaitMaxMs: number;
   /** A run interrupted this many times is failed with POISON_RUN instead of resumed. */
   maxRunExecutions: number;
@@ -80,9 +83,12 @@ export class RunWorker {
   private readonly store: RunStore;
   private readonly clock: Clock;
   private readonly executions = new Map<string, Execution>();
+  private readonly slots: ExecutionSlots;
+  private stopping = false;
 
   constructor(private readonly deps: RunWorkerDeps) {
     this.store = new RunStore(deps.pool);
+    this.slots = new ExecutionSlots(deps.concurrency);
     this.clock = deps.clock ?? systemClock;
   }
 
@@ -116,22 +122,70 @@ export class RunWorker {
       invalid = error;
     }
 
-    const limit = version?.maxConcurrentRuns;
-    const claim = await this.store.claim({
-      runId,
-      owner: this.deps.workerId,
-      leaseMs: this.deps.leaseMs,
-      runTimeoutMs: version?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
-      slots: version && limit !== undefined ? { flowId: version.flowId, limit } : undefined,
-    });
-    if (claim.kind !== 'claimed') {
-      this.deps.logger.debug({ runId, result: claim.kind }, 'Run job needs no execution now');
-      return;
+    await this.slots.acquire();
+    try {
+      const limit = version?.maxConcurrentRuns;
+      const claim = await this.store.claim({
+        runId,
+        owner: this.deps.workerId,
+        leaseMs: this.deps.leaseMs,
+        runTimeoutMs: version?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+        slots: version && limit !== undefined ? { flowId: version.flowId, limit } : undefined,
+      });
+      if (claim.kind !== 'claimed') {
+        this.deps.logger.debug({ runId, result: claim.kind }, 'Run job needs no execution now');
+        return;
+      }
+      await this.track(claim.run, version, invalid);
+    } finally {
+      this.slots.release();
     }
+  }
 
+  /**
+   * Takes an execution slot for a run started inline (see RunIntake), or returns false when
+   * none is free. The caller either inserts the run claimed by this worker and calls
+   * executeInline, or gives the slot back with releaseInlineSlot.
+   */
+  reserveInlineSlot(): boolean {
+    return !this.stopping && this.slots.tryAcquire();
+  }
+
+  releaseInlineSlot(): void {
+    this.slots.release();
+  }
+
+  /**
+   * Executes a run that was inserted already claimed by this worker (its lease set in the
+   * insert), in the slot reserved for it. No job exists for it: should this process die, the
+   * lease sweeper of any worker frees the run once the lease expires and queues its job.
+   */
+  async executeInline(run: ClaimedRun, version: CachedFlowVersion): Promise<void> {
+    try {
+      await this.track(run, version, undefined);
+    } catch (error) {
+      // Only the database can make an execution throw: the lease then expires unrenewed, and
+      // the sweeper hands the run to the queue.
+      this.deps.logger.warn({ err: error, runId: run.id }, 'Inline run could not be recorded');
+    } finally {
+      this.slots.release();
+    }
+  }
+
+  /** Stops taking inline runs (shutdown); queued ones are the queue runner's to stop. */
+  stopInline(): void {
+    this.stopping = true;
+  }
+
+  /** Executes a claimed run, known to stop(), idle() and the heartbeat while it executes. */
+  private async track(
+    run: ClaimedRun,
+    version: CachedFlowVersion | undefined,
+    invalid: unknown,
+  ): Promise<void> {
     let finished!: () => void;
     const execution: Execution = {
-      runId,
+      runId: run.id,
       controller: new AbortController(),
       stop: undefined,
       recorder: undefined,
@@ -140,11 +194,11 @@ export class RunWorker {
         finished = resolve;
       }),
     };
-    this.executions.set(runId, execution);
+    this.executions.set(run.id, execution);
     try {
-      await this.execute(claim.run, version, invalid, execution);
+      await this.execute(run, version, invalid, execution);
     } finally {
-      this.executions.delete(runId);
+      this.executions.delete(run.id);
       finished();
     }
   }
@@ -156,6 +210,15 @@ export class RunWorker {
       if (!execution.settling && execution.stop !== 'lease-lost') ids.push(execution.runId);
     }
     return ids;
+  }
+
+  /** The lease owner of the runs executed here. */
+  get workerId(): string {
+    return this.deps.workerId;
+  }
+
+  get leaseMs(): number {
+    return this.deps.leaseMs;
   }
 
   get activeRuns(): number {

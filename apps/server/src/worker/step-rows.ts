@@ -55,10 +55,22 @@ const UPDATED = [
  * update in the same statement matched), so the rows are written only together with it.
  */
 export function upsertStepsSql(runIdParam: string, rowsParam: string, guard?: string): string {
+  return upsertSql(runIdParam, rowsParam, COLUMNS, guard);
+}
+
+/**
+ * The same for rows of several runs (serializeStepRowsOfRuns): each row names its run in
+ * `run_id`, which `guard` may test as `s.run_id`.
+ */
+export function upsertStepsOfRunsSql(rowsParam: string, guard?: string): string {
+  return upsertSql('s.run_id', rowsParam, `run_id uuid, ${COLUMNS}`, guard);
+}
+
+function upsertSql(runId: string, rowsParam: string, columnList: string, guard?: string): string {
   const columns = ['node_id', 'attempt', ...UPDATED];
   return `INSERT INTO step_runs (id, run_id, ${columns.join(', ')})
-  SELECT gen_random_uuid(), ${runIdParam}, ${columns.map((column) => `s.${column}`).join(', ')}
-    FROM jsonb_to_recordset(${rowsParam}::jsonb) AS s(${COLUMNS})
+  SELECT gen_random_uuid(), ${runId}, ${columns.map((column) => `s.${column}`).join(', ')}
+    FROM jsonb_to_recordset(${rowsParam}::jsonb) AS s(${columnList})
    ${guard ? `WHERE ${guard}` : ''}
   ON CONFLICT (run_id, node_id, attempt) DO UPDATE SET
     ${UPDATED.map((column) => `${column} = excluded.${column}`).join(',\n    ')}`;
@@ -70,13 +82,25 @@ export function upsertStepsSql(runIdParam: string, rowsParam: string, guard?: st
  * surrogates, which jsonb rejects; a value JSON cannot express at all is described instead).
  */
 export function serializeStepRows(rows: readonly StepRow[]): string {
-  return `[${rows.map(serializeRow).join(',')}]`;
+  return `[${rows.map((row) => serializeRow(row, '')).join(',')}]`;
 }
 
-function serializeRow(row: StepRow): string {
+/** Rows of several runs as one JSON text, each with its `run_id` (upsertStepsOfRunsSql). */
+export function serializeStepRowsOfRuns(
+  runs: readonly { runId: string; rows: readonly StepRow[] }[],
+): string {
+  const texts: string[] = [];
+  for (const run of runs) {
+    const prefix = `"run_id":${JSON.stringify(run.runId)},`;
+    for (const row of run.rows) texts.push(serializeRow(row, prefix));
+  }
+  return `[${texts.join(',')}]`;
+}
+
+function serializeRow(row: StepRow, prefix: string): string {
   const { input, output, error, ...rest } = row;
   // `rest` is never empty, so its text is `{"node_id":…}`: the values go in front of its fields.
-  return `{"input":${jsonText(input)},"output":${jsonText(output)},"error":${jsonText(error)},${toJsonText(rest).slice(1)}`;
+  return `{${prefix}"input":${jsonText(input)},"output":${jsonText(output)},"error":${jsonText(error)},${toJsonText(rest).slice(1)}`;
 }
 
 function jsonText(value: unknown): string {

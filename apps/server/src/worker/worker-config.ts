@@ -1,6 +1,7 @@
 /** Worker settings from the environment (see the configuration table in README.md). */
 import { DEFAULT_INLINE_WAIT_MAX_MS } from '@patchbay/engine';
 import { DEFAULT_SANDBOX_MEMORY_MB, DEFAULT_SANDBOX_PROCESSES } from '@patchbay/sandbox';
+import { positiveInt } from '../env-number.ts';
 
 export type WorkerConfig = {
   /** Runs executed at once by this process. */
@@ -51,14 +52,4 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv): WorkerConfig {
       DEFAULT_MAX_STEP_OUTPUT_BYTES,
     ),
   };
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
-  }
-  return value;
 }

@@ -78,6 +78,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     logger,
     workerId: id,
     leaseMs: config.leaseMs,
+    concurrency: config.concurrency,
     inlineWaitMaxMs: config.inlineWaitMaxMs,
     maxRunExecutions: config.maxRunExecutions,
     expressions,
@@ -166,6 +167,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
       stopping ??= (async () => {
         const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
         sweeper.stop();
+        runs.stopInline();
         // Stops fetching at once; resolves when every job handler returned.
         const runnerStopped = runner.stop();
         if (runs.activeRuns > 0) {

@@ -1,5 +1,5 @@
 /**
- * "Flow settings": concurrency and run timeout, generated from the settings' JSON Schema. Edits
+ * "Flow settings": concurrency, queue cap and run timeout, generated from the settings' JSON Schema. Edits
  * go into the editor's document as they are typed (validated live, saved with the flow).
  */
 import { useMemo } from 'react';
@@ -13,7 +13,10 @@ import { useEditorStore } from './editor-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
 
 /** Placeholders for settings whose default is not a value. */
-const EMPTY_PLACEHOLDERS: Readonly<Record<string, string>> = { maxConcurrentRuns: 'Unlimited' };
+const EMPTY_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  maxConcurrentRuns: 'Unlimited',
+  maxQueuedRuns: 'Server-wide limit',
+};
 
 export function FlowSettingsDialog({ readOnly = false }: { readOnly?: boolean }) {
   const open = useEditorStore((s) => s.flowSettingsOpen);

@@ -45,12 +45,13 @@ describe('policy JSON Schemas', () => {
     });
   });
 
-  it('describes flow settings, both optional', () => {
+  it('describes flow settings, all optional', () => {
     expect(FLOW_SETTINGS_JSON_SCHEMA).toMatchObject({
       type: 'object',
       additionalProperties: false,
       properties: {
         maxConcurrentRuns: { type: 'integer', minimum: 1, maximum: 10_000 },
+        maxQueuedRuns: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         runTimeoutMs: { type: 'integer', minimum: 1, maximum: 604_800_000 },
       },
     });

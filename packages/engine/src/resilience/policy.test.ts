@@ -32,13 +32,17 @@ describe('resolveNodePolicy', () => {
 });
 
 describe('resolveFlowSettings', () => {
-  it('has no concurrency limit and a 24 h run timeout unless the flow sets them', () => {
+  it('has no concurrency limit, no queue cap and a 24 h run timeout unless the flow sets them', () => {
     expect(resolveFlowSettings(undefined)).toEqual({
       maxConcurrentRuns: undefined,
+      maxQueuedRuns: undefined,
       runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS,
     });
-    expect(resolveFlowSettings({ maxConcurrentRuns: 2, runTimeoutMs: 60_000 })).toEqual({
+    expect(
+      resolveFlowSettings({ maxConcurrentRuns: 2, maxQueuedRuns: 50, runTimeoutMs: 60_000 }),
+    ).toEqual({
       maxConcurrentRuns: 2,
+      maxQueuedRuns: 50,
       runTimeoutMs: 60_000,
     });
   });

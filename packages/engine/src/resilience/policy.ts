@@ -153,6 +153,15 @@ export const flowSettingsSchema = z.strictObject({
     .max(10_000, 'Max concurrent runs must be at most 10000')
     .describe('Runs of this flow in flight at once; the rest wait in the queue. Empty: no limit.')
     .optional(),
+  maxQueuedRuns: z
+    .number({ error: 'Max queued runs must be a number' })
+    .int('Max queued runs must be a whole number')
+    .min(1, 'Max queued runs must be at least 1')
+    .max(1_000_000, 'Max queued runs must be at most 1000000')
+    .describe(
+      'Runs of this flow waiting in the queue at most; past it, new runs are refused (HTTP 429) until the queue shrinks. Empty: only the server-wide limit.',
+    )
+    .optional(),
   runTimeoutMs: ms('Run timeout', 7 * 86_400_000)
     .min(1, 'Run timeout must be at least 1 ms')
     .describe('A run still unfinished this long after it started fails with RUN_TIMEOUT.')
@@ -204,12 +213,15 @@ export type NodePolicyDefaults = {
 /** A flow's effective settings: document values over Patchbay's defaults (no concurrency limit). */
 export type ResolvedFlowSettings = {
   maxConcurrentRuns: number | undefined;
+  /** Runs of the flow waiting in the queue at most; undefined: only the server-wide limit. */
+  maxQueuedRuns: number | undefined;
   runTimeoutMs: number;
 };
 
 export function resolveFlowSettings(settings: FlowSettings | undefined): ResolvedFlowSettings {
   return {
     maxConcurrentRuns: settings?.maxConcurrentRuns,
+    maxQueuedRuns: settings?.maxQueuedRuns,
     runTimeoutMs: settings?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
   };
 }
