@@ -1,6 +1,7 @@
 /**
- * Starting, cancelling and retrying runs, and reading run history. Execution happens in worker
- * processes, which take runs from the job queue that start and retry write to (run-queue.ts).
+ * Starting, cancelling and retrying runs, and reading run history. New runs go through the
+ * intake (run-intake.ts): executed at once by this process's worker when it has a free slot,
+ * else queued for any worker process (run-queue.ts), as retries are.
  */
 import { FlowValidationError } from '@patchbay/engine';
 import type pg from 'pg';
@@ -25,7 +26,6 @@ import type { RunIntake } from './run-intake.ts';
 import { retryRun } from './run-retry.ts';
 import {
   type RetryMode,
-  RUN_STATUS,
   RUN_TRIGGER,
   type RunStatus,
   type RunTrigger,
