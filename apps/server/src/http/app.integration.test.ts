@@ -29,7 +29,11 @@ describe('GET /healthz', () => {
   it('reports ok when the database answers', async () => {
     const response = await fetch(`${t.baseUrl}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', database: 'reachable' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      database: 'reachable',
+      load: { shedding: false, reason: null, queuedRuns: 0, oldestWaitMs: 0 },
+    });
   });
 
   it('answers 503 when the database is unreachable', async () => {

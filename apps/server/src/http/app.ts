@@ -16,6 +16,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.ts';
 import { isDatabaseUnavailableError } from '../db/database-unavailable.ts';
+import { loadStatus } from '../runs/load-status.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, retryAfterSecondsOf } from '../trpc/domain-error-mapping.ts';
 import { errorReference } from '../trpc/error-reference.ts';
 import { type AppRouter, appRouter } from '../trpc/root.ts';
@@ -130,7 +131,9 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
-  registerHealthRoute(app, services.prisma);
+  registerHealthRoute(app, services.prisma, () =>
+    loadStatus(services.queueLoad, services.shedLimits),
+  );
   if (options.webDistDir !== undefined) {
     await registerWebApp(app, options.webDistDir, TRPC_PREFIX);
   }

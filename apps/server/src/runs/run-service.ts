@@ -24,12 +24,7 @@ import {
 } from './run-detail-query.ts';
 import type { RunIntake } from './run-intake.ts';
 import { retryRun } from './run-retry.ts';
-import {
-  type RetryMode,
-  RUN_TRIGGER,
-  type RunStatus,
-  type RunTrigger,
-} from './run-status.ts';
+import { type RetryMode, RUN_TRIGGER, type RunStatus, type RunTrigger } from './run-status.ts';
 import { loadRunValue, type RunValue, type RunValueInput } from './run-values.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
 

@@ -32,6 +32,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'breakers.list': 'viewer',
   'breakers.get': 'viewer',
   'breakers.reset': 'admin',
+  'system.status': 'viewer',
   'limits.list': 'viewer',
   'limits.get': 'viewer',
   'auth.setupStatus': 'public',

@@ -6,6 +6,7 @@ import { flowsRouter } from './routers/flows.ts';
 import { limitsRouter } from './routers/limits.ts';
 import { nodeTypesRouter } from './routers/node-types.ts';
 import { runsRouter } from './routers/runs.ts';
+import { systemRouter } from './routers/system.ts';
 import { tokensRouter } from './routers/tokens.ts';
 import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  system: systemRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,8 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     breakers: services.breakers,
     limits: services.limits,
     auth: services.auth,
+    queueLoad: services.queueLoad,
+    shedLimits: services.shedLimits,
   };
 }
 

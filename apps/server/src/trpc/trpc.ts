@@ -32,7 +32,7 @@ import { inputProblem } from './input-guard.ts';
 
 export type TrpcContext = Pick<
   AppServices,
-  'flows' | 'runs' | 'registry' | 'breakers' | 'limits' | 'auth'
+  'flows' | 'runs' | 'registry' | 'breakers' | 'limits' | 'auth' | 'queueLoad' | 'shedLimits'
 > & {
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;

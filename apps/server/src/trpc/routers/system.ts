@@ -1,0 +1,9 @@
+/** system.*: how the server is doing, for the banner that tells users when load is being shed. */
+import type { TRPCRouterRecord } from '@trpc/server';
+import { loadStatus } from '../../runs/load-status.ts';
+import { viewerProcedure } from '../trpc.ts';
+
+export const systemRouter = {
+  /** Whether new runs are being refused because the queue is past its limits, and the queue. */
+  status: viewerProcedure.query(({ ctx }) => loadStatus(ctx.queueLoad, ctx.shedLimits)),
+} satisfies TRPCRouterRecord;
