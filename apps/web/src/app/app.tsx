@@ -16,6 +16,7 @@ import { UsersPage } from '../pages/users-page.tsx';
 import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { Toaster } from '../ui/toaster.tsx';
+import { LoadBanner } from './load-banner.tsx';
 import { TopBar } from './top-bar.tsx';
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
         <AuthGate>
           <div className="app">
             <TopBar />
+            <LoadBanner />
             <main className="app__main">
               <AppRoutes />
             </main>
