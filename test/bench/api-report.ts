@@ -15,9 +15,12 @@ export function apiRows(result: ApiResult): string[] {
     row('accepted/s (2xx)', (p) => format(p.acceptedPerSecond)),
     row('non-2xx by status; connection errors', rejections),
     row('completed runs/s during the load', (p) => format(p.completedPerSecond)),
-    row('enqueue → finished p50 (runs created during the load)', (p) => `${p.latencyP50Ms} ms`),
-    row('enqueue → finished p99', (p) => `${p.latencyP99Ms} ms`),
-    row('enqueue → finished max', (p) => `${p.latencyMaxMs} ms`),
+    row(
+      'enqueue → finished p50 (runs created during the load)',
+      (p) => `${format(p.latencyP50Ms)} ms`,
+    ),
+    row('enqueue → finished p99', (p) => `${format(p.latencyP99Ms)} ms`),
+    row('enqueue → finished max', (p) => `${format(p.latencyMaxMs)} ms`),
     row(
       'runs created during the load (not succeeded)',
       (p) => `${format(p.runsCreated)} (${format(p.runsNotSucceeded)})`,
