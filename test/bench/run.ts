@@ -1,10 +1,17 @@
 /**
- * `pnpm bench [engine|expressions|pipeline]`: runs the benchmarks and prints their figures as Markdown, ready
- * for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local server) for the
- * pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000) at
- * BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
+ * `pnpm bench [engine|expressions|pipeline|api]`: runs the benchmarks and prints their figures as
+ * Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local
+ * server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000)
+ * at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
+ *
+ * `api` is not part of `all`: it starts the whole install (`bash scripts/start.sh`, embedded
+ * PostgreSQL) and loads it for minutes. BENCH_API_CONCURRENCY (default "1,10,50"),
+ * BENCH_API_SECONDS of load per point (20), BENCH_API_REPEAT (1), BENCH_API_DRAIN_TIMEOUT_S (300):
+ * how long to wait for the queue to drain after a point before reporting anyway. Linux only.
  */
 import os from 'node:os';
+import { benchApi } from './api.ts';
+import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
@@ -63,6 +70,17 @@ if (which === 'all' || which === 'pipeline') {
     ...Object.entries(results[0]?.writesByTable ?? {}).map(([table, n]) => `- ${table}: ${n}`),
     '',
   );
+}
+
+if (which === 'api') {
+  const result = await benchApi({
+    concurrency: (process.env.BENCH_API_CONCURRENCY ?? '1,10,50').split(',').map(Number),
+    seconds: Number(process.env.BENCH_API_SECONDS ?? 20),
+    repeat: Number(process.env.BENCH_API_REPEAT ?? 1),
+    drainTimeoutMs: Number(process.env.BENCH_API_DRAIN_TIMEOUT_S ?? 300) * 1_000,
+  });
+  console.error(JSON.stringify(result));
+  lines.push(...apiRows(result));
 }
 
 console.log(lines.join('\n'));

@@ -23,12 +23,14 @@ export type StartCommand = {
   kill(): Promise<void>;
 };
 
-export function runStartCommand(env: Record<string, string>): StartCommand {
+/** `env` is laid over this process's environment; a variable given as undefined is removed. */
+export function runStartCommand(env: Record<string, string | undefined>): StartCommand {
   let output = '';
   const waiters = new Set<() => void>();
+  const merged = { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
   const child: ChildProcess = spawn('bash', ['scripts/start.sh'], {
     cwd: repoRoot,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
