@@ -30,7 +30,7 @@ export type WorkerConfig = {
 };
 
 export const DEFAULT_LEASE_MS = 30_000;
-export const DEFAULT_WORKER_CONCURRENCY = 10;
+export const DEFAULT_WORKER_CONCURRENCY = 100;
 export const DEFAULT_MAX_RUN_EXECUTIONS = 3;
 export const DEFAULT_MAX_STEP_OUTPUT_BYTES = 8 * 1024 * 1024;
 
