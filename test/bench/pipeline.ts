@@ -41,7 +41,13 @@ export async function benchPipeline(options: {
 }): Promise<PipelineResult> {
   const database = await createTestDatabase('patchbay_bench');
   const server = await startServer(
-    { DATABASE_URL: database.url, LOG_LEVEL: 'warn' },
+    {
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      // The queue is filled up front with no worker running: not an overload to shed.
+      PATCHBAY_MAX_QUEUED_RUNS: '10000000',
+      PATCHBAY_MAX_QUEUE_WAIT_MS: '3600000',
+    },
     { role: 'server' },
   );
   const db = new pg.Client({ connectionString: database.url });
