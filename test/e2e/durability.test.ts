@@ -133,7 +133,8 @@ describe('a circuit breaker shared by every worker', () => {
     upstream = await startFlakyUpstream({ mode: { failureRate: 1 } });
     const policy = {
       retry: { maxAttempts: 1 },
-      breaker: { consecutiveFailures: 3, openDurationMs: 3_000, halfOpenProbes: 1 },
+      // Long enough that starting the second worker on a busy machine stays inside it.
+      breaker: { consecutiveFailures: 3, openDurationMs: 8_000, halfOpenProbes: 1 },
     };
     const flowId = await importFlow(
       api,
@@ -165,7 +166,7 @@ describe('a circuit breaker shared by every worker', () => {
 
     // After the open period one probe goes through; it succeeds and the breaker closes.
     await upstream.set({ failureRate: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 3_200));
+    await new Promise((resolve) => setTimeout(resolve, 8_200));
     const { runId: probe } = await api.flows.run.mutate({ id: flowId });
     expect((await waitForRunsFinal(database.url, [probe], 15_000)).get(probe)).toBe('succeeded');
     const breaker = await api.breakers.get.query({ target: targetKey });

@@ -60,6 +60,10 @@ function spawnPatchbay(args: string[], env: Record<string, string>): Spawned {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PATCHBAY_EGRESS_ALLOW: '127.0.0.1',
+      // Tests queue runs deliberately (workers killed, started late): that is not overload.
+      // Tests of load shedding set their own limits.
+      PATCHBAY_MAX_QUEUED_RUNS: '1000000',
+      PATCHBAY_MAX_QUEUE_WAIT_MS: '3600000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
