@@ -21,8 +21,6 @@ export type QueueLoadSnapshot = {
   byFlow: ReadonlyMap<string, FlowQueue>;
 };
 
-const EMPTY: QueueLoadSnapshot = { queuedRuns: 0, oldestWaitMs: 0, byFlow: new Map() };
-
 /** Served by the partial index runs_queued_idx: its size is the queue's, not the history's. */
 const QUEUED_BY_FLOW = {
   name: 'patchbay_queued_by_flow',
@@ -40,7 +38,7 @@ export type QueueLoadOptions = {
 };
 
 export class QueueLoad {
-  private current: QueueLoadSnapshot = EMPTY;
+  private current: QueueLoadSnapshot = { queuedRuns: 0, oldestWaitMs: 0, byFlow: new Map() };
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
 
@@ -52,10 +50,11 @@ export class QueueLoad {
 
   /** Counts a run this process queued, until the next read sees it. */
   noteQueued(flowId: string): void {
-    const byFlow = new Map(this.current.byFlow);
+    // The snapshot's map is this object's own (read() makes a new one), so it is updated in place.
+    const byFlow = this.current.byFlow as Map<string, FlowQueue>;
     const flow = byFlow.get(flowId);
     byFlow.set(flowId, { queued: (flow?.queued ?? 0) + 1, oldestWaitMs: flow?.oldestWaitMs ?? 0 });
-    this.current = { ...this.current, queuedRuns: this.current.queuedRuns + 1, byFlow };
+    this.current = { ...this.current, queuedRuns: this.current.queuedRuns + 1 };
   }
 
   /** Reads the queue now (also the first read before start resolves). */
