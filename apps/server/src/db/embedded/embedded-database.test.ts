@@ -86,13 +86,20 @@ describe('startEmbeddedDatabase', () => {
     await second.stop();
   }, 60_000);
 
-  it('allows the connections it is asked for', async () => {
+  it('allows the connections it is asked for and runs no replication launcher', async () => {
     const dataDir = await reachableTempDir('patchbay-data-');
     const database = await start(dataDir, await freePort(), { maxConnections: 150 });
 
     expect(await queryOnce(database.connectionString, 'SHOW max_connections')).toEqual([
       { max_connections: '150' },
     ]);
+    expect(
+      await queryOnce(
+        database.connectionString,
+        `SELECT count(*)::int AS launchers FROM pg_stat_activity
+          WHERE backend_type = 'logical replication launcher'`,
+      ),
+    ).toEqual([{ launchers: 0 }]);
     await database.stop();
   }, 60_000);
 
