@@ -1,12 +1,15 @@
 /**
- * `pnpm bench [engine|expressions|pipeline]`: runs the benchmarks and prints their figures as Markdown, ready
- * for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local server) for the
+ * `pnpm bench [engine|expressions|pipeline|memory]`: runs the benchmarks and prints their figures as
+ * Markdown, ready for docs/benchmarks.md. `memory` (only when asked for) is the idle footprint of
+ * `bash scripts/start.sh`, or of BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after
+ * it printed its URL. Needs PostgreSQL at TEST_DATABASE_URL (default the local server) for the
  * pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000) at
  * BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
  */
 import os from 'node:os';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchIdleMemory } from './idle-memory.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
 
 const which = process.argv[2] ?? 'all';
@@ -61,6 +64,26 @@ if (which === 'all' || which === 'pipeline') {
     'Row writes per run by table (1 worker):',
     '',
     ...Object.entries(results[0]?.writesByTable ?? {}).map(([table, n]) => `- ${table}: ${n}`),
+    '',
+  );
+}
+
+if (which === 'memory') {
+  const command = process.env.BENCH_START_COMMAND?.split(' ') as [string, ...string[]] | undefined;
+  const result = await benchIdleMemory({
+    idleSeconds: Number(process.env.BENCH_IDLE_SECONDS ?? 10),
+    ...(command ? { command } : {}),
+  });
+  const mb = (kb: number) => (kb / 1024).toFixed(1);
+  lines.push(
+    `Idle ${result.idleSeconds} s after \`${command?.join(' ') ?? 'bash scripts/start.sh'}\` printed its URL (${result.startSeconds} s after it began, fresh data directory):`,
+    '',
+    '| process | PSS (MB) | USS (MB) | RSS (MB) |',
+    '| --- | --- | --- | --- |',
+    ...result.processes.map(
+      (p) => `| \`${p.name}\` | ${mb(p.pssKb)} | ${mb(p.ussKb)} | ${mb(p.rssKb)} |`,
+    ),
+    `| **total** | **${mb(result.totalPssKb)}** | ${mb(result.totalUssKb)} | ${mb(result.totalRssKb)} |`,
     '',
   );
 }

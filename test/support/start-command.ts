@@ -23,10 +23,14 @@ export type StartCommand = {
   kill(): Promise<void>;
 };
 
-export function runStartCommand(env: Record<string, string>): StartCommand {
+/** `command`: the README's by default; `['pnpm', 'start']` runs the same script under pnpm. */
+export function runStartCommand(
+  env: Record<string, string>,
+  command: readonly [string, ...string[]] = ['bash', 'scripts/start.sh'],
+): StartCommand {
   let output = '';
   const waiters = new Set<() => void>();
-  const child: ChildProcess = spawn('bash', ['scripts/start.sh'], {
+  const child: ChildProcess = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -45,7 +49,7 @@ export function runStartCommand(env: Record<string, string>): StartCommand {
     });
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error('bash scripts/start.sh did not start');
+  if (pid === undefined) throw new Error(`${command.join(' ')} did not start`);
   const isExited = () => child.exitCode !== null || child.signalCode !== null;
 
   return {
