@@ -1,7 +1,8 @@
-// Run by start.sh before the server starts: installs dependencies and builds the web app only
-// when what they are made from changed since the last time, so that a restart with nothing
-// changed goes straight to the server. Each set of inputs is fingerprinted (SHA-256 over paths
-// and contents) into node_modules/.cache/patchbay/, which a fresh clone does not have.
+// Run by start.sh before the server starts: installs dependencies, builds the web app and builds
+// the server (apps/server/dist) only when what they are made from changed since the last time, so
+// that a restart with nothing changed goes straight to the server. Each set of inputs is
+// fingerprinted (SHA-256 over paths and contents) into node_modules/.cache/patchbay/, which a
+// fresh clone does not have.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -83,4 +84,23 @@ whenChanged(
   () => existsSync(path.join(root, 'apps/web/dist/index.html')),
   'building the web app',
   ['pnpm', '--filter', '@patchbay/web', 'build'],
+);
+whenChanged(
+  'server-build',
+  [
+    'pnpm-lock.yaml',
+    'tsconfig.base.json',
+    'apps/server/package.json',
+    'apps/server/tsconfig.json',
+    'apps/server/scripts/build.mjs',
+    ...filesUnder('apps/server/src'),
+    // The workspace packages the server bundles.
+    ...filesUnder('packages'),
+    // The generated Prisma client (skipped under src/) is made from the schema. Migrations are
+    // read at run time, not built in.
+    'prisma/schema.prisma',
+  ],
+  () => existsSync(path.join(root, 'apps/server/dist/main.js')),
+  'building the server',
+  ['pnpm', '--filter', '@patchbay/server', 'build'],
 );

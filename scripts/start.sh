@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs dependencies and builds the web app when they changed, then starts Patchbay on one
-# port. With DATABASE_URL unset, an embedded PostgreSQL keeps its data under .data/.
+# Installs dependencies and builds the web app and the server when they changed, then starts
+# Patchbay on one port. With DATABASE_URL unset, an embedded PostgreSQL keeps its data under .data/.
 # The server replaces this shell (exec): Ctrl+C and kill reach Node itself, which stops the app
-# first and the database last.
+# first and the database last. It runs the compiled server (apps/server/dist) on plain Node: no
+# pnpm or TypeScript loader stays in memory.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 cd "$PATCHBAY_ROOT"
 node scripts/prepare-start.mjs
 export NODE_ENV=production
-exec node --import tsx apps/server/src/main.ts "$@"
+exec node apps/server/dist/main.js "$@"

@@ -1,19 +1,23 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api]`: runs the benchmarks and prints their figures as
- * Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default the local
- * server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS (2000)
- * at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
+ * `pnpm bench [engine|expressions|pipeline|api|idle-memory]`: runs the benchmarks and prints their
+ * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
+ * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
+ * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
  *
  * `api` is not part of `all`: it starts the whole install (`bash scripts/start.sh`, embedded
  * PostgreSQL) and loads it for minutes. BENCH_API_CONCURRENCY (default "1,10,50"),
  * BENCH_API_SECONDS of load per point (20), BENCH_API_REPEAT (1), BENCH_API_DRAIN_TIMEOUT_S (300):
  * how long to wait for the queue to drain after a point before reporting anyway. Linux only.
+ *
+ * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
+ * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
 import os from 'node:os';
 import { benchApi } from './api.ts';
 import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchIdleMemory } from './idle-memory.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
 
 const which = process.argv[2] ?? 'all';
@@ -81,6 +85,26 @@ if (which === 'api') {
   });
   console.error(JSON.stringify(result));
   lines.push(...apiRows(result));
+}
+
+if (which === 'idle-memory') {
+  const command = process.env.BENCH_START_COMMAND?.split(' ') as [string, ...string[]] | undefined;
+  const result = await benchIdleMemory({
+    idleSeconds: Number(process.env.BENCH_IDLE_SECONDS ?? 10),
+    ...(command ? { command } : {}),
+  });
+  const mb = (kb: number) => (kb / 1024).toFixed(1);
+  lines.push(
+    `Idle ${result.idleSeconds} s after \`${command?.join(' ') ?? 'bash scripts/start.sh'}\` printed its URL (${result.startSeconds} s after it began, fresh data directory):`,
+    '',
+    '| process | PSS (MB) | USS (MB) | RSS (MB) |',
+    '| --- | --- | --- | --- |',
+    ...result.processes.map(
+      (p) => `| \`${p.name}\` | ${mb(p.pssKb)} | ${mb(p.ussKb)} | ${mb(p.rssKb)} |`,
+    ),
+    `| **total** | **${mb(result.totalPssKb)}** | ${mb(result.totalUssKb)} | ${mb(result.totalRssKb)} |`,
+    '',
+  );
 }
 
 console.log(lines.join('\n'));

@@ -3,12 +3,13 @@
  * block the next start, Ctrl+C stops cleanly, and two servers never share a data directory.
  * Each test has its own data directory and ports, and stops every process it started.
  */
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApi } from '../support/api-client.ts';
+import { chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { freePort, TEST_ADMIN } from '../support/server-process.ts';
 import {
   lastLine,
@@ -86,6 +87,19 @@ async function waitUntil(condition: () => boolean, timeoutMs = 30_000): Promise<
   }
 }
 
+/** The command lines of `pid` and of its children, as `ps` shows them. */
+function processTree(pid: number): { self: string; children: string[] } {
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, p, parent, args]) => ({ pid: Number(p), ppid: Number(parent), args: args! }));
+  return {
+    self: rows.find((row) => row.pid === pid)?.args ?? '',
+    children: rows.filter((row) => row.ppid === pid).map((row) => row.args),
+  };
+}
+
 /** A GET with any Host header (fetch does not let one set Host). */
 function rawStatus(baseUrl: string, pathname: string, host: string): Promise<number> {
   const { hostname, port } = new URL(baseUrl);
@@ -143,6 +157,48 @@ describe('bash scripts/start.sh', () => {
     await expect(readFile(path.join(dataDir, 'patchbay.pid'))).rejects.toMatchObject({
       code: 'ENOENT',
     });
+  }, 240_000);
+
+  it('runs the compiled server on plain Node, which forks a sandbox process from the build when needed', async () => {
+    const { start, baseUrl, url } = await setUp();
+    const command = start();
+    await command.printed(`Patchbay is running at ${url}`);
+    // No pnpm, no TypeScript loader: the shell exec'd Node on the bundle, with nothing beside it.
+    expect(processTree(command.pid)).toEqual({
+      self: 'node apps/server/dist/main.js',
+      children: [],
+    });
+
+    // A regular expression always leaves the in-process fast path for a sandbox process.
+    const api = await createApi({ baseUrl, admin: TEST_ADMIN });
+    const flowId = await importFlow(
+      api,
+      chainFlow('Needs the sandbox', [
+        {
+          id: 'match',
+          type: 'transform.jsonata',
+          config: { expression: '$match("patchbay", /b(a)y/).groups[0]' },
+        },
+      ]),
+    );
+    const { runId } = await api.flows.run.mutate({ id: flowId, input: {} });
+    let run = await api.runs.get.query({ id: runId });
+    for (let polls = 0; run.status === 'queued' || run.status === 'running'; polls++) {
+      if (polls > 300) throw new Error(`run ${runId} did not finish`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      run = await api.runs.get.query({ id: runId });
+    }
+    expect(run.status).toBe('succeeded');
+    expect(run.steps.find((step) => step.nodeId === 'match')?.output).toBe('a');
+    expect(processTree(command.pid).children).toEqual([
+      expect.stringMatching(
+        /(^|\/)node --max-old-space-size=\d+ \S*apps\/server\/dist\/sandbox-entry\.js$/,
+      ),
+    ]);
+
+    // Ctrl+C stops the sandbox process with the server, quietly.
+    expect(await command.interrupt()).toBe(0);
+    expect(logLines(command.output()).filter((line) => line.level >= 40)).toEqual([]);
   }, 240_000);
 
   it('refuses a second server on the same data directory while the first runs', async () => {

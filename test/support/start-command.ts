@@ -23,12 +23,18 @@ export type StartCommand = {
   kill(): Promise<void>;
 };
 
-/** `env` is laid over this process's environment; a variable given as undefined is removed. */
-export function runStartCommand(env: Record<string, string | undefined>): StartCommand {
+/**
+ * `env` is laid over this process's environment; a variable given as undefined is removed.
+ * `command`: the README's by default; `['pnpm', 'start']` runs the same script under pnpm.
+ */
+export function runStartCommand(
+  env: Record<string, string | undefined>,
+  command: readonly [string, ...string[]] = ['bash', 'scripts/start.sh'],
+): StartCommand {
   let output = '';
   const waiters = new Set<() => void>();
   const merged = { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
-  const child: ChildProcess = spawn('bash', ['scripts/start.sh'], {
+  const child: ChildProcess = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
     env: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -47,7 +53,7 @@ export function runStartCommand(env: Record<string, string | undefined>): StartC
     });
   });
   const pid = child.pid;
-  if (pid === undefined) throw new Error('bash scripts/start.sh did not start');
+  if (pid === undefined) throw new Error(`${command.join(' ')} did not start`);
   const isExited = () => child.exitCode !== null || child.signalCode !== null;
 
   return {

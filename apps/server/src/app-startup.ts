@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createAppServices } from './app-services.ts';
 import { authConfigFromEnv } from './auth/auth-config.ts';
 import type { FirstStart } from './auth/first-owner-setup.ts';
+import { connectionBudget, warnIfOverConnectionLimit } from './db/connection-budget.ts';
 import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { createPgPool } from './db/pg-pool.ts';
@@ -66,14 +67,15 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
   );
   if (options.shuttingDown()) return undefined;
 
-  const prisma = createPrismaClient(connectionString);
-  options.onStarted(() => prisma.$disconnect());
-  // An executing run holds a connection only for its short statements, so the pool grows with
-  // concurrency but stays small: several processes share PostgreSQL's max_connections.
-  const pgPool = createPgPool(connectionString, logger, {
-    max: Math.min(Math.max(10, (workerConfig?.concurrency ?? 0) + 5), 20),
+  // Each pool's cap follows the role and the concurrency (db/connection-budget.ts).
+  const budget = connectionBudget(role, workerConfig?.concurrency, {
+    localQueue: (workerConfig?.localQueueSize ?? 0) > 1,
   });
+  const prisma = createPrismaClient(connectionString, { max: budget.prisma });
+  options.onStarted(() => prisma.$disconnect());
+  const pgPool = createPgPool(connectionString, logger, { max: budget.pool });
   options.onStarted(() => pgPool.end());
+  await warnIfOverConnectionLimit(pgPool, budget, logger);
   // One guard per process: every HTTP call of a run, and every save's warnings, use it.
   const egress: ProcessEgress = await createProcessEgress({
     settings: options.egressSettings,

@@ -9,6 +9,7 @@
 import { egressSettingsFromEnv } from '@patchbay/egress';
 import { PatchbayError } from '@patchbay/engine/errors';
 import type { FastifyInstance } from 'fastify';
+import { connectionBudget, embeddedMaxConnections } from './db/connection-budget.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
 import { createLogger } from './logger.ts';
@@ -69,7 +70,17 @@ async function main(): Promise<void> {
       // Loaded (and compiled) while the embedded database starts.
       const appStartup = import('./app-startup.ts');
       appStartup.catch(() => undefined); // observed below
-      const database = await resolveDatabase(env, logger.child({ component: 'embedded-postgres' }));
+      const database = await resolveDatabase(
+        env,
+        logger.child({ component: 'embedded-postgres' }),
+        {
+          maxConnections: embeddedMaxConnections(
+            connectionBudget(role, workerConfig?.concurrency, {
+              localQueue: (workerConfig?.localQueueSize ?? 0) > 1,
+            }),
+          ),
+        },
+      );
       cleanups.push(database.stop);
       if (shuttingDown) return;
 

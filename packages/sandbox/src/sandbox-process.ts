@@ -12,8 +12,9 @@ import {
   SandboxTimeoutError,
 } from './sandbox-errors.ts';
 import { type ChildMessage, type RunMessage, SANDBOX_ENV } from './sandbox-protocol.ts';
+import { siblingModule } from './sibling-module.ts';
 
-const ENTRY = new URL('./sandbox-entry.ts', import.meta.url);
+const ENTRY = siblingModule('./sandbox-entry', import.meta.url);
 /** Most of a sandbox process's stderr kept, to tell why it died. */
 const STDERR_TAIL_CHARS = 8_192;
 /** The process's own watchdog fires this long after the parent should have killed it. */
@@ -64,7 +65,8 @@ export class SandboxProcess {
       Object.entries(options.tasks).map(([kind, url]) => [kind, url.href]),
     );
     this.child = fork(ENTRY, [], {
-      // Inherits the parent's loader flags (tsx), then caps the heap: a later flag wins.
+      // Inherits the parent's flags (tsx's loader from source, none in production), then caps
+      // the heap: a later flag wins.
       execArgv: [
         ...process.execArgv.filter((arg) => !arg.startsWith('--inspect')),
         `--max-old-space-size=${options.memoryMb}`,
@@ -76,6 +78,10 @@ export class SandboxProcess {
       },
       serialization: 'json',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      // A process group of its own: Ctrl+C in a terminal reaches the server, which closes its
+      // sandbox processes as it stops, rather than killing them under it (which the shutdown then
+      // logged as a crash). An orphan is still ended by its watchdog.
+      detached: true,
     });
     this.child.stderr?.setEncoding('utf8');
     this.child.stderr?.on('data', (chunk: string) => {

@@ -23,10 +23,11 @@ import {
   SandboxTaskError,
   SandboxTimeoutError,
 } from './sandbox-errors.ts';
+import { siblingModule } from './sibling-module.ts';
 import type { JsonataTaskInput } from './tasks/jsonata-task.ts';
 
 /** The module of the `jsonata` task, for `new Sandbox({ tasks: { jsonata: JSONATA_TASK } })`. */
-export const JSONATA_TASK = new URL('./tasks/jsonata-task.ts', import.meta.url);
+export const JSONATA_TASK = siblingModule('./tasks/jsonata-task', import.meta.url);
 
 export type SandboxedExpressionOptions = {
   /** In-process time budget of one evaluation before it moves to the sandbox. Default 10 ms. */

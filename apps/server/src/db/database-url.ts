@@ -17,6 +17,8 @@ export type ResolvedDatabase = {
 export async function resolveDatabase(
   env: NodeJS.ProcessEnv,
   logger: EmbeddedDatabaseLogger,
+  /** For the embedded PostgreSQL: the connections it must allow (connection-budget.ts). */
+  embeddedOptions: { maxConnections?: number } = {},
 ): Promise<ResolvedDatabase> {
   const url = env.DATABASE_URL?.trim();
   if (url) {
@@ -28,6 +30,7 @@ export async function resolveDatabase(
     dataDir,
     port,
     fallbackDir: env.PATCHBAY_DB_FALLBACK_DIR?.trim() || undefined,
+    maxConnections: embeddedOptions.maxConnections,
     logger,
   });
   logger.info({ clusterDir: embedded.clusterDir, port }, 'Embedded PostgreSQL is running');

@@ -4,6 +4,15 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 
 export type { PrismaClient };
 
-export function createPrismaClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+/** `max`: the cap of Prisma's connection pool (node-postgres' default, 10, when not given). */
+export function createPrismaClient(
+  connectionString: string,
+  options: { max?: number } = {},
+): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({
+      connectionString,
+      ...(options.max === undefined ? {} : { max: options.max }),
+    }),
+  });
 }

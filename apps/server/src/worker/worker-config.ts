@@ -21,7 +21,7 @@ export type WorkerConfig = {
    * worker died or lost its lease); the next claim fails it with POISON_RUN.
    */
   maxRunExecutions: number;
-  /** Sandbox processes for expressions that leave the fast path (one is kept ready). */
+  /** Sandbox processes for expressions that leave the fast path (started when first needed). */
   sandboxProcesses: number;
   /** Heap limit of each sandbox process, in MB. */
   sandboxMemoryMb: number;

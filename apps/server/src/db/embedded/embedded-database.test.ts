@@ -38,7 +38,11 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function start(dataDir: string, port: number, extra: { fallbackDir?: string } = {}) {
+async function start(
+  dataDir: string,
+  port: number,
+  extra: { fallbackDir?: string; maxConnections?: number } = {},
+) {
   const database = await startEmbeddedDatabase({ dataDir, port, logger, ...extra });
   running.push(database);
   return database;
@@ -80,6 +84,23 @@ describe('startEmbeddedDatabase', () => {
       { value: 'still here' },
     ]);
     await second.stop();
+  }, 60_000);
+
+  it('allows the connections it is asked for and runs no replication launcher', async () => {
+    const dataDir = await reachableTempDir('patchbay-data-');
+    const database = await start(dataDir, await freePort(), { maxConnections: 150 });
+
+    expect(await queryOnce(database.connectionString, 'SHOW max_connections')).toEqual([
+      { max_connections: '150' },
+    ]);
+    expect(
+      await queryOnce(
+        database.connectionString,
+        `SELECT count(*)::int AS launchers FROM pg_stat_activity
+          WHERE backend_type = 'logical replication launcher'`,
+      ),
+    ).toEqual([{ launchers: 0 }]);
+    await database.stop();
   }, 60_000);
 
   it('generates the superuser password, keeps it in a 0600 file and listens on 127.0.0.1 only', async () => {

@@ -26,6 +26,7 @@ import { bundledDistribution, type PostgresDistribution } from './postgres-distr
 import { postgresRunAs, type RunAs } from './postgres-user.ts';
 import { postmasterPidFile, readPostmasterState } from './postmaster-pid.ts';
 import { isAlive, waitForExit } from './process-identity.ts';
+import { embeddedServerSettings } from './server-settings.ts';
 import {
   generatePassword,
   passwordFilePath,
@@ -66,6 +67,8 @@ export async function startEmbeddedDatabase(options: {
   fallbackDir?: string | undefined;
   /** The binaries to run; the ones bundled for this platform unless given. */
   distribution?: PostgresDistribution;
+  /** max_connections; PostgreSQL's default (100) unless given. */
+  maxConnections?: number | undefined;
   logger: EmbeddedDatabaseLogger;
 }): Promise<EmbeddedDatabase> {
   const { port, logger } = options;
@@ -97,7 +100,10 @@ export async function startEmbeddedDatabase(options: {
     }
 
     await setAsideLargeServerLog(clusterDir);
-    await startClusterOrExplain(target, port);
+    const settings = embeddedServerSettings(
+      options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections },
+    );
+    await startClusterOrExplain(target, port, settings);
     let password: string;
     try {
       password =
@@ -207,9 +213,13 @@ async function setAsideLargeServerLog(clusterDir: string): Promise<void> {
   if (size > SERVER_LOG_MAX_BYTES) await rename(log, `${log}.1`);
 }
 
-async function startClusterOrExplain(target: ClusterTarget, port: number): Promise<void> {
+async function startClusterOrExplain(
+  target: ClusterTarget,
+  port: number,
+  settings: Record<string, string>,
+): Promise<void> {
   try {
-    await startCluster(target, port);
+    await startCluster(target, port, settings);
   } catch (error) {
     if (!(error instanceof PgCommandError)) throw error;
     const log = await serverLogTail(target.clusterDir);

@@ -62,13 +62,21 @@ export function serverLogFile(clusterDir: string): string {
   return path.join(clusterDir, 'postgresql.log');
 }
 
-/** Starts the postmaster on 127.0.0.1:`port` only, and waits until it accepts connections. */
-export async function startCluster(target: ClusterTarget, port: number): Promise<void> {
+/**
+ * Starts the postmaster on 127.0.0.1:`port` only, with `settings` (name → value, no spaces), and
+ * waits until it accepts connections.
+ */
+export async function startCluster(
+  target: ClusterTarget,
+  port: number,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<void> {
   const serverOptions = [
     `-p ${port}`,
     '-c listen_addresses=127.0.0.1',
     // TCP only: no socket file in /tmp to collide with another PostgreSQL on the same port.
     "-c unix_socket_directories=''",
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
   ].join(' ');
   await runAsPostgres(target, binary(target.distribution, 'pg_ctl'), [
     'start',
