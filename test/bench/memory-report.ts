@@ -24,7 +24,7 @@ export function memoryRows(result: MemoryResult): string[] {
     stage.snapshotHeapMb === undefined ? '—' : mb(stage.snapshotHeapMb);
   const { snapshotCost, idleAfterLoad } = result;
   return [
-    `Load average at the start: ${loads(result.loadAverageAtStart)}, at the end: ${loads(result.loadAverageAtEnd)} (1, 5, 15 min). c=${result.connections}: ${format(result.runs)} runs sent in ${Math.round(result.loadSeconds)} s (${format(Math.round(result.runs / result.loadSeconds))}/s)${rejected ? `; shed and sent again: ${rejected}` : ''}. MALLOC_ARENA_MAX ${result.mallocArenaMax ?? 'unset'}. Runs of the flow at B: ${Object.entries(
+    `Load average at the start: ${loads(result.loadAverageAtStart)}, at the end: ${loads(result.loadAverageAtEnd)} (1, 5, 15 min). c=${result.connections}: ${format(result.runs)} runs sent in ${Math.round(result.loadSeconds)} s (${format(Math.round(result.runs / result.loadSeconds))}/s)${rejected ? `; shed and sent again: ${rejected}` : ''}. Server environment: MALLOC_ARENA_MAX ${result.serverEnv.MALLOC_ARENA_MAX ?? 'unset'}, NODE_OPTIONS \`${result.serverEnv.NODE_OPTIONS ?? ''}\`. Runs of the flow at B: ${Object.entries(
       result.runsByStatus,
     )
       .map(([status, count]) => `${status} ${format(count)}`)

@@ -7,7 +7,7 @@
  * are compared by constructor; objects allocated after A and still alive in B are what a leak is
  * made of.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -50,7 +50,8 @@ export type MemoryResult = {
   /** os.loadavg() before the app started and after the last snapshot. */
   loadAverageAtStart: number[];
   loadAverageAtEnd: number[];
-  mallocArenaMax: string | undefined;
+  /** MALLOC_ARENA_MAX and NODE_OPTIONS as the server got them (start.sh may set them). */
+  serverEnv: { MALLOC_ARENA_MAX?: string; NODE_OPTIONS?: string };
   connections: number;
   warmupRuns: number;
   settleSeconds: number;
@@ -206,7 +207,7 @@ async function measure(
   return {
     loadAverageAtStart,
     loadAverageAtEnd: os.loadavg(),
-    mallocArenaMax: process.env.MALLOC_ARENA_MAX,
+    serverEnv: await environmentOf(install.command.pid, ['MALLOC_ARENA_MAX', 'NODE_OPTIONS']),
     connections: options.connections,
     warmupRuns: options.warmupRuns,
     settleSeconds: options.settleMs / 1_000,
@@ -285,6 +286,15 @@ async function send(
     }
   }
   return { accepted, rejectedByStatus };
+}
+
+async function environmentOf(pid: number, names: string[]): Promise<Record<string, string>> {
+  const entries = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+  return Object.fromEntries(
+    entries
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])
+      .filter(([name]) => names.includes(name ?? '')),
+  );
 }
 
 async function runsFinished(db: pg.Client, flowId: string): Promise<number> {
