@@ -108,7 +108,11 @@ export async function measurePoint(
 }
 
 /** Polls until no run of the flow is queued or running; false after `timeoutMs`. */
-async function waitForDrain(db: pg.Client, flowId: string, timeoutMs: number): Promise<boolean> {
+export async function waitForDrain(
+  db: pg.Client,
+  flowId: string,
+  timeoutMs: number,
+): Promise<boolean> {
   const started = Date.now();
   let reported = started;
   for (;;) {

@@ -15,6 +15,8 @@ export type TreeSample = {
   postgresCpuMs: number;
   /** Proportional set size of every process above, summed. */
   pssMb: number;
+  /** Of it, the postmaster and its children. */
+  postgresPssMb: number;
   processes: number;
 };
 
@@ -41,11 +43,13 @@ export async function sampleTree(roots: TreeRoots): Promise<TreeSample> {
   const reaped = (pid: number) => stats.get(pid)?.childTicks ?? 0;
   const sum = (pids: number[]) => pids.reduce((total, pid) => total + own(pid), 0);
   const pss = await Promise.all([...server, ...postgres].map(pssKb));
+  const postgresPss = pss.slice(server.length);
   return {
     serverCpuMs: ticksToMs(own(roots.serverPid)),
     childrenCpuMs: ticksToMs(sum(server) - own(roots.serverPid) + reaped(roots.serverPid)),
     postgresCpuMs: ticksToMs(sum(postgres) + reaped(roots.postmasterPid)),
     pssMb: pss.reduce((total, kb) => total + kb, 0) / 1024,
+    postgresPssMb: postgresPss.reduce((total, kb) => total + kb, 0) / 1024,
     processes: server.length + postgres.length,
   };
 }
@@ -57,6 +61,7 @@ export function cpuDelta(before: TreeSample, after: TreeSample): TreeSample {
     childrenCpuMs: after.childrenCpuMs - before.childrenCpuMs,
     postgresCpuMs: after.postgresCpuMs - before.postgresCpuMs,
     pssMb: after.pssMb,
+    postgresPssMb: after.postgresPssMb,
     processes: after.processes,
   };
 }
@@ -112,4 +117,13 @@ async function pssKb(pid: number): Promise<number> {
 
 function ticksToMs(ticks: number): number {
   return (ticks * 1000) / ticksPerSecond;
+}
+
+export type ProcessMemory = { rssMb: number; pssMb: number; anonymousMb: number };
+
+/** One process's resident, proportional and anonymous (heap, stacks, malloc) memory. */
+export async function processMemory(pid: number): Promise<ProcessMemory> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
+  return { rssMb: kb('Rss') / 1024, pssMb: kb('Pss') / 1024, anonymousMb: kb('Anonymous') / 1024 };
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|memory|idle-memory]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -8,6 +8,14 @@
  * PostgreSQL) and loads it for minutes. BENCH_API_CONCURRENCY (default "1,10,50"),
  * BENCH_API_SECONDS of load per point (20), BENCH_API_REPEAT (1), BENCH_API_DRAIN_TIMEOUT_S (300):
  * how long to wait for the queue to drain after a point before reporting anyway. Linux only.
+ *
+ * `memory` is not part of `all` either: the same install with its inspector armed, heap snapshot
+ * and memory after BENCH_MEMORY_WARMUP_RUNS (5000) runs and again after BENCH_MEMORY_RUNS (100000)
+ * more at BENCH_MEMORY_CONCURRENCY (20), sampled every BENCH_MEMORY_CHUNK runs (20000), each
+ * measurement BENCH_MEMORY_SETTLE_S (10) after the queue drained; after the load the server is
+ * also left alone for BENCH_MEMORY_IDLE_S (150; 0: no) before the forced GC. Snapshots go under the
+ * system temporary directory and are deleted unless BENCH_KEEP_SNAPSHOTS=1. MALLOC_ARENA_MAX and
+ * other variables of this process reach the server.
  *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
@@ -18,6 +26,8 @@ import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchIdleMemory } from './idle-memory.ts';
+import { benchMemory } from './memory.ts';
+import { memoryRows, retainerLines } from './memory-report.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
 
 const which = process.argv[2] ?? 'all';
@@ -105,6 +115,21 @@ if (which === 'idle-memory') {
     `| **total** | **${mb(result.totalPssKb)}** | ${mb(result.totalUssKb)} | ${mb(result.totalRssKb)} |`,
     '',
   );
+}
+
+if (which === 'memory') {
+  const result = await benchMemory({
+    warmupRuns: Number(process.env.BENCH_MEMORY_WARMUP_RUNS ?? 5_000),
+    runs: Number(process.env.BENCH_MEMORY_RUNS ?? 100_000),
+    connections: Number(process.env.BENCH_MEMORY_CONCURRENCY ?? 20),
+    chunk: Number(process.env.BENCH_MEMORY_CHUNK ?? 20_000),
+    settleMs: Number(process.env.BENCH_MEMORY_SETTLE_S ?? 10) * 1_000,
+    idleMs: Number(process.env.BENCH_MEMORY_IDLE_S ?? 150) * 1_000,
+    drainTimeoutMs: Number(process.env.BENCH_API_DRAIN_TIMEOUT_S ?? 300) * 1_000,
+    keepSnapshots: process.env.BENCH_KEEP_SNAPSHOTS === '1',
+  });
+  console.error(retainerLines(result).join('\n'));
+  lines.push(...memoryRows(result));
 }
 
 console.log(lines.join('\n'));
