@@ -250,20 +250,13 @@ const MAX_FINISH_BATCH = 200;
 
 type SucceededRun = { runId: string; owner: string; steps: readonly StepRow[] };
 
-type PendingClaim = {
-  request: ClaimRequest;
-  resolve: (result: ClaimResult) => void;
-  reject: (error: unknown) => void;
-};
-
 export class RunStore {
   /**
-   * Claims without a concurrency limit that arrive in the same turn of the event loop (a batch
-   * of jobs fetched together) go to the database as one statement.
+   * Claims without a concurrency limit go by group commit (a batch of jobs fetched together is one
+   * statement); the runs whose claim is under way, so that two jobs of one run claim it once.
    */
-  private pendingClaims = new Map<string, PendingClaim>();
-  private claimFlushScheduled = false;
-
+  private readonly claims: GroupCommit<ClaimRequest, ClaimResult>;
+  private readonly claiming = new Set<string>();
   /**
    * Succeeded runs (the common case) are finished by group commit: the finishes that arrive
    * while one statement is under way go together in the next.
@@ -271,6 +264,11 @@ export class RunStore {
   private readonly succeeded: GroupCommit<SucceededRun, boolean>;
 
   constructor(private readonly pool: pg.Pool) {
+    this.claims = new GroupCommit({
+      maxBatch: MAX_CLAIM_BATCH,
+      maxInFlight: 2,
+      write: (requests) => this.claimMany(requests),
+    });
     this.succeeded = new GroupCommit({
       maxBatch: MAX_FINISH_BATCH,
       maxInFlight: 2,
@@ -321,53 +319,39 @@ export class RunStore {
     });
   }
 
-  private claimInBatch(request: ClaimRequest): Promise<ClaimResult> {
-    // Two jobs for one run in one batch: one claim is enough; the other finds nothing to do.
-    if (this.pendingClaims.has(request.runId)) return Promise.resolve({ kind: 'not-claimable' });
-    return new Promise((resolve, reject) => {
-      this.pendingClaims.set(request.runId, { request, resolve, reject });
-      if (!this.claimFlushScheduled) {
-        this.claimFlushScheduled = true;
-        setImmediate(() => this.flushClaims());
-      }
-    });
-  }
-
-  private flushClaims(): void {
-    this.claimFlushScheduled = false;
-    const batches = new Map<string, PendingClaim[]>();
-    for (const pending of this.pendingClaims.values()) {
-      // One statement per owner and lease length (in practice: one per process).
-      const key = `${pending.request.owner}|${pending.request.leaseMs}`;
-      const batch = batches.get(key) ?? [];
-      batch.push(pending);
-      batches.set(key, batch);
-    }
-    this.pendingClaims = new Map();
-    for (const batch of batches.values()) {
-      for (let start = 0; start < batch.length; start += MAX_CLAIM_BATCH) {
-        void this.claimMany(batch.slice(start, start + MAX_CLAIM_BATCH));
-      }
-    }
-  }
-
-  private async claimMany(batch: PendingClaim[]): Promise<void> {
-    const { owner, leaseMs } = batch[0]!.request;
+  private async claimInBatch(request: ClaimRequest): Promise<ClaimResult> {
+    // Two jobs for one run at once: one claim is enough; the other finds nothing to do.
+    if (this.claiming.has(request.runId)) return { kind: 'not-claimable' };
+    this.claiming.add(request.runId);
     try {
+      return await this.claims.submit(request);
+    } finally {
+      this.claiming.delete(request.runId);
+    }
+  }
+
+  /** One statement per owner and lease length (in practice: one per process). */
+  private async claimMany(requests: ClaimRequest[]): Promise<ClaimResult[]> {
+    const groups = new Map<string, ClaimRequest[]>();
+    for (const request of requests) {
+      const key = `${request.owner}|${request.leaseMs}`;
+      groups.set(key, [...(groups.get(key) ?? []), request]);
+    }
+    const claimedRows = new Map<string, ClaimRow>();
+    for (const group of groups.values()) {
+      const { owner, leaseMs } = group[0]!;
       const { rows } = await this.pool.query<ClaimRow>({
         ...CLAIM_MANY_STATEMENT,
         values: [
-          batch.map((pending) => pending.request.runId),
+          group.map((request) => request.runId),
           owner,
           leaseMs,
-          batch.map((pending) => pending.request.runTimeoutMs),
+          group.map((request) => request.runTimeoutMs),
         ],
       });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      for (const pending of batch) pending.resolve(claimed(byId.get(pending.request.runId)));
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const row of rows) claimedRows.set(row.id, row);
     }
+    return requests.map((request) => claimed(claimedRows.get(request.runId)));
   }
 
   async loadSteps(runId: string): Promise<PersistedStep[]> {
