@@ -2,7 +2,7 @@
 import type { EgressGuard } from '@patchbay/egress';
 import {
   type Clock,
-  createDefaultRegistry,
+  type CredentialTypeRegistry,
   type NodeTypeRegistry,
   systemClock,
 } from '@patchbay/engine';
@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
 import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
 import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
+import { type ConnectorRegistry, createConnectorRegistry } from './connectors.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -29,6 +30,9 @@ export const QUEUE_LOAD_REFRESH_MS = 500;
 export type AppServices = {
   prisma: PrismaClient;
   registry: NodeTypeRegistry;
+  /** The credential types of every connector (apps/server/src/connectors.ts). */
+  credentialTypes: CredentialTypeRegistry;
+  connectors: ConnectorRegistry;
   /** The process's egress guard (also behind the worker's fetch); saves warn with it. */
   egress: EgressGuard;
   flows: FlowService;
@@ -54,7 +58,8 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   egress: EgressGuard;
-  registry?: NodeTypeRegistry;
+  /** Default: every connector in connectors.ts. */
+  connectors?: ConnectorRegistry;
   auth?: AuthConfig;
   /** Sign-in throttling; tests pass tighter limits. */
   signInThrottle?: SignInThrottlePolicy;
@@ -66,7 +71,8 @@ export function createAppServices(options: {
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
-  const registry = options.registry ?? createDefaultRegistry();
+  const connectors = options.connectors ?? createConnectorRegistry();
+  const registry = connectors.nodeTypes;
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
   let intake: RunIntake | undefined;
@@ -85,6 +91,8 @@ export function createAppServices(options: {
   return {
     prisma,
     registry,
+    credentialTypes: connectors.credentialTypes,
+    connectors,
     egress,
     versions,
     intake,

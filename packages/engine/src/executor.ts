@@ -6,6 +6,7 @@
  * and when nothing else can progress the run suspends with outcome `waiting`.
  */
 import { type Clock, systemClock } from './clock.ts';
+import { type CredentialAccess, noCredentials, RunSecrets } from './connector/credential-access.ts';
 import { NodeExecutionError, PatchbayError, type SerializedError, toNodeError } from './errors.ts';
 import { type ExpressionEvaluator, inProcessExpressionEvaluator } from './expression-evaluator.ts';
 import type { NodeExecutionContext, NodeResult } from './node-type.ts';
@@ -74,6 +75,8 @@ export type ExecuteFlowOptions = {
   expressions?: ExpressionEvaluator;
   /** Caps the size of each step's output (default: no cap). */
   outputLimit?: StepOutputLimit;
+  /** The credentials vault, for ctx.credential and ctx.connection. Default: none exist. */
+  credentials?: CredentialAccess;
 };
 
 /**
@@ -144,6 +147,9 @@ class FlowRun {
   private readonly deadline: Date | undefined;
   private readonly expressions: ExpressionEvaluator;
   private readonly outputLimit: StepOutputLimit | undefined;
+  private readonly credentials: CredentialAccess;
+  /** Secret values resolved in this run: what is persisted shows `***` in their place. */
+  private readonly secrets = new RunSecrets();
   private readonly completed: Readonly<Record<string, CompletedStep>> | undefined;
   private readonly resume: ResumeState | undefined;
   private readonly notBefore: ReadonlyMap<string, WaitingNode> | undefined;
@@ -190,6 +196,7 @@ class FlowRun {
     this.deadline = options.deadline;
     this.expressions = options.expressions ?? inProcessExpressionEvaluator;
     this.outputLimit = options.outputLimit;
+    this.credentials = options.credentials ?? noCredentials;
     this.resume = options.resume;
     this.completed = options.resume?.completed ?? options.completed;
     this.notBefore = options.resume?.waiting?.length
@@ -286,7 +293,7 @@ class FlowRun {
     }
 
     const wait = { since: own(this.resume?.waitingSince, node.id) };
-    const base = { nodeId: node.id, nodeType: definition.type, input };
+    const base = { nodeId: node.id, nodeType: definition.type, input: this.secrets.redact(input) };
     for (;;) {
       const startedAt = this.clock.now();
       await this.onEvent({ type: 'step.started', at: startedAt, attempt, ...base });
@@ -300,7 +307,7 @@ class FlowRun {
           at: this.clock.now(),
           attempt,
           ...base,
-          output,
+          output: this.secrets.redact(output),
           port,
           startedAt,
           durationMs: this.clock.monotonicMs() - startMs,
@@ -338,7 +345,7 @@ class FlowRun {
         at,
         attempt,
         ...base,
-        error: error.toJSON(),
+        error: this.secrets.redact(error.toJSON()),
         startedAt,
         durationMs,
         ...(retry ? { retry } : {}),
@@ -395,6 +402,18 @@ class FlowRun {
               ),
             signal,
             fetch: this.fetch,
+            credential: async (credentialId) => {
+              const site = { nodeId: node.id, accepted: definition.credentialTypes ?? [] };
+              const resolved = await this.credentials.resolve(credentialId, site);
+              this.secrets.add(resolved.secrets);
+              return resolved.data as never;
+            },
+            connection: async (credentialId) => {
+              const site = { nodeId: node.id, accepted: definition.credentialTypes ?? [] };
+              const pooled = await this.credentials.connection(credentialId, site);
+              this.secrets.add(pooled.secrets);
+              return pooled.connection as never;
+            },
             clock: this.clock,
             expressions: { evaluator: this.expressions, timeoutMs: policy.expressionTimeoutMs },
           };
@@ -569,30 +588,30 @@ class FlowRun {
     } else if (this.cancelled) {
       settle.resolve({
         status: 'cancelled',
-        outputs: this.outputs,
+        outputs: this.secrets.redact(this.outputs),
         error: { code: 'RUN_CANCELLED', message: `Run "${this.runId}" was cancelled` },
       });
     } else if (this.timedOut) {
       settle.resolve({
         status: 'failed',
-        outputs: this.outputs,
+        outputs: this.secrets.redact(this.outputs),
         error: this.runTimeoutError().toJSON(),
       });
     } else if (this.failure) {
       settle.resolve({
         status: 'failed',
-        outputs: this.outputs,
-        error: this.failure.toJSON(),
+        outputs: this.secrets.redact(this.outputs),
+        error: this.secrets.redact(this.failure.toJSON()),
         failedNodeId: this.failure.nodeId,
       });
     } else if (this.parked.length > 0) {
       settle.resolve({
         status: 'waiting',
-        outputs: this.outputs,
+        outputs: this.secrets.redact(this.outputs),
         waiting: { resumeAt: this.resumeAt(), nodes: this.parked },
       });
     } else {
-      settle.resolve({ status: 'succeeded', outputs: this.outputs });
+      settle.resolve({ status: 'succeeded', outputs: this.secrets.redact(this.outputs) });
     }
   }
 

@@ -1,5 +1,51 @@
 /** Public API of @patchbay/engine: the flow format, validation, node types and the executor. */
 export { type Clock, systemClock } from './clock.ts';
+export {
+  type ConnectorPackage,
+  defineConnector,
+} from './connector/connector.ts';
+export {
+  type CredentialAccess,
+  type CredentialSite,
+  credentialNotFound,
+  noCredentials,
+  REDACTED,
+  type ResolvedCredential,
+  RunSecrets,
+} from './connector/credential-access.ts';
+export {
+  type CredentialConnection,
+  type CredentialTestContext,
+  type CredentialTestResult,
+  type CredentialTypeDefinition,
+  defineCredentialType,
+} from './connector/credential-type.ts';
+export {
+  type CredentialTypeDescriptor,
+  type CredentialTypeRegistry,
+  createCredentialTypeRegistry,
+  describeCredentialType,
+  secretFieldsOf,
+} from './connector/credential-type-registry.ts';
+export {
+  RUN_TRIGGER_KINDS,
+  type RunTriggerKind,
+  type TriggerActivation,
+  type TriggerContext,
+  type TriggerDefinition,
+  type TriggerStartOptions,
+  type TriggerStartResult,
+} from './connector/trigger.ts';
+export {
+  type ShowIf,
+  secretField,
+  UI_HINT_KEY,
+  UI_WIDGETS,
+  type UiHint,
+  type UiWidget,
+  uiHint,
+  uiHintOf,
+} from './connector/ui-hints.ts';
 export { BUILT_IN_NODE_TYPES, createDefaultRegistry } from './default-registry.ts';
 export { egressTargetsOf, type FlowEgressTarget } from './egress-targets.ts';
 export {

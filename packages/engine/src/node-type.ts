@@ -1,6 +1,7 @@
 /** A node type is data (id, title, category, config schema, ports) plus one execute function. */
 import type { z } from 'zod';
 import type { Clock } from './clock.ts';
+import type { TriggerDefinition } from './connector/trigger.ts';
 import type { ExpressionRuntime } from './expression-evaluator.ts';
 import type { NodePolicyDefaults, ResolvedNodePolicy } from './resilience/policy.ts';
 
@@ -40,6 +41,17 @@ export type NodeExecutionContext<Config> = {
   upstream<T>(target: string, call: () => Promise<T>): Promise<T>;
   signal: AbortSignal;
   fetch: typeof globalThis.fetch;
+  /**
+   * The decrypted values of a credential the node names (its type must be one of the node
+   * type's `credentialTypes`). Resolved on the worker at call time; never put them in the
+   * output: every secret value resolved in the run is persisted as `***`.
+   */
+  credential<Data = Record<string, unknown>>(credentialId: string): Promise<Data>;
+  /**
+   * The connection kept for the credential in this worker (its credential type declares
+   * `connection`): shared by steps, closed when idle or when the credential changes.
+   */
+  connection<Connection = unknown>(credentialId: string): Promise<Connection>;
   clock: Clock;
   /**
    * Where this node's JSONata runs (the run's evaluator: the server's sandbox) and for how long
@@ -88,6 +100,14 @@ export type NodeTypeDefinition<Config = unknown> = {
    * still checked when it is made.
    */
   egressTargets?(config: Config): NodeEgressTarget[];
+  /** The credential types (ids) a node of this type may name; see ctx.credential. */
+  credentialTypes?: readonly string[];
+  /** For trigger nodes: how runs start (webhook, schedule, …) and the activation lifecycle. */
+  trigger?: TriggerDefinition<Config>;
+  /** An SVG document (viewBox 0 0 24 24, currentColor); defaults to its connector's icon. */
+  icon?: string;
+  /** Markdown for the generated per-type docs: what it does, its output, examples. */
+  docs?: string;
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 

@@ -1,4 +1,5 @@
 /** Runs one node type outside a flow: parses its config like validation does, then executes it. */
+import { credentialNotFound } from '../connector/credential-access.ts';
 import { inProcessExpressionEvaluator } from '../expression-evaluator.ts';
 import { DEFAULT_EXPRESSION_TIMEOUT_MS } from '../expression-limits.ts';
 import { createFakeClock } from '../fake-clock.ts';
@@ -24,6 +25,8 @@ export function runNodeType(
     clock: createFakeClock(),
     attempt: 1,
     upstream: (_target, call) => call(),
+    credential: (credentialId) => Promise.reject(credentialNotFound(credentialId, 'node')),
+    connection: (credentialId) => Promise.reject(credentialNotFound(credentialId, 'node')),
     expressions: {
       evaluator: inProcessExpressionEvaluator,
       timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
