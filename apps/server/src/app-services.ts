@@ -33,7 +33,7 @@ export type AppServices = {
   /** The credential types of every connector (apps/server/src/connectors.ts). */
   credentialTypes: CredentialTypeRegistry;
   connectors: ConnectorRegistry;
-  /** The process's egress guard (also behind the worker's fetch); saves warn with it. */
+  /** The process's egress guard (also behind the connectors' fetch); saves warn with it. */
   egress: EgressGuard;
   flows: FlowService;
   runs: RunService;
@@ -58,7 +58,9 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   egress: EgressGuard;
-  /** Default: every connector in connectors.ts. */
+  /** The process's egress-guarded fetch, for the connectors that call out (HTTP). */
+  fetch: typeof globalThis.fetch;
+  /** Default: every connector in connectors.ts, calling out through `fetch`. */
   connectors?: ConnectorRegistry;
   auth?: AuthConfig;
   /** Sign-in throttling; tests pass tighter limits. */
@@ -71,7 +73,7 @@ export function createAppServices(options: {
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = options.connectors ?? createConnectorRegistry();
+  const connectors = options.connectors ?? createConnectorRegistry({ fetch: options.fetch });
   const registry = connectors.nodeTypes;
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;

@@ -1,13 +1,13 @@
 /**
  * The one place the server's registry is composed: every connector package it ships, their node
- * types and their credential types. Add a connector here and nowhere else.
+ * types and their credential types. Add a connector here and nowhere else. Connectors that talk
+ * to the network get the process's transport here (the egress-guarded fetch), never a default.
  */
 import { coreConnector } from '@patchbay/connector-core';
-import { httpConnector } from '@patchbay/connector-http';
+import { createHttpConnector } from '@patchbay/connector-http';
 import { scheduleConnector } from '@patchbay/connector-schedule';
 import { webhookConnector } from '@patchbay/connector-webhook';
 import {
-  BUILT_IN_NODE_TYPES,
   type ConnectorPackage,
   type CredentialTypeRegistry,
   createCredentialTypeRegistry,
@@ -15,12 +15,20 @@ import {
   type NodeTypeRegistry,
 } from '@patchbay/engine';
 
-export const CONNECTORS: readonly ConnectorPackage[] = [
-  coreConnector,
-  httpConnector,
-  webhookConnector,
-  scheduleConnector,
-];
+/** What connectors get from the process. */
+export type ConnectorEnvironment = {
+  /** The process's egress-guarded fetch (egress/process-egress.ts): every HTTP call goes through it. */
+  fetch: typeof globalThis.fetch;
+};
+
+export function shippedConnectors(environment: ConnectorEnvironment): ConnectorPackage[] {
+  return [
+    coreConnector,
+    createHttpConnector({ fetch: environment.fetch }),
+    webhookConnector,
+    scheduleConnector,
+  ];
+}
 
 export type ConnectorRegistry = {
   connectors: readonly ConnectorPackage[];
@@ -29,15 +37,12 @@ export type ConnectorRegistry = {
 };
 
 export function createConnectorRegistry(
-  connectors: readonly ConnectorPackage[] = CONNECTORS,
+  environment: ConnectorEnvironment,
+  connectors: readonly ConnectorPackage[] = shippedConnectors(environment),
 ): ConnectorRegistry {
   return {
     connectors,
-    // BUILT_IN_NODE_TYPES until the node types move into packages/connectors.
-    nodeTypes: createNodeTypeRegistry([
-      ...BUILT_IN_NODE_TYPES,
-      ...connectors.flatMap((connector) => connector.nodeTypes),
-    ]),
+    nodeTypes: createNodeTypeRegistry(connectors.flatMap((connector) => connector.nodeTypes)),
     credentialTypes: createCredentialTypeRegistry(
       connectors.flatMap((connector) => connector.credentialTypes),
     ),

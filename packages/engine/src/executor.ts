@@ -52,7 +52,6 @@ export type ExecuteFlowOptions = {
   onEvent: StepEventSink;
   clock?: Clock;
   signal?: AbortSignal;
-  fetch?: typeof fetch;
   /** Steps already succeeded; not executed again, no events, outputs reused (and their port). */
   completed?: Readonly<Record<string, CompletedStep>>;
   /** Resume a suspended or interrupted run. `completed` here wins over the top-level field. */
@@ -140,7 +139,6 @@ class FlowRun {
   private readonly onEvent: StepEventSink;
   private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
-  private readonly fetch: typeof fetch;
   private readonly guard: UpstreamGuard;
   private readonly random: () => number;
   private readonly inlineWaitMaxMs: number;
@@ -188,7 +186,6 @@ class FlowRun {
     this.onEvent = options.onEvent;
     this.clock = options.clock ?? systemClock;
     this.signal = options.signal;
-    this.fetch = options.fetch ?? globalThis.fetch;
     this.guard = options.guard ?? openUpstreamGuard;
     // The one place the engine may reach for Math.random: the default when none is passed in.
     this.random = options.random ?? Math.random;
@@ -328,7 +325,10 @@ class FlowRun {
 
       const at = this.clock.now();
       const durationMs = this.clock.monotonicMs() - startMs;
-      const retried = !this.stopping && attempt < maxAttempts && isRetryable(error, policy.retry);
+      const retried =
+        !this.stopping &&
+        attempt < maxAttempts &&
+        isRetryable(error, policy.retry, definition.retryOptions?.classify);
       let retry: StepRetry | undefined;
       if (retried) {
         const delayMs = retryDelayMs(policy.retry, attempt, this.random, error.retryAfterMs);
@@ -401,7 +401,6 @@ class FlowRun {
                 call,
               ),
             signal,
-            fetch: this.fetch,
             credential: async (credentialId) => {
               const site = { nodeId: node.id, accepted: definition.credentialTypes ?? [] };
               const resolved = await this.credentials.resolve(credentialId, site);
@@ -649,18 +648,9 @@ function stepTimeoutError(nodeId: string, attempt: number, timeoutMs: number): N
   );
 }
 
-/** What a step waits for, as the run history shows it. */
+/** What a step waits for, as the run history shows it: the error says (a throttle, a circuit). */
 function waitReasonOf(error: NodeExecutionError): StepWaitReason {
-  switch (error.code) {
-    case 'CIRCUIT_OPEN':
-      return 'circuit_open';
-    case 'RATE_LIMITED':
-      return error.details?.reason === 'throttled' ? 'throttled' : 'rate_limited';
-    case 'HTTP_STATUS':
-      return error.details?.status === 429 ? 'throttled' : 'retry';
-    default:
-      return 'retry';
-  }
+  return error.waitReason ?? 'retry';
 }
 
 /** A record's own value for `key`: node ids may be "constructor" or "__proto__". */

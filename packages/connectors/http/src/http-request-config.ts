@@ -1,7 +1,7 @@
 /** The config of http.request: method, URL, headers, query, body, error handling and timeout. */
+
+import { isTemplate, templateField, templateRecordField } from '@patchbay/engine';
 import { z } from 'zod';
-import { templateField, templateRecordField } from '../config-fields.ts';
-import { isTemplate } from '../template.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

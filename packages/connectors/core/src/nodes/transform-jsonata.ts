@@ -1,8 +1,13 @@
 /** transform.jsonata: reshapes data with a JSONata expression over `$`, `$nodes` and `$trigger`. */
+
+import {
+  defineNodeType,
+  evaluateExpression,
+  expressionField,
+  PURE_NODE_POLICY,
+} from '@patchbay/engine';
 import { z } from 'zod';
-import { expressionField } from '../config-fields.ts';
-import { evaluateExpression } from '../expression.ts';
-import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
+import { TRANSFORM_JSONATA_DOCS } from './node-docs.ts';
 
 const configSchema = z.strictObject({ expression: expressionField('Expression') });
 
@@ -21,6 +26,7 @@ export const transformJsonataNode = defineNodeType({
   outputs: [{ id: 'out', label: 'Output' }],
   sideEffects: false,
   policyDefaults: PURE_NODE_POLICY,
+  docs: TRANSFORM_JSONATA_DOCS,
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.expression, ctx, {
       nodeId: ctx.nodeId,
