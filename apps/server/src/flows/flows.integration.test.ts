@@ -335,6 +335,24 @@ describe('nodeTypes.list', () => {
       policyDefaults: { retry: { maxAttempts: 1 } },
     });
   });
+
+  it('gives only HTTP nodes the HTTP status fields of the retry policy', async () => {
+    const types = await t.client.nodeTypes.list.query();
+    const retryFields = (type: string) => {
+      const schema = types.find((descriptor) => descriptor.type === type)?.policyJsonSchema;
+      const retry = (schema?.properties as Record<string, { properties: object }>).retry;
+      return Object.keys(retry?.properties ?? {});
+    };
+    expect(retryFields('http.request')).toEqual(
+      expect.arrayContaining(['maxAttempts', 'retryHttpStatuses', 'noRetryHttpStatuses']),
+    );
+    expect(retryFields('transform.jsonata')).toContain('maxAttempts');
+    expect(retryFields('transform.jsonata')).not.toContain('retryHttpStatuses');
+    expect(types.find((type) => type.type === 'http.request')?.policyDefaults.retry).toMatchObject({
+      retryHttpStatuses: [],
+      noRetryHttpStatuses: [],
+    });
+  });
 });
 
 describe('nodeTypes.policySchemas', () => {
