@@ -340,7 +340,8 @@ describe('nodeTypes.list', () => {
     const types = await t.client.nodeTypes.list.query();
     const retryFields = (type: string) => {
       const schema = types.find((descriptor) => descriptor.type === type)?.policyJsonSchema;
-      const retry = (schema?.properties as Record<string, { properties: object }>).retry;
+      const properties = (schema?.properties ?? {}) as Record<string, { properties: object }>;
+      const retry = properties.retry;
       return Object.keys(retry?.properties ?? {});
     };
     expect(retryFields('http.request')).toEqual(
