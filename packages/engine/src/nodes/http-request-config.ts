@@ -19,12 +19,14 @@ export const httpRequestConfigSchema = z
   .strictObject({
     method: z
       .enum(HTTP_METHODS, { error: `Method must be one of ${HTTP_METHODS.join(', ')}` })
-      .default('GET'),
+      .default('GET')
+      .describe('The HTTP method.'),
     url: templateField('URL')
       .superRefine((url, ctx) => {
         const problem = checkStaticUrl(url);
         if (problem) ctx.addIssue({ code: 'custom', message: problem, input: url });
       })
+      .describe('An absolute http(s) URL; it may hold {{ JSONata }} templates.')
       .meta(
         uiHint({ widget: 'template', placeholder: 'https://api.example.com/orders/{{ $.id }}' }),
       ),
@@ -41,13 +43,20 @@ export const httpRequestConfigSchema = z
           }
         }
       })
-      .default({}),
-    query: templateRecordField('Query parameter').default({}),
+      .default({})
+      .describe('Request headers; values may hold templates.'),
+    query: templateRecordField('Query parameter')
+      .default({})
+      .describe('Query parameters added to the URL; values may hold templates.'),
     bodyType: z
       .enum(HTTP_BODY_TYPES, { error: `Body type must be one of ${HTTP_BODY_TYPES.join(', ')}` })
-      .default('none'),
+      .default('none')
+      .describe(
+        'none sends no body; json sends it as application/json and text as text/plain, unless a Content-Type header says otherwise.',
+      ),
     body: templateField('Body')
       .default('')
+      .describe('The request body; it may hold templates.')
       .meta(
         uiHint({
           widget: 'template',
