@@ -23,6 +23,7 @@ import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { TriggerManager } from './triggers/trigger-manager.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -50,6 +51,11 @@ export type AppServices = {
   limits: RateLimitService;
   /** Users, sessions, API tokens, first-start setup and the audit log. */
   auth: AuthServices;
+  /**
+   * The triggers of active flows this process serves (started by app-startup per role): the
+   * webhook ingress asks it which flow serves a request, schedules tick inside it.
+   */
+  triggers: TriggerManager;
 };
 
 export function createAppServices(options: {
@@ -68,6 +74,10 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** The clock triggers tick by (schedules); default the system clock. */
+  triggerClock?: Clock;
+  /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
+  triggerResyncMs?: number;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
@@ -88,6 +98,13 @@ export function createAppServices(options: {
     load: queueLoad,
     limits: shedLimits,
   });
+  const runs = new RunService({
+    prisma,
+    pool: pgPool,
+    versions,
+    intake,
+    previews: options.runPreviews,
+  });
   return {
     prisma,
     registry,
@@ -99,13 +116,7 @@ export function createAppServices(options: {
     queueLoad,
     shedLimits,
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
-    runs: new RunService({
-      prisma,
-      pool: pgPool,
-      versions,
-      intake,
-      previews: options.runPreviews,
-    }),
+    runs,
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
@@ -116,6 +127,14 @@ export function createAppServices(options: {
       logger: options.logger,
       config: options.auth ?? DEFAULT_AUTH_CONFIG,
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
+    }),
+    triggers: new TriggerManager({
+      pool: pgPool,
+      versions,
+      startRun: (input) => runs.start(input),
+      logger: options.logger,
+      ...(options.triggerClock ? { clock: options.triggerClock } : {}),
+      ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
     }),
   };
 }
