@@ -11,7 +11,12 @@ import type { Logger } from 'pino';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
 import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
 import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
-import { type ConnectorRegistry, createConnectorRegistry } from './connectors.ts';
+import {
+  CONNECTORS,
+  type ConnectorRegistry,
+  createConnectorRegistry,
+  shippedConnectors,
+} from './connectors.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -23,6 +28,7 @@ import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { TriggerManager } from './triggers/trigger-manager.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -50,6 +56,11 @@ export type AppServices = {
   limits: RateLimitService;
   /** Users, sessions, API tokens, first-start setup and the audit log. */
   auth: AuthServices;
+  /**
+   * The triggers of active flows this process serves (started by app-startup per role): the
+   * webhook ingress asks it which flow serves a request, schedules tick inside it.
+   */
+  triggers: TriggerManager;
 };
 
 export function createAppServices(options: {
@@ -58,8 +69,11 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   egress: EgressGuard;
-  /** The process's egress-guarded fetch, for the connectors that call out (HTTP). */
-  fetch: typeof globalThis.fetch;
+  /**
+   * The process's egress-guarded fetch, for the connectors that call out (HTTP). Without it
+   * (processes that run no flows) their calls are refused.
+   */
+  fetch?: typeof globalThis.fetch;
   /** Default: every connector in connectors.ts, calling out through `fetch`. */
   connectors?: ConnectorRegistry;
   auth?: AuthConfig;
@@ -70,10 +84,18 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** The clock triggers tick by (schedules); default the system clock. */
+  triggerClock?: Clock;
+  /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
+  triggerResyncMs?: number;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = options.connectors ?? createConnectorRegistry({ fetch: options.fetch });
+  const connectors =
+    options.connectors ??
+    createConnectorRegistry(
+      options.fetch ? shippedConnectors({ fetch: options.fetch }) : CONNECTORS,
+    );
   const registry = connectors.nodeTypes;
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
@@ -90,6 +112,13 @@ export function createAppServices(options: {
     load: queueLoad,
     limits: shedLimits,
   });
+  const runs = new RunService({
+    prisma,
+    pool: pgPool,
+    versions,
+    intake,
+    previews: options.runPreviews,
+  });
   return {
     prisma,
     registry,
@@ -101,13 +130,7 @@ export function createAppServices(options: {
     queueLoad,
     shedLimits,
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
-    runs: new RunService({
-      prisma,
-      pool: pgPool,
-      versions,
-      intake,
-      previews: options.runPreviews,
-    }),
+    runs,
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
@@ -118,6 +141,14 @@ export function createAppServices(options: {
       logger: options.logger,
       config: options.auth ?? DEFAULT_AUTH_CONFIG,
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
+    }),
+    triggers: new TriggerManager({
+      pool: pgPool,
+      versions,
+      startRun: (input) => runs.start(input),
+      logger: options.logger,
+      ...(options.triggerClock ? { clock: options.triggerClock } : {}),
+      ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
     }),
   };
 }

@@ -13,6 +13,7 @@ import {
   createCredentialTypeRegistry,
   createNodeTypeRegistry,
   type NodeTypeRegistry,
+  PatchbayError,
 } from '@patchbay/engine';
 
 /** What connectors get from the process. */
@@ -30,6 +31,23 @@ export function shippedConnectors(environment: ConnectorEnvironment): ConnectorP
   ];
 }
 
+/** The transport of a registry that must never call out (docs generation, registry tests). */
+const refuseFetch: typeof globalThis.fetch = async (input) => {
+  const url = input instanceof Request ? input.url : String(input);
+  throw new PatchbayError(
+    'EGRESS_DENIED',
+    `No call to ${url}: this registry was composed without a network transport; the server composes it with shippedConnectors({ fetch }) and its egress-guarded fetch`,
+    { nonRetryable: true },
+  );
+};
+
+/**
+ * Every shipped connector, for what never runs a flow against the network (docs generation,
+ * tests of the registry): HTTP calls are refused. Processes that run flows compose
+ * `shippedConnectors({ fetch })` with their egress-guarded fetch.
+ */
+export const CONNECTORS: readonly ConnectorPackage[] = shippedConnectors({ fetch: refuseFetch });
+
 export type ConnectorRegistry = {
   connectors: readonly ConnectorPackage[];
   nodeTypes: NodeTypeRegistry;
@@ -37,8 +55,7 @@ export type ConnectorRegistry = {
 };
 
 export function createConnectorRegistry(
-  environment: ConnectorEnvironment,
-  connectors: readonly ConnectorPackage[] = shippedConnectors(environment),
+  connectors: readonly ConnectorPackage[] = CONNECTORS,
 ): ConnectorRegistry {
   return {
     connectors,

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { executeFlow, type StepEvent, validateFlow } from '@patchbay/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnectorRegistry } from './connectors.ts';
+import { createConnectorRegistry, shippedConnectors } from './connectors.ts';
 
 /** The first JSON block of docs/flow-format.md, so the documented example cannot rot. */
 function documentedExample(): { nodes: { id: string; config: Record<string, unknown> }[] } {
@@ -20,7 +20,7 @@ const ORDERS = [
 ];
 
 /** The documented flow runs on the shipped connectors, as the server composes them. */
-const registry = createConnectorRegistry({ fetch: globalThis.fetch }).nodeTypes;
+const registry = createConnectorRegistry(shippedConnectors({ fetch: globalThis.fetch })).nodeTypes;
 
 const requests: IncomingHttpHeaders[] = [];
 const server = createServer((request, response) => {

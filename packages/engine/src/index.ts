@@ -51,7 +51,12 @@ export {
   uiHint,
   uiHintOf,
 } from './connector/ui-hints.ts';
-export { egressTargetsOf, type FlowEgressTarget } from './egress-targets.ts';
+export {
+  configWarningsOf,
+  egressTargetsOf,
+  type FlowConfigWarning,
+  type FlowEgressTarget,
+} from './egress-targets.ts';
 export {
   type ErrorOptions,
   FlowValidationError,
@@ -137,6 +142,7 @@ export {
   defineNodeType,
   NODE_CATEGORIES,
   type NodeCategory,
+  type NodeConfigWarning,
   type NodeEgressTarget,
   type NodeExecutionContext,
   type NodeResult,

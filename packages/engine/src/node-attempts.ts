@@ -234,7 +234,7 @@ function contextFor(
     credential: async (credentialId) => {
       const resolved = await host.credentials.resolve(credentialId, site);
       host.secrets.add(resolved.secrets);
-      return resolved.data as never;
+      return { type: resolved.type, data: resolved.data as never };
     },
     connection: async (credentialId) => {
       const pooled = await host.credentials.connection(credentialId, site);

@@ -9,7 +9,11 @@ import {
 import { z } from 'zod';
 import { LOGIC_IF_DOCS } from './node-docs.ts';
 
-const configSchema = z.strictObject({ condition: expressionField('Condition') });
+const configSchema = z.strictObject({
+  condition: expressionField('Condition').describe(
+    'JSONata; a truthy value takes the "true" port, anything else the "false" port.',
+  ),
+});
 
 export type LogicIfConfig = z.infer<typeof configSchema>;
 

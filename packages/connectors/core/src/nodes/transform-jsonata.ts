@@ -9,7 +9,11 @@ import {
 import { z } from 'zod';
 import { TRANSFORM_JSONATA_DOCS } from './node-docs.ts';
 
-const configSchema = z.strictObject({ expression: expressionField('Expression') });
+const configSchema = z.strictObject({
+  expression: expressionField('Expression').describe(
+    'JSONata over `$` (the input), `$nodes.<id>` and `$trigger`; its value is the output.',
+  ),
+});
 
 export type TransformJsonataConfig = z.infer<typeof configSchema>;
 

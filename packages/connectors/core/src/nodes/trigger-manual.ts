@@ -1,6 +1,6 @@
 /** trigger.manual: starts a run by hand; its output is the input the run was started with. */
 
-import { defineNodeType, PURE_NODE_POLICY } from '@patchbay/engine';
+import { defineNodeType, PURE_NODE_POLICY, uiHint } from '@patchbay/engine';
 import { z } from 'zod';
 import { MANUAL_TRIGGER_DOCS } from './node-docs.ts';
 
@@ -8,6 +8,8 @@ const configSchema = z.strictObject({
   /** Input the editor offers when the user starts a run by hand. */
   sampleInput: z
     .record(z.string(), z.unknown(), { error: 'Sample input must be a JSON object' })
+    .describe('The input a run started by hand is offered, as a JSON object.')
+    .meta(uiHint({ widget: 'json', placeholder: '{ "orderId": 42 }' }))
     .optional(),
 });
 
