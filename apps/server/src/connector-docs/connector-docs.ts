@@ -311,18 +311,6 @@ export function connectorDocs(registry: ConnectorRegistry): DocsFile[] {
     nodeTypes: connector.nodeTypes.map(entryOf),
     credentialTypes: connector.credentialTypes.map(describeCredentialType),
   }));
-  const claimed = new Set(registry.connectors.flatMap((c) => c.nodeTypes.map((n) => n.type)));
-  const unclaimed = registry.nodeTypes.list().filter((n) => !claimed.has(n.type));
-  if (unclaimed.length > 0) {
-    pages.push({
-      name: 'built-in',
-      title: 'Built-in',
-      description: 'Node types the engine still ships itself, outside any connector package.',
-      location: 'packages/engine/src/nodes',
-      nodeTypes: unclaimed.map(entryOf),
-      credentialTypes: [],
-    });
-  }
   return [
     { name: 'README.md', markdown: indexMarkdown(pages) },
     ...pages.map((page) => ({ name: `${page.name}.md`, markdown: pageMarkdown(page) })),
