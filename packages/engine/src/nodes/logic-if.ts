@@ -4,7 +4,11 @@ import { expressionField } from '../config-fields.ts';
 import { evaluateExpression } from '../expression.ts';
 import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
-const configSchema = z.strictObject({ condition: expressionField('Condition') });
+const configSchema = z.strictObject({
+  condition: expressionField('Condition').describe(
+    'JSONata; a truthy value takes the "true" port, anything else the "false" port.',
+  ),
+});
 
 export type LogicIfConfig = z.infer<typeof configSchema>;
 

@@ -4,7 +4,11 @@ import { expressionField } from '../config-fields.ts';
 import { evaluateExpression } from '../expression.ts';
 import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
-const configSchema = z.strictObject({ expression: expressionField('Expression') });
+const configSchema = z.strictObject({
+  expression: expressionField('Expression').describe(
+    'JSONata over `$` (the input), `$nodes.<id>` and `$trigger`; its value is the output.',
+  ),
+});
 
 export type TransformJsonataConfig = z.infer<typeof configSchema>;
 

@@ -1,11 +1,14 @@
 /** trigger.manual: starts a run by hand; its output is the input the run was started with. */
 import { z } from 'zod';
+import { uiHint } from '../connector/ui-hints.ts';
 import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
 const configSchema = z.strictObject({
   /** Input the editor offers when the user starts a run by hand. */
   sampleInput: z
     .record(z.string(), z.unknown(), { error: 'Sample input must be a JSON object' })
+    .describe('The input a run started by hand is offered, as a JSON object.')
+    .meta(uiHint({ widget: 'json', placeholder: '{ "orderId": 42 }' }))
     .optional(),
 });
 

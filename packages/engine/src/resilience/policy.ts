@@ -5,6 +5,7 @@
  * fills in the node type's connector defaults, then Patchbay's defaults.
  */
 import { z } from 'zod';
+import { uiHint } from '../connector/ui-hints.ts';
 import { DEFAULT_EXPRESSION_TIMEOUT_MS, MAX_EXPRESSION_TIMEOUT_MS } from '../expression-limits.ts';
 
 /** Which failures are retried: the standard transient ones, every error, or none. */
@@ -20,7 +21,8 @@ const ms = (label: string, max: number) =>
     .number({ error: numberError(label, 'a number of milliseconds') })
     .int(`${label} must be a whole number of milliseconds`)
     .min(0, `${label} must not be negative`)
-    .max(max, `${label} must be at most ${max} ms`);
+    .max(max, `${label} must be at most ${max} ms`)
+    .meta(uiHint({ unit: 'ms' }));
 
 const httpStatus = z
   .number({ error: 'HTTP status must be a number' })
