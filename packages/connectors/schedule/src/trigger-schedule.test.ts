@@ -12,7 +12,7 @@ describe('trigger.schedule', () => {
       inputs: [],
       trigger: { kind: 'schedule', servedBy: 'worker' },
     });
-    expect(scheduleTriggerNode.docs).toContain('## Output');
+    expect(scheduleTriggerNode.docs).toContain('"scheduledAt"');
     expect(scheduleTriggerNode.icon).toMatch(/^<svg /);
     expect(scheduleTriggerNode.configSchema.parse(scheduleTriggerNode.defaultConfig)).toMatchObject(
       { cron: '*/5 * * * *', timezone: 'UTC' },
