@@ -20,9 +20,16 @@ import { RateLimitService } from './resilience/rate-limit-service.ts';
 import { FlowVersionCache } from './runs/flow-version-cache.ts';
 import { QueueLoad } from './runs/queue-load.ts';
 import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
+import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { WebhookCaptures } from './webhooks/webhook-captures.ts';
+import { WebhookDirectory } from './webhooks/webhook-directory.ts';
+import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
+import { WebhookIngress } from './webhooks/webhook-ingress.ts';
+import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
+import { noSecrets, type SecretReader } from './webhooks/webhook-secrets.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -50,6 +57,10 @@ export type AppServices = {
   limits: RateLimitService;
   /** Users, sessions, API tokens, first-start setup and the audit log. */
   auth: AuthServices;
+  /** Runs awaited by sync webhooks: told by the worker, NOTIFYed across processes. */
+  completions: RunCompletions;
+  /** /hooks/<flowId or path>: the flows served, the ingress, and test-event captures. */
+  webhooks: { directory: WebhookDirectory; ingress: WebhookIngress; captures: WebhookCaptures };
 };
 
 export function createAppServices(options: {
@@ -68,6 +79,8 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** Decrypts webhook signing secrets (the credentials vault). */
+  secrets?: SecretReader;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
@@ -88,9 +101,28 @@ export function createAppServices(options: {
     load: queueLoad,
     limits: shedLimits,
   });
+  const completions = new RunCompletions({
+    pool: pgPool,
+    connectionString: connectionStringOf(pgPool),
+    logger: options.logger,
+    isAwaitedFlow: isSyncWebhookFlow,
+  });
+  const directory = new WebhookDirectory({ pool: pgPool, versions });
+  const captures = new WebhookCaptures();
+  const ingress = new WebhookIngress({
+    directory,
+    intake,
+    completions,
+    captures,
+    rateLimits: new WebhookRateLimits(),
+    secrets: options.secrets ?? noSecrets,
+    logger: options.logger.child({ component: 'webhooks' }),
+  });
   return {
     prisma,
     registry,
+    completions,
+    webhooks: { directory, ingress, captures },
     credentialTypes: connectors.credentialTypes,
     connectors,
     egress,
@@ -118,4 +150,10 @@ export function createAppServices(options: {
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
     }),
   };
+}
+
+function connectionStringOf(pool: pg.Pool): string {
+  const connectionString = (pool.options as { connectionString?: string }).connectionString;
+  if (!connectionString) throw new Error('The database pool has no connection string');
+  return connectionString;
 }

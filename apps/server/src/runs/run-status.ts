@@ -22,7 +22,7 @@ export const STEP_STATUS = {
 } as const;
 export type StepStatus = (typeof STEP_STATUS)[keyof typeof STEP_STATUS];
 
-export const RUN_TRIGGER = { manual: 'manual', api: 'api' } as const;
+export const RUN_TRIGGER = { manual: 'manual', api: 'api', webhook: 'webhook' } as const;
 export type RunTrigger = (typeof RUN_TRIGGER)[keyof typeof RUN_TRIGGER];
 export const RUN_TRIGGERS = Object.values(RUN_TRIGGER) as [RunTrigger, ...RunTrigger[]];
 

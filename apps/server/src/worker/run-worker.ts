@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
+import type { RunCompletionSink } from '../runs/run-completions.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { serializeError } from '../runs/serialize-error.ts';
 import { isUuid } from '../uuid.ts';
@@ -54,6 +55,8 @@ type Execution = {
   recorder: StepRecorder | undefined;
   /** The final statement is under way: the lease is being given up on purpose. */
   settling: boolean;
+  /** For an awaited run: the output of the last step that succeeded in this execution. */
+  lastOutput: unknown;
   done: Promise<void>;
 };
 
@@ -77,6 +80,8 @@ export type RunWorkerDeps = {
   clock?: Clock;
   /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
   fetch: typeof fetch;
+  /** Told when an awaited run (a sync webhook's) finishes; its finish is also NOTIFYed. */
+  completions?: RunCompletionSink | undefined;
 };
 
 export class RunWorker {
@@ -190,6 +195,7 @@ export class RunWorker {
       stop: undefined,
       recorder: undefined,
       settling: false,
+      lastOutput: undefined,
       done: new Promise<void>((resolve) => {
         finished = resolve;
       }),
@@ -292,13 +298,20 @@ export class RunWorker {
     execution.recorder = recorder;
     this.fenceRecorder(execution);
 
+    const awaited = this.deps.completions?.awaited(version.flow) === true;
     let outcome: RunOutcome;
     try {
       outcome = await executeFlow({
         flow: version.flow,
         runId: run.id,
         triggerInput: run.input ?? undefined,
-        onEvent: recorder.record,
+        onEvent: awaited
+          ? (event) => {
+              // The sync webhook's answer: the output of the last node to finish.
+              if (event.type === 'step.succeeded') execution.lastOutput = event.output;
+              return recorder.record(event);
+            }
+          : recorder.record,
         clock: this.clock,
         signal: execution.controller.signal,
         ...(resume ? { resume } : {}),
@@ -353,6 +366,8 @@ export class RunWorker {
   ): Promise<void> {
     execution.settling = true;
     const steps = execution.recorder ? await execution.recorder.drain() : [];
+    const completions = this.deps.completions;
+    const awaited = version !== undefined && completions?.awaited(version.flow) === true;
     const recorded = await this.store.finish({
       runId: run.id,
       owner: this.deps.workerId,
@@ -360,6 +375,7 @@ export class RunWorker {
       error,
       steps,
       limitedFlowId: version?.maxConcurrentRuns === undefined ? undefined : version.flowId,
+      notify: awaited,
     });
     if (!recorded) {
       this.deps.logger.warn(
@@ -367,6 +383,9 @@ export class RunWorker {
         'Run was taken over by another worker, or deleted with its flow; its outcome here is dropped',
       );
       return;
+    }
+    if (awaited) {
+      completions?.finished({ runId: run.id, status, error, output: execution.lastOutput });
     }
     this.deps.logger.debug({ runId: run.id, status }, 'Run finished');
   }

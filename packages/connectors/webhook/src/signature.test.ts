@@ -23,7 +23,13 @@ function verify(
   body: Buffer = BODY,
   nowMs = NOW_MS,
 ) {
-  return verifySignature({ scheme: schemeOf(signature), secret: SECRET, headers, rawBody: body, nowMs });
+  return verifySignature({
+    scheme: schemeOf(signature),
+    secret: SECRET,
+    headers,
+    rawBody: body,
+    nowMs,
+  });
 }
 
 describe('webhook signatures', () => {
@@ -31,12 +37,19 @@ describe('webhook signatures', () => {
     const header = `sha256=${mac('sha256', BODY)}`;
     expect(verify({ preset: 'github' }, { 'x-hub-signature-256': header })).toEqual({ ok: true });
     const tampered = Buffer.from(BODY.toString().replace('4200', '4201'));
-    expect(verify({ preset: 'github' }, { 'x-hub-signature-256': header }, tampered)).toMatchObject({
+    expect(verify({ preset: 'github' }, { 'x-hub-signature-256': header }, tampered)).toMatchObject(
+      {
+        ok: false,
+        reason: 'mismatch',
+      },
+    );
+    expect(verify({ preset: 'github' }, {})).toMatchObject({
       ok: false,
-      reason: 'mismatch',
+      reason: 'missing-signature',
     });
-    expect(verify({ preset: 'github' }, {})).toMatchObject({ ok: false, reason: 'missing-signature' });
-    expect(verify({ preset: 'github' }, { 'x-hub-signature-256': mac('sha256', BODY) })).toMatchObject({
+    expect(
+      verify({ preset: 'github' }, { 'x-hub-signature-256': mac('sha256', BODY) }),
+    ).toMatchObject({
       ok: false,
       reason: 'malformed-signature',
     });
@@ -45,9 +58,14 @@ describe('webhook signatures', () => {
   it('stripe: t=<s>,v1=<hex> over "<t>.<body>", any of several v1 entries', () => {
     const v1 = mac('sha256', Buffer.concat([Buffer.from(`${NOW_S}.`), BODY]));
     const other = mac('sha256', 'something else');
-    expect(verify({ preset: 'stripe' }, { 'stripe-signature': `t=${NOW_S},v1=${v1}` })).toEqual({ ok: true });
+    expect(verify({ preset: 'stripe' }, { 'stripe-signature': `t=${NOW_S},v1=${v1}` })).toEqual({
+      ok: true,
+    });
     expect(
-      verify({ preset: 'stripe' }, { 'stripe-signature': `t=${NOW_S},v1=${other},v1=${v1},v0=abc` }),
+      verify(
+        { preset: 'stripe' },
+        { 'stripe-signature': `t=${NOW_S},v1=${other},v1=${v1},v0=abc` },
+      ),
     ).toEqual({ ok: true });
     // The timestamp is signed: moving it breaks the signature.
     expect(
@@ -69,7 +87,9 @@ describe('webhook signatures', () => {
     });
     // Within a wider tolerance the same delivery is fine, and so it is 300 s later at most.
     expect(verify({ preset: 'stripe', toleranceSeconds: 600 }, headers)).toEqual({ ok: true });
-    expect(verify({ preset: 'stripe' }, headers, BODY, (sentAt + 300) * 1000)).toEqual({ ok: true });
+    expect(verify({ preset: 'stripe' }, headers, BODY, (sentAt + 300) * 1000)).toEqual({
+      ok: true,
+    });
   });
 
   it('slack: v0=<hex> over "v0:<ts>:<body>" with X-Slack-Request-Timestamp', () => {
@@ -93,7 +113,9 @@ describe('webhook signatures', () => {
   it('shopify: base64 of the body in X-Shopify-Hmac-Sha256', () => {
     const sig = mac('sha256', BODY, 'base64');
     expect(verify({ preset: 'shopify' }, { 'x-shopify-hmac-sha256': sig })).toEqual({ ok: true });
-    expect(verify({ preset: 'shopify' }, { 'x-shopify-hmac-sha256': mac('sha256', BODY) })).toMatchObject({
+    expect(
+      verify({ preset: 'shopify' }, { 'x-shopify-hmac-sha256': mac('sha256', BODY) }),
+    ).toMatchObject({
       ok: false,
     });
   });
@@ -118,7 +140,9 @@ describe('webhook signatures', () => {
       'x-timestamp': String(ts),
     });
     expect(verify(signature, at(NOW_S - 60))).toEqual({ ok: true });
-    expect(verify(signature, at(NOW_S - 61))).toMatchObject({ reason: 'timestamp-outside-tolerance' });
+    expect(verify(signature, at(NOW_S - 61))).toMatchObject({
+      reason: 'timestamp-outside-tolerance',
+    });
     expect(verify(signature, { ...at(NOW_S), 'x-timestamp': 'yesterday' })).toMatchObject({
       reason: 'missing-timestamp',
     });

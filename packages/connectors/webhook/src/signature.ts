@@ -27,43 +27,45 @@ export type SignatureScheme = {
   toleranceSeconds: number;
 };
 
-const PRESET_SCHEMES: Record<Exclude<SignaturePreset, 'generic'>, Omit<SignatureScheme, 'preset'>> =
-  {
-    github: {
-      header: 'x-hub-signature-256',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      prefix: 'sha256=',
-      timestampHeader: undefined,
-      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
-    },
-    // Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]; signed text "<t>.<body>".
-    stripe: {
-      header: 'stripe-signature',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      prefix: '',
-      timestampHeader: undefined,
-      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
-    },
-    // X-Slack-Signature: v0=<hex> over "v0:<X-Slack-Request-Timestamp>:<body>".
-    slack: {
-      header: 'x-slack-signature',
-      algorithm: 'sha256',
-      encoding: 'hex',
-      prefix: 'v0=',
-      timestampHeader: 'x-slack-request-timestamp',
-      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
-    },
-    shopify: {
-      header: 'x-shopify-hmac-sha256',
-      algorithm: 'sha256',
-      encoding: 'base64',
-      prefix: '',
-      timestampHeader: undefined,
-      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
-    },
-  };
+const PRESET_SCHEMES: Record<
+  Exclude<SignaturePreset, 'generic'>,
+  Omit<SignatureScheme, 'preset'>
+> = {
+  github: {
+    header: 'x-hub-signature-256',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    prefix: 'sha256=',
+    timestampHeader: undefined,
+    toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+  },
+  // Stripe-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]; signed text "<t>.<body>".
+  stripe: {
+    header: 'stripe-signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    prefix: '',
+    timestampHeader: undefined,
+    toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+  },
+  // X-Slack-Signature: v0=<hex> over "v0:<X-Slack-Request-Timestamp>:<body>".
+  slack: {
+    header: 'x-slack-signature',
+    algorithm: 'sha256',
+    encoding: 'hex',
+    prefix: 'v0=',
+    timestampHeader: 'x-slack-request-timestamp',
+    toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+  },
+  shopify: {
+    header: 'x-shopify-hmac-sha256',
+    algorithm: 'sha256',
+    encoding: 'base64',
+    prefix: '',
+    timestampHeader: undefined,
+    toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
+  },
+};
 
 export function signatureScheme(config: WebhookSignatureConfig): SignatureScheme {
   const preset = config.preset;
@@ -96,7 +98,9 @@ export type SignatureFailure =
   | 'timestamp-outside-tolerance'
   | 'mismatch';
 
-export type SignatureVerdict = { ok: true } | { ok: false; reason: SignatureFailure; message: string };
+export type SignatureVerdict =
+  | { ok: true }
+  | { ok: false; reason: SignatureFailure; message: string };
 
 export type SignatureCheck = {
   scheme: SignatureScheme;
@@ -222,10 +226,7 @@ function sameBytes(given: Buffer, expected: Buffer): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function headerValue(
-  headers: SignatureCheck['headers'],
-  name: string,
-): string | undefined {
+function headerValue(headers: SignatureCheck['headers'], name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
 }

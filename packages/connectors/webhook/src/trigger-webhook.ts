@@ -1,7 +1,11 @@
 /** trigger.webhook: starts a run for each HTTP request to /hooks/<flowId> or /hooks/<path>. */
 import { defineNodeType, PURE_NODE_POLICY } from '@patchbay/engine';
+import {
+  HMAC_SECRET_CREDENTIAL,
+  type WebhookConfig,
+  webhookConfigSchema,
+} from './webhook-config.ts';
 import { WEBHOOK_DOCS } from './webhook-docs.ts';
-import { HMAC_SECRET_CREDENTIAL, type WebhookConfig, webhookConfigSchema } from './webhook-config.ts';
 
 export const WEBHOOK_NODE_TYPE = 'trigger.webhook';
 

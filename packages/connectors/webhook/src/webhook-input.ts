@@ -50,9 +50,18 @@ export function formOf(params: URLSearchParams): Record<string, string | string[
   for (const [name, value] of params) {
     const existing = Object.hasOwn(form, name) ? form[name] : undefined;
     const next =
-      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+      existing === undefined
+        ? value
+        : Array.isArray(existing)
+          ? [...existing, value]
+          : [existing, value];
     // defineProperty: a field may be called "__proto__".
-    Object.defineProperty(form, name, { value: next, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(form, name, {
+      value: next,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return form;
 }
