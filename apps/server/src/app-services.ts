@@ -30,6 +30,7 @@ import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
 import { WebhookIngress } from './webhooks/webhook-ingress.ts';
 import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
 import { noSecrets, type SecretReader } from './webhooks/webhook-secrets.ts';
+import { TriggerManager } from './triggers/trigger-manager.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -61,6 +62,11 @@ export type AppServices = {
   completions: RunCompletions;
   /** /hooks/<flowId or path>: the flows served, the ingress, and test-event captures. */
   webhooks: { directory: WebhookDirectory; ingress: WebhookIngress; captures: WebhookCaptures };
+  /**
+   * The triggers of active flows this process serves (started by app-startup per role): the
+   * webhook ingress asks it which flow serves a request, schedules tick inside it.
+   */
+  triggers: TriggerManager;
 };
 
 export function createAppServices(options: {
@@ -81,6 +87,10 @@ export function createAppServices(options: {
   shedLimits?: ShedLimits;
   /** Decrypts webhook signing secrets (the credentials vault). */
   secrets?: SecretReader;
+  /** The clock triggers tick by (schedules); default the system clock. */
+  triggerClock?: Clock;
+  /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
+  triggerResyncMs?: number;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
@@ -101,13 +111,28 @@ export function createAppServices(options: {
     load: queueLoad,
     limits: shedLimits,
   });
+  const runs = new RunService({
+    prisma,
+    pool: pgPool,
+    versions,
+    intake,
+    previews: options.runPreviews,
+  });
   const completions = new RunCompletions({
     pool: pgPool,
     connectionString: connectionStringOf(pgPool),
     logger: options.logger,
     isAwaitedFlow: isSyncWebhookFlow,
   });
-  const directory = new WebhookDirectory({ pool: pgPool, versions });
+  const triggers = new TriggerManager({
+    pool: pgPool,
+    versions,
+    startRun: (input) => runs.start(input),
+    logger: options.logger,
+    ...(options.triggerClock ? { clock: options.triggerClock } : {}),
+    ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
+  });
+  const directory = new WebhookDirectory(triggers);
   const captures = new WebhookCaptures();
   const ingress = new WebhookIngress({
     directory,
@@ -131,13 +156,7 @@ export function createAppServices(options: {
     queueLoad,
     shedLimits,
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
-    runs: new RunService({
-      prisma,
-      pool: pgPool,
-      versions,
-      intake,
-      previews: options.runPreviews,
-    }),
+    runs,
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
@@ -149,6 +168,7 @@ export function createAppServices(options: {
       config: options.auth ?? DEFAULT_AUTH_CONFIG,
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
     }),
+    triggers,
   };
 }
 

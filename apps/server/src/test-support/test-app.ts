@@ -16,6 +16,7 @@ import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Role } from '../auth/roles.ts';
 import type { SignInThrottlePolicy } from '../auth/sign-in-throttle.ts';
+import type { ConnectorRegistry } from '../connectors.ts';
 import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
@@ -109,9 +110,17 @@ export async function startTestApp(
     webhookMaxBytes?: number;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
+    /**
+     * The trigger manager: started by default, serving webhooks and (with a worker) schedules,
+     * as in `--role=all`; `false` leaves it stopped. `clock` is the clock schedules tick by.
+     */
+    triggers?: false | { clock?: Clock; resyncMs?: number };
+    /** Default: every connector in connectors.ts. */
+    connectors?: ConnectorRegistry;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const triggerOptions = options.triggers === false ? undefined : options.triggers;
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
@@ -136,6 +145,9 @@ export async function startTestApp(
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+    ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
+    ...(triggerOptions?.resyncMs ? { triggerResyncMs: triggerOptions.resyncMs } : {}),
   });
   await services.queueLoad.start();
   const workers: WorkerProcess[] = [];
@@ -156,6 +168,12 @@ export async function startTestApp(
   };
   const worker = options.worker === false ? undefined : await startWorker(options.worker);
   if (worker && options.inline !== false) services.intake.executeInline(worker.runs);
+  if (options.triggers !== false) {
+    await services.triggers.start({
+      connectionString: database.url,
+      hosts: worker ? ['server', 'worker'] : ['server'],
+    });
+  }
   const app = await createApp({
     services,
     logger,
@@ -214,6 +232,7 @@ export async function startTestApp(
     startWorker,
     async close() {
       await app.close();
+      await services.triggers.stop();
       services.queueLoad.stop();
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));

@@ -10,6 +10,8 @@ export type WebhookEndpoint = {
   config: WebhookConfig;
 };
 
+export const WEBHOOK_NODE_TYPE_ID = WEBHOOK_NODE_TYPE;
+
 /** The webhook trigger of a flow, or undefined when the flow starts another way. */
 export function webhookTriggerOf(
   flow: ValidatedFlow,

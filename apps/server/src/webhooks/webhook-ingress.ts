@@ -14,11 +14,11 @@ import {
   type WebhookConfig,
   type WebhookInput,
 } from '@patchbay/connector-webhook';
-import { FlowValidationError, PatchbayError } from '@patchbay/engine';
 import type { Logger } from 'pino';
 import { toJsonText } from '../db/json-column.ts';
 import {
   FlowDeletedError,
+  FlowInactiveError,
   FlowNotRunnableError,
   NotFoundError,
   OverloadedError,
@@ -74,13 +74,7 @@ export class WebhookIngress {
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
     const { deps } = this;
     if (deps.captures.has(request.key)) return this.capture(request);
-    let endpoint: WebhookEndpoint | undefined;
-    try {
-      endpoint = await deps.directory.resolve(request.key);
-    } catch (error) {
-      if (error instanceof FlowValidationError) return notRunnable(error.message);
-      throw error;
-    }
+    const endpoint = deps.directory.resolve(request.key);
     if (!endpoint) {
       return errorResponse(
         404,
@@ -293,20 +287,19 @@ export function errorResponse(
   return { status, headers, body: { error: { code, message } } };
 }
 
-function notRunnable(message: string): WebhookResponse {
-  return errorResponse(
-    409,
-    'FLOW_NOT_RUNNABLE',
-    `${message}. It cannot run until a valid version is saved.`,
-  );
-}
-
 /** Why the intake did not start the run, as an HTTP answer. */
 function refusal(error: unknown, endpoint: WebhookEndpoint): WebhookResponse {
   if (error instanceof OverloadedError) {
     return errorResponse(error.scope === 'flow' ? 429 : 503, error.code, error.message, {
       'retry-after': String(error.retryAfterSeconds),
     });
+  }
+  if (error instanceof FlowInactiveError) {
+    return errorResponse(
+      404,
+      'WEBHOOK_NOT_FOUND',
+      `No active flow is served here: flow "${endpoint.flowName}" is switched off.`,
+    );
   }
   if (error instanceof NotFoundError || error instanceof FlowDeletedError) {
     return errorResponse(
@@ -317,13 +310,6 @@ function refusal(error: unknown, endpoint: WebhookEndpoint): WebhookResponse {
   }
   if (error instanceof FlowNotRunnableError) {
     return errorResponse(409, error.code, error.message);
-  }
-  if (error instanceof PatchbayError && error.code === 'FLOW_INACTIVE') {
-    return errorResponse(
-      404,
-      'WEBHOOK_NOT_FOUND',
-      `No active flow is served here: flow "${endpoint.flowName}" is switched off.`,
-    );
   }
   throw error;
 }

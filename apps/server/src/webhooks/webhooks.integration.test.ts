@@ -70,8 +70,9 @@ describe('webhooks', () => {
   }
 
   async function setActive(flowId: string, active: boolean): Promise<void> {
-    await db.query('UPDATE flows SET active = $2 WHERE id = $1', [flowId, active]);
-    t.services.webhooks.directory.forget();
+    await t.client.flows.setActive.mutate({ id: flowId, active });
+    // The trigger manager hears of it through NOTIFY; this process must see it now.
+    await t.services.triggers.refresh(flowId);
   }
 
   function post(key: string, body: string, headers: Record<string, string> = {}, method = 'POST') {
@@ -382,7 +383,8 @@ describe('webhooks', () => {
         transform('answer', '{ "answer": body.q & "!" }'),
       ]);
       const flow = await front.client.flows.create.mutate({ name: document.name, document });
-      await pool.query('UPDATE flows SET active = true WHERE id = $1', [flow.id]);
+      await front.client.flows.setActive.mutate({ id: flow.id, active: true });
+      await front.services.triggers.refresh(flow.id);
       const response = await fetch(`${front.baseUrl}/hooks/${flow.id}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
