@@ -14,6 +14,7 @@ import {
 import type pg from 'pg';
 import { jsonByteLength, toJsonColumn } from '../db/json-column.ts';
 import { withTransaction } from '../db/pg-pool.ts';
+import { assertWebhookPathFree } from '../webhooks/webhook-paths.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
   ConflictError,
@@ -130,6 +131,11 @@ export class FlowService {
         if (!result.ok) {
           throw new FlowNotRunnableError(new FlowValidationError(flow.name, result.issues));
         }
+        await assertWebhookPathFree(
+          async (text, values) => (await client.query(text, values)).rows,
+          { id, name: flow.name },
+          flow.document,
+        );
       }
       await client.query(
         `UPDATE flows SET active = $2, activated_at = CASE WHEN $2 THEN now() ELSE activated_at END
@@ -202,6 +208,14 @@ export class FlowService {
           return { ...toFlowDetail(current), warnings };
         }
         if (changed) {
+          if (current.active) {
+            // Saving an active flow activates the new version: its webhook path must be free.
+            await assertWebhookPathFree(
+              (text, values) => tx.$queryRawUnsafe(text, ...values),
+              { id, name },
+              document,
+            );
+          }
           await tx.flowVersion.create({
             data: {
               flowId: id,

@@ -167,6 +167,39 @@ describe('webhooks', () => {
     expect((await counts(flowId)).runs).toBe(1);
   });
 
+  it('a path is unique across active flows: activating or saving a second one fails, naming flow, node and field', async () => {
+    const first = await createFlow(webhookFlow('First owner', { path: 'shared-path' }));
+    const second = await createFlow(webhookFlow('Second', { path: 'shared-path' }), false);
+    const activation = await t.client.flows.setActive
+      .mutate({ id: second, active: true })
+      .then(() => undefined, (error: unknown) => error);
+    expect(activation).toMatchObject({
+      message: expect.stringContaining('"First owner"'),
+      data: {
+        code: 'BAD_REQUEST',
+        issues: [
+          {
+            nodeId: 'hook',
+            path: ['path'],
+            message: expect.stringContaining('Webhook path "shared-path" is already used'),
+          },
+        ],
+      },
+    });
+    // A third flow, active with another path, cannot be saved with the taken one either.
+    const third = await createFlow(webhookFlow('Third', { path: 'other-path' }));
+    const save = await t.client.flows.update
+      .mutate({ id: third, document: webhookFlow('Third', { path: 'shared-path' }) })
+      .then(() => undefined, (error: unknown) => error);
+    expect(save).toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    expect(String((save as Error).message)).toContain('"First owner"');
+    // Once the first is off, the second may take the path.
+    await setActive(first, false);
+    await setActive(second, true);
+    expect((await post('shared-path', '{}')).status).toBe(202);
+    expect((await counts(second)).runs).toBe(1);
+  });
+
   describe('signatures, end to end', () => {
     const body = JSON.stringify({ id: 'evt_1', total: 12.5 });
     const now = () => Math.floor(Date.now() / 1000);
