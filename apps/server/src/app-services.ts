@@ -24,13 +24,13 @@ import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { TriggerManager } from './triggers/trigger-manager.ts';
 import { WebhookCaptures } from './webhooks/webhook-captures.ts';
 import { WebhookDirectory } from './webhooks/webhook-directory.ts';
 import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
 import { WebhookIngress } from './webhooks/webhook-ingress.ts';
 import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
 import { noSecrets, type SecretReader } from './webhooks/webhook-secrets.ts';
-import { TriggerManager } from './triggers/trigger-manager.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;

@@ -14,7 +14,6 @@ import {
 import type pg from 'pg';
 import { jsonByteLength, toJsonColumn } from '../db/json-column.ts';
 import { withTransaction } from '../db/pg-pool.ts';
-import { assertWebhookPathFree } from '../webhooks/webhook-paths.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
   ConflictError,
@@ -27,6 +26,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { cancelActiveRunsOfFlow } from '../runs/run-cancellation.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { isUuid } from '../uuid.ts';
+import { assertWebhookPathFree } from '../webhooks/webhook-paths.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { type EgressCheck, egressWarnings } from './egress-warnings.ts';
 import {

@@ -50,6 +50,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'tokens.create': 'viewer',
   'tokens.revoke': 'viewer',
   'audit.list': 'admin',
+  'webhooks.listen': 'editor',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

@@ -9,6 +9,7 @@ import { runsRouter } from './routers/runs.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter } from './routers/tokens.ts';
 import { usersRouter } from './routers/users.ts';
+import { webhooksRouter } from './routers/webhooks.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
 export const appRouter = createTRPCRouter({
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   tokens: tokensRouter,
   audit: auditRouter,
   system: systemRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { FlowDocument } from '@patchbay/engine';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RunCompletions } from '../runs/run-completions.ts';
 import { type ScriptedUpstream, startScriptedUpstream } from '../test-support/scripted-upstream.ts';
 import {
@@ -170,9 +170,10 @@ describe('webhooks', () => {
   it('a path is unique across active flows: activating or saving a second one fails, naming flow, node and field', async () => {
     const first = await createFlow(webhookFlow('First owner', { path: 'shared-path' }));
     const second = await createFlow(webhookFlow('Second', { path: 'shared-path' }), false);
-    const activation = await t.client.flows.setActive
-      .mutate({ id: second, active: true })
-      .then(() => undefined, (error: unknown) => error);
+    const activation = await t.client.flows.setActive.mutate({ id: second, active: true }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(activation).toMatchObject({
       message: expect.stringContaining('"First owner"'),
       data: {
@@ -190,7 +191,10 @@ describe('webhooks', () => {
     const third = await createFlow(webhookFlow('Third', { path: 'other-path' }));
     const save = await t.client.flows.update
       .mutate({ id: third, document: webhookFlow('Third', { path: 'shared-path' }) })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(save).toMatchObject({ data: { code: 'BAD_REQUEST' } });
     expect(String((save as Error).message)).toContain('"First owner"');
     // Once the first is off, the second may take the path.
@@ -198,6 +202,31 @@ describe('webhooks', () => {
     await setActive(second, true);
     expect((await post('shared-path', '{}')).status).toBe(202);
     expect((await counts(second)).runs).toBe(1);
+  });
+
+  it('listen for test event: the next request to an inactive flow is captured, answered 200, and starts no run', async () => {
+    const flowId = await createFlow(webhookFlow('Listening', { path: 'listen-here' }), false);
+    const listening = t.client.webhooks.listen.mutate({ flowId });
+    // The capture is registered once the call reached the server.
+    await vi.waitFor(() => expect(t.services.webhooks.captures.has('listen-here')).toBe(true));
+    const response = await post('listen-here?x=1', '{"sample":true}', { 'x-test': 'yes' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ captured: true });
+    expect(await listening).toEqual({
+      captured: {
+        receivedAt: expect.any(String),
+        input: {
+          method: 'POST',
+          path: 'listen-here',
+          headers: expect.objectContaining({ 'x-test': 'yes' }),
+          query: { x: '1' },
+          body: { sample: true },
+        },
+      },
+    });
+    expect((await counts(flowId)).runs).toBe(0);
+    // Only the next one: after it, the flow is inactive again as far as requests go.
+    expect((await post('listen-here', '{}')).status).toBe(404);
   });
 
   describe('signatures, end to end', () => {
