@@ -4,6 +4,7 @@
  * flow archives it (its active runs are cancelled, its history kept); purging removes it for good.
  */
 import {
+  configWarningsOf,
   type FlowDocument,
   FlowValidationError,
   flowDocumentSchema,
@@ -351,7 +352,14 @@ export class FlowService {
     if (!result.ok) throw new FlowValidationError(meta.name, result.issues);
     return {
       document: flowDocumentSchema.parse(candidate),
-      warnings: egressWarnings(result.flow, this.deps.egress),
+      warnings: [
+        ...egressWarnings(result.flow, this.deps.egress),
+        ...configWarningsOf(result.flow).map(({ nodeId, path, message }) => ({
+          nodeId,
+          path,
+          message,
+        })),
+      ],
     };
   }
 }
