@@ -27,6 +27,12 @@ export type RunCompletionSink = {
   awaited(flow: ValidatedFlow): boolean;
   /** An awaited run finished here (recorded). `output` undefined: not known here, read it. */
   finished(completion: Omit<RunCompletion, 'output'> & { output: unknown }): void;
+  /**
+   * An awaited run executes here from now on (until executed()): its finish is announced in
+   * process, so its NOTIFY, which may arrive first, is not read back from the database.
+   */
+  executing(runId: string): void;
+  executed(runId: string): void;
 };
 
 type Waiter = { resolve: (completion: RunCompletion | undefined) => void };
@@ -50,6 +56,8 @@ export class RunCompletions implements RunCompletionSink {
   /** Finished runs nobody waited for yet: completion (announced here) or null (notified). */
   private readonly recent = new Map<string, { at: number; completion: RunCompletion | null }>();
   private readonly awaitedFlows = new WeakMap<ValidatedFlow, boolean>();
+  /** Awaited runs executing here, and whether their NOTIFY came meanwhile. */
+  private readonly local = new Map<string, boolean>();
   private client: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private stopped = false;
@@ -82,6 +90,17 @@ export class RunCompletions implements RunCompletionSink {
       return;
     }
     if (!this.settle(completion.runId, completion)) this.remember(completion.runId, completion);
+  }
+
+  executing(runId: string): void {
+    this.local.set(runId, false);
+  }
+
+  executed(runId: string): void {
+    const notified = this.local.get(runId);
+    this.local.delete(runId);
+    // It finished elsewhere after all (this worker lost it): read it as any notified run.
+    if (notified) this.settleFromDatabase([runId]);
   }
 
   /** LISTENs from now on; resolves once notifications are being received. */
@@ -180,6 +199,11 @@ export class RunCompletions implements RunCompletionSink {
 
   private settleFromDatabase(runIds: readonly string[]): void {
     for (const runId of runIds) {
+      if (this.local.has(runId)) {
+        // Its worker here tells its waiters at once (finished); executed() looks again.
+        this.local.set(runId, true);
+        continue;
+      }
       if (!this.waiters.has(runId)) {
         // Nobody waits yet: a waiter that comes within RECENT_MS reads it.
         if (!this.recent.has(runId)) this.remember(runId, null);

@@ -201,10 +201,14 @@ export class RunWorker {
       }),
     };
     this.executions.set(run.id, execution);
+    const completions =
+      version && this.deps.completions?.awaited(version.flow) ? this.deps.completions : undefined;
+    completions?.executing(run.id);
     try {
       await this.execute(run, version, invalid, execution);
     } finally {
       this.executions.delete(run.id);
+      completions?.executed(run.id);
       finished();
     }
   }
