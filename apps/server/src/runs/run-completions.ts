@@ -1,10 +1,19 @@
 /**
  * Waiting for a run to finish without polling, for webhooks that answer with the run's result.
  * The worker that finishes an awaited run (a flow whose webhook answers in sync mode) tells this
- * process's waiters directly, and every other process through NOTIFY on RUN_FINISHED_CHANNEL,
- * sent at the commit of the statement that records the finish (run-store.ts). A process LISTENs
- * only once something waits here; a lost connection is re-established and the waiters' runs are
- * read again, so a notification missed meanwhile costs a read, not a wait until the timeout.
+ * process's waiters directly. Other processes learn of it through NOTIFY on RUN_FINISHED_CHANNEL:
+ *
+ * - a run executed from the queue (it may have been started anywhere) is NOTIFYed by the
+ *   statement that records its finish (run-store.ts);
+ * - a run executed inline is awaited by the process that started it, which is this one, so its
+ *   finish is not NOTIFYed (a NOTIFY per finish doubled PostgreSQL's CPU per sync run), unless a
+ *   waiter elsewhere (a repeated delivery, deduplicated) asked for it on RUN_AWAITED_CHANNEL: then
+ *   in the finish statement if asked in time, else right after it, or at once if it already
+ *   finished here.
+ *
+ * A waiter asks before it reads the run, and LISTENs before both, so a finish is either seen by
+ * its read or notified after it. A process LISTENs only once something waits here; a lost
+ * connection is re-established and the waiters' runs are read again.
  */
 import type { SerializedError, ValidatedFlow } from '@patchbay/engine';
 import pg from 'pg';
@@ -12,6 +21,8 @@ import type { Logger } from 'pino';
 import { FINAL_RUN_STATUSES, RUN_STATUS, type RunStatus } from './run-status.ts';
 
 export const RUN_FINISHED_CHANNEL = 'patchbay_run_finished';
+/** A waiter for a run in another process asks the one executing it to NOTIFY its finish. */
+export const RUN_AWAITED_CHANNEL = 'patchbay_run_awaited';
 
 export type RunCompletion = {
   runId: string;
@@ -25,15 +36,22 @@ export type RunCompletion = {
 export type RunCompletionSink = {
   /** Whether runs of this flow may be awaited: their finish is announced and NOTIFYed. */
   awaited(flow: ValidatedFlow): boolean;
-  /** An awaited run finished here (recorded). `output` undefined: not known here, read it. */
-  finished(completion: Omit<RunCompletion, 'output'> & { output: unknown }): void;
   /**
    * An awaited run executes here from now on (until executed()): its finish is announced in
-   * process, so its NOTIFY, which may arrive first, is not read back from the database.
+   * process. `inline`: started by this process, so only waiters elsewhere that ask need a NOTIFY.
    */
-  executing(runId: string): void;
+  executing(runId: string, options: { inline: boolean }): void;
+  /** Whether the statement recording the finish must NOTIFY it. */
+  notifyOnFinish(runId: string): boolean;
+  /**
+   * An awaited run finished here (recorded; `notified` by its statement). `output` undefined:
+   * not known here, the waiters read it.
+   */
+  finished(completion: RunCompletion, notified: boolean): void;
   executed(runId: string): void;
 };
+
+type LocalRun = { inline: boolean; askedElsewhere: boolean; notifiedMeanwhile: boolean };
 
 type Waiter = { resolve: (completion: RunCompletion | undefined) => void };
 
@@ -56,8 +74,10 @@ export class RunCompletions implements RunCompletionSink {
   /** Finished runs nobody waited for yet: completion (announced here) or null (notified). */
   private readonly recent = new Map<string, { at: number; completion: RunCompletion | null }>();
   private readonly awaitedFlows = new WeakMap<ValidatedFlow, boolean>();
-  /** Awaited runs executing here, and whether their NOTIFY came meanwhile. */
-  private readonly local = new Map<string, boolean>();
+  /** Awaited runs executing here. */
+  private readonly local = new Map<string, LocalRun>();
+  /** Inline runs finished here without a NOTIFY, recently: a waiter elsewhere may still ask. */
+  private readonly unnotified = new Map<string, number>();
   private client: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private stopped = false;
@@ -83,24 +103,40 @@ export class RunCompletions implements RunCompletionSink {
     return awaited;
   }
 
-  finished(completion: RunCompletion): void {
+  executing(runId: string, options: { inline: boolean }): void {
+    this.local.set(runId, {
+      inline: options.inline,
+      askedElsewhere: false,
+      notifiedMeanwhile: false,
+    });
+    // Waiters elsewhere ask on RUN_AWAITED_CHANNEL: listen for them.
+    if (options.inline) this.ready().catch(() => undefined);
+  }
+
+  notifyOnFinish(runId: string): boolean {
+    const local = this.local.get(runId);
+    return local === undefined || !local.inline || local.askedElsewhere;
+  }
+
+  finished(completion: RunCompletion, notified: boolean): void {
+    const local = this.local.get(completion.runId);
+    if (!notified) {
+      if (local?.askedElsewhere) this.notify(completion.runId);
+      else this.rememberUnnotified(completion.runId);
+    }
     if (completion.output === undefined && completion.status === RUN_STATUS.succeeded) {
       // Not known here (the run resumed after its last step): the waiters read it.
-      this.settleFromDatabase([completion.runId]);
+      this.settleFromDatabase([completion.runId], { evenIfLocal: true });
       return;
     }
     if (!this.settle(completion.runId, completion)) this.remember(completion.runId, completion);
   }
 
-  executing(runId: string): void {
-    this.local.set(runId, false);
-  }
-
   executed(runId: string): void {
-    const notified = this.local.get(runId);
+    const local = this.local.get(runId);
     this.local.delete(runId);
     // It finished elsewhere after all (this worker lost it): read it as any notified run.
-    if (notified) this.settleFromDatabase([runId]);
+    if (local?.notifiedMeanwhile) this.settleFromDatabase([runId]);
   }
 
   /** LISTENs from now on; resolves once notifications are being received. */
@@ -133,6 +169,8 @@ export class RunCompletions implements RunCompletionSink {
     const timer = setTimeout(() => this.drop(runId, waiter), options.timeoutMs);
     try {
       if (options.stored || recent) {
+        // A run executing inline in another process is NOTIFYed only when someone asks.
+        if (options.stored) await this.ask(runId);
         const completion = await this.load(runId);
         if (completion) this.settle(runId, completion);
       }
@@ -197,11 +235,15 @@ export class RunCompletions implements RunCompletionSink {
     }
   }
 
-  private settleFromDatabase(runIds: readonly string[]): void {
+  private settleFromDatabase(
+    runIds: readonly string[],
+    options: { evenIfLocal?: boolean } = {},
+  ): void {
     for (const runId of runIds) {
-      if (this.local.has(runId)) {
+      const local = this.local.get(runId);
+      if (local && !options.evenIfLocal) {
         // Its worker here tells its waiters at once (finished); executed() looks again.
-        this.local.set(runId, true);
+        local.notifiedMeanwhile = true;
         continue;
       }
       if (!this.waiters.has(runId)) {
@@ -222,8 +264,12 @@ export class RunCompletions implements RunCompletionSink {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.deps.connectionString });
     client.on('notification', (message) => {
-      if (message.channel !== RUN_FINISHED_CHANNEL || !message.payload) return;
-      this.settleFromDatabase(message.payload.split(','));
+      if (!message.payload) return;
+      if (message.channel === RUN_FINISHED_CHANNEL) {
+        this.settleFromDatabase(message.payload.split(','));
+      } else if (message.channel === RUN_AWAITED_CHANNEL) {
+        this.askedElsewhere(message.payload);
+      }
     });
     client.on('error', (error) => {
       this.deps.logger.warn({ err: error }, 'Run completion listener lost its connection');
@@ -232,7 +278,39 @@ export class RunCompletions implements RunCompletionSink {
     client.on('end', () => this.reconnect(client));
     this.client = client;
     await client.connect();
-    await client.query(`LISTEN ${RUN_FINISHED_CHANNEL}`);
+    await client.query(`LISTEN ${RUN_FINISHED_CHANNEL}; LISTEN ${RUN_AWAITED_CHANNEL}`);
+  }
+
+  /** A waiter elsewhere awaits the run: NOTIFY its finish if it executes (or ran) inline here. */
+  private askedElsewhere(runId: string): void {
+    if (this.unnotified.has(runId)) {
+      this.unnotified.delete(runId);
+      this.notify(runId);
+      return;
+    }
+    const local = this.local.get(runId);
+    if (local) local.askedElsewhere = true;
+  }
+
+  private async ask(runId: string): Promise<void> {
+    await this.deps.pool.query('SELECT pg_notify($1, $2)', [RUN_AWAITED_CHANNEL, runId]);
+  }
+
+  private notify(runId: string): void {
+    this.deps.pool
+      .query('SELECT pg_notify($1, $2)', [RUN_FINISHED_CHANNEL, runId])
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, runId }, 'Could not announce a finished run'),
+      );
+  }
+
+  private rememberUnnotified(runId: string): void {
+    const now = this.now();
+    this.unnotified.set(runId, now);
+    for (const [id, at] of this.unnotified) {
+      if (this.unnotified.size <= MAX_RECENT && now - at < RECENT_MS) break;
+      this.unnotified.delete(id);
+    }
   }
 
   private reconnect(broken: pg.Client): void {

@@ -462,6 +462,49 @@ describe('webhooks', () => {
     }
   });
 
+  it('sync: a repeated delivery waiting in another process gets the inline run’s result (it asks for the NOTIFY)', async () => {
+    upstream.script('/steady', { latencyMs: 800, body: { steady: true } });
+    const flowId = await createFlow(
+      webhookFlow('Sync asked', { responseMode: 'sync', idempotencyHeader: 'x-id' }, [
+        {
+          id: 'call',
+          type: 'http.request',
+          config: { method: 'GET', url: `${upstream.url}/steady` },
+        },
+        transform('answer', '{ "status": status }'),
+      ]),
+    );
+    const first = post(flowId, '{}', { 'x-id': 'same' });
+    let runId = '';
+    await vi.waitFor(async () => {
+      const { rows } = await db.query<{ id: string }>('SELECT id FROM runs WHERE flow_id = $1', [
+        flowId,
+      ]);
+      expect(rows).toHaveLength(1);
+      runId = rows[0]!.id;
+    });
+    // Another process's view: its own LISTEN connection, no worker; the run executes inline in t,
+    // whose finish is NOTIFYed only because this waiter asks.
+    const elsewhere = new RunCompletions({
+      pool: db,
+      connectionString: t.database.url,
+      logger: pino({ level: 'silent' }),
+      isAwaitedFlow: isSyncWebhookFlow,
+    });
+    try {
+      await elsewhere.ready();
+      const completion = await elsewhere.wait(runId, { timeoutMs: 10_000, stored: true });
+      expect(completion).toMatchObject({ runId, status: 'succeeded', output: { status: 200 } });
+      expect((await first).status).toBe(200);
+      // Asked after the finish: read at once.
+      await expect(
+        elsewhere.wait(runId, { timeoutMs: 10_000, stored: true }),
+      ).resolves.toMatchObject({ status: 'succeeded' });
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('rate limit: 429 with Retry-After past the limit', async () => {
     const flowId = await createFlow(
       webhookFlow('Limited', { rateLimit: { limit: 2, periodMs: 60_000 } }),

@@ -167,7 +167,7 @@ export class RunWorker {
    */
   async executeInline(run: ClaimedRun, version: CachedFlowVersion): Promise<void> {
     try {
-      await this.track(run, version, undefined);
+      await this.track(run, version, undefined, true);
     } catch (error) {
       // Only the database can make an execution throw: the lease then expires unrenewed, and
       // the sweeper hands the run to the queue.
@@ -187,6 +187,7 @@ export class RunWorker {
     run: ClaimedRun,
     version: CachedFlowVersion | undefined,
     invalid: unknown,
+    inline = false,
   ): Promise<void> {
     let finished!: () => void;
     const execution: Execution = {
@@ -203,7 +204,7 @@ export class RunWorker {
     this.executions.set(run.id, execution);
     const completions =
       version && this.deps.completions?.awaited(version.flow) ? this.deps.completions : undefined;
-    completions?.executing(run.id);
+    completions?.executing(run.id, { inline });
     try {
       await this.execute(run, version, invalid, execution);
     } finally {
@@ -372,6 +373,7 @@ export class RunWorker {
     const steps = execution.recorder ? await execution.recorder.drain() : [];
     const completions = this.deps.completions;
     const awaited = version !== undefined && completions?.awaited(version.flow) === true;
+    const notify = awaited && completions?.notifyOnFinish(run.id) === true;
     const recorded = await this.store.finish({
       runId: run.id,
       owner: this.deps.workerId,
@@ -379,7 +381,7 @@ export class RunWorker {
       error,
       steps,
       limitedFlowId: version?.maxConcurrentRuns === undefined ? undefined : version.flowId,
-      notify: awaited,
+      notify,
     });
     if (!recorded) {
       this.deps.logger.warn(
@@ -389,7 +391,7 @@ export class RunWorker {
       return;
     }
     if (awaited) {
-      completions?.finished({ runId: run.id, status, error, output: execution.lastOutput });
+      completions?.finished({ runId: run.id, status, error, output: execution.lastOutput }, notify);
     }
     this.deps.logger.debug({ runId: run.id, status }, 'Run finished');
   }
