@@ -364,11 +364,22 @@ describe('webhooks', () => {
         transform('label', '"n is " & $string(n)'),
       ]),
     );
+    // Who else hears of the finish: nobody, since the run executed inline where it is awaited.
+    const listener = new pg.Client({ connectionString: t.database.url });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (message) => heard.push(message.payload ?? ''));
+    await listener.query('LISTEN patchbay_run_finished');
     const response = await post(flowId, '{"n":4}', { 'x-event-id': 'e-1' });
     expect(response.status).toBe(200);
     expect(await response.json()).toBe('n is 8');
     const runId = response.headers.get('x-patchbay-run-id');
     expect(runId).toBeTruthy();
+    // Notifications arrive in commit order: once this marker is heard, the finish's would have been.
+    await db.query(`SELECT pg_notify('patchbay_run_finished', 'marker')`);
+    await vi.waitFor(() => expect(heard).toContain('marker'));
+    expect(heard).toEqual(['marker']);
+    await listener.end();
     const repeat = await post(flowId, '{"n":5}', { 'x-event-id': 'e-1' });
     expect(repeat.status).toBe(200);
     expect(repeat.headers.get('x-patchbay-run-id')).toBe(runId);
