@@ -11,7 +11,12 @@ import type { Logger } from 'pino';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
 import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
 import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
-import { type ConnectorRegistry, createConnectorRegistry } from './connectors.ts';
+import {
+  CONNECTORS,
+  type ConnectorRegistry,
+  createConnectorRegistry,
+  shippedConnectors,
+} from './connectors.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -41,7 +46,7 @@ export type AppServices = {
   /** The credential types of every connector (apps/server/src/connectors.ts). */
   credentialTypes: CredentialTypeRegistry;
   connectors: ConnectorRegistry;
-  /** The process's egress guard (also behind the worker's fetch); saves warn with it. */
+  /** The process's egress guard (also behind the connectors' fetch); saves warn with it. */
   egress: EgressGuard;
   flows: FlowService;
   runs: RunService;
@@ -75,7 +80,12 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   egress: EgressGuard;
-  /** Default: every connector in connectors.ts. */
+  /**
+   * The process's egress-guarded fetch, for the connectors that call out (HTTP). Without it
+   * (processes that run no flows) their calls are refused.
+   */
+  fetch?: typeof globalThis.fetch;
+  /** Default: every connector in connectors.ts, calling out through `fetch`. */
   connectors?: ConnectorRegistry;
   auth?: AuthConfig;
   /** Sign-in throttling; tests pass tighter limits. */
@@ -94,7 +104,11 @@ export function createAppServices(options: {
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = options.connectors ?? createConnectorRegistry();
+  const connectors =
+    options.connectors ??
+    createConnectorRegistry(
+      options.fetch ? shippedConnectors({ fetch: options.fetch }) : CONNECTORS,
+    );
   const registry = connectors.nodeTypes;
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;

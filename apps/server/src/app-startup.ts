@@ -90,6 +90,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     pgPool,
     logger,
     egress: egress.guard,
+    fetch: egress.http.fetch,
     auth: authConfigFromEnv(options.env, options.publicUrl),
     shedLimits: shedLimitsFromEnv(options.env),
   });
@@ -136,7 +137,6 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
-      fetch: egress.http.fetch,
       config: workerConfig,
       logger,
       role: role === 'worker' ? 'worker' : 'all',

@@ -73,6 +73,7 @@ describe('migrateDatabase', () => {
       'runs',
       'sessions',
       'step_runs',
+      'trigger_claims',
       'users',
       'workers',
     ]);

@@ -135,6 +135,7 @@ export async function startTestApp(
     pgPool,
     logger,
     egress: egress.guard,
+    fetch: egress.http.fetch,
     auth: {
       ...DEFAULT_AUTH_CONFIG,
       secureCookies: options.publicUrl?.protocol === 'https:',
@@ -157,7 +158,6 @@ export async function startTestApp(
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
-      fetch: egress.http.fetch,
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',

@@ -51,6 +51,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'tokens.revoke': 'viewer',
   'audit.list': 'admin',
   'webhooks.listen': 'editor',
+  'triggers.schedulePreview': 'viewer',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

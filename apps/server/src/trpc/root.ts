@@ -8,6 +8,7 @@ import { nodeTypesRouter } from './routers/node-types.ts';
 import { runsRouter } from './routers/runs.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter } from './routers/tokens.ts';
+import { triggersRouter } from './routers/triggers.ts';
 import { usersRouter } from './routers/users.ts';
 import { webhooksRouter } from './routers/webhooks.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   system: systemRouter,
   webhooks: webhooksRouter,
+  triggers: triggersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -445,7 +445,6 @@ describe('webhooks', () => {
       pool,
       versions: front.services.versions,
       guard: front.services.upstreamGuard,
-      fetch: front.egress.http.fetch,
       config: TEST_WORKER_CONFIG,
       logger,
       role: 'worker',

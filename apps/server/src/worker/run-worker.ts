@@ -78,8 +78,6 @@ export type RunWorkerDeps = {
   maxStepOutputBytes: number;
   guard?: UpstreamGuard;
   clock?: Clock;
-  /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
-  fetch: typeof fetch;
   /** Told when an awaited run (a sync webhook's) finishes; its finish is also NOTIFYed. */
   completions?: RunCompletionSink | undefined;
 };
@@ -325,7 +323,6 @@ export class RunWorker {
         ...(this.deps.expressions ? { expressions: this.deps.expressions } : {}),
         ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
-        fetch: this.deps.fetch,
       });
     } catch (thrown) {
       // A step could not be persisted. When the database is briefly unavailable the run is

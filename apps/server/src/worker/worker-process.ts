@@ -55,8 +55,6 @@ export type StartWorkerOptions = {
   logger: Logger;
   role: 'all' | 'worker';
   clock?: Clock;
-  /** Every HTTP call of a run goes through it: the process's egress-guarded fetch. */
-  fetch: typeof fetch;
   /** Called if the queue runner stops on its own (it lost the database for good). */
   onFatal?: (error: unknown) => void;
   /** Told when an awaited run (a sync webhook's) finishes here. */
@@ -91,7 +89,6 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     maxStepOutputBytes: config.maxStepOutputBytes,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
-    fetch: options.fetch,
     completions: options.completions,
   });
   const heartbeat = new LeaseHeartbeat({
