@@ -2,6 +2,8 @@
 import { defineConnector } from '@patchbay/engine';
 import { CREDENTIAL_TYPES } from './credentials/index.ts';
 
+export { type HmacSecretData, hmacSecretSchema } from './credentials/index.ts';
+
 export const CORE_ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="3"/><path d="M12 2v4M12 18v4M2 12h4M18 12h4"/></svg>';
 

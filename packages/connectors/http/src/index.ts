@@ -2,6 +2,14 @@
 import { defineConnector } from '@patchbay/engine';
 import { CREDENTIAL_TYPES } from './credentials/index.ts';
 
+export {
+  applyHttpAuth,
+  createOAuth2TokenSource,
+  HTTP_CREDENTIAL_TYPES,
+  type OAuth2ClientCredentialsData,
+  type OAuth2TokenSource,
+} from './credentials/index.ts';
+
 export const HTTP_ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="10"/><path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20"/></svg>';
 
