@@ -12,6 +12,8 @@ import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
 import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
 import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
 import { type ConnectorRegistry, createConnectorRegistry } from './connectors.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { KeyRing } from './credentials/key-ring.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -50,6 +52,10 @@ export type AppServices = {
   limits: RateLimitService;
   /** Users, sessions, API tokens, first-start setup and the audit log. */
   auth: AuthServices;
+  /** The vault's keys (credentials/encryption-key-config.ts); workers decrypt with them. */
+  keyRing: KeyRing;
+  /** The credentials vault behind credentials.*. */
+  credentials: CredentialService;
 };
 
 export function createAppServices(options: {
@@ -68,11 +74,16 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** The vault's keys (keyRingFromEnv); default a random key that lives as long as the process (tests). */
+  keyRing?: KeyRing;
+  /** The process's egress-guarded fetch, for credential tests; default the global fetch (tests). */
+  fetch?: typeof fetch;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
   const connectors = options.connectors ?? createConnectorRegistry();
   const registry = connectors.nodeTypes;
+  const keyRing = options.keyRing ?? KeyRing.random();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
   let intake: RunIntake | undefined;
@@ -116,6 +127,15 @@ export function createAppServices(options: {
       logger: options.logger,
       config: options.auth ?? DEFAULT_AUTH_CONFIG,
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
+    }),
+    keyRing,
+    credentials: new CredentialService({
+      pool: pgPool,
+      keyRing,
+      types: connectors.credentialTypes,
+      nodeTypes: registry,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock,
     }),
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createAppServices } from './app-services.ts';
 import { authConfigFromEnv } from './auth/auth-config.ts';
 import type { FirstStart } from './auth/first-owner-setup.ts';
+import { keyRingFromEnv } from './credentials/encryption-key-config.ts';
 import { connectionBudget, warnIfOverConnectionLimit } from './db/connection-budget.ts';
 import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -59,6 +60,8 @@ export type StartedApp = {
 /** The HTTP app, ready to listen, or undefined for a worker-only process (or a shutdown). */
 export async function startApp(options: AppStartupOptions): Promise<StartedApp | undefined> {
   const { connectionString, role, workerConfig, logger, listen } = options;
+  // First: a bad key stops the start before anything else happens.
+  const keyRing = await keyRingFromEnv(options.env, logger);
   const migrations = await migrateDatabase({ connectionString, migrationsDir, logger });
   await migrateJobQueue({ connectionString, logger });
   logger[migrations.applied.length > 0 ? 'info' : 'debug'](
@@ -90,6 +93,8 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     egress: egress.guard,
     auth: authConfigFromEnv(options.env, options.publicUrl),
     shedLimits: shedLimitsFromEnv(options.env),
+    keyRing,
+    fetch: egress.http.fetch,
   });
   options.onStarted(() => services.auth.audit.close());
 
@@ -129,6 +134,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       versions: services.versions,
       guard: services.upstreamGuard,
       fetch: egress.http.fetch,
+      credentials: { keyRing, types: services.credentialTypes },
       config: workerConfig,
       logger,
       role: role === 'worker' ? 'worker' : 'all',

@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { connectionBudget, embeddedMaxConnections } from './db/connection-budget.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
+import { validateEncryptionKeySettings } from './credentials/encryption-key-config.ts';
 import { createLogger } from './logger.ts';
 import { executesRuns, parseProcessRole } from './process-role.ts';
 import { workerConfigFromEnv } from './worker/worker-config.ts';
@@ -157,6 +158,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
       'A worker process (--role=worker) needs DATABASE_URL: the PostgreSQL the API server uses.',
     );
   }
+  validateEncryptionKeySettings(env);
   return {
     role,
     port: parsePort(env.PORT, 3000, 'PORT'),

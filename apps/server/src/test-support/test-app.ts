@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { type AppServices, createAppServices } from '../app-services.ts';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from '../auth/auth-config.ts';
+import type { ConnectorRegistry } from '../connectors.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Role } from '../auth/roles.ts';
@@ -104,6 +105,8 @@ export async function startTestApp(
     maxBatchResponseBytes?: number;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
+    /** Node and credential types; default every connector (connectors.ts). */
+    connectors?: ConnectorRegistry;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -130,6 +133,8 @@ export async function startTestApp(
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
+    ...(options.connectors ? { connectors: options.connectors } : {}),
+    fetch: egress.http.fetch,
   });
   await services.queueLoad.start();
   const workers: WorkerProcess[] = [];
@@ -140,6 +145,7 @@ export async function startTestApp(
       versions: services.versions,
       guard: services.upstreamGuard,
       fetch: egress.http.fetch,
+      credentials: { keyRing: services.keyRing, types: services.credentialTypes },
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',

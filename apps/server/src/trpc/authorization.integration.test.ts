@@ -49,6 +49,13 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'tokens.create': 'viewer',
   'tokens.revoke': 'viewer',
   'audit.list': 'admin',
+  'credentials.types': 'editor',
+  'credentials.list': 'editor',
+  'credentials.get': 'editor',
+  'credentials.test': 'editor',
+  'credentials.create': 'admin',
+  'credentials.update': 'admin',
+  'credentials.delete': 'admin',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

@@ -6,6 +6,7 @@
  */
 import {
   type Clock,
+  type CredentialAccess,
   DEFAULT_RUN_TIMEOUT_MS,
   type ExpressionEvaluator,
   executeFlow,
@@ -77,6 +78,8 @@ export type RunWorkerDeps = {
   clock?: Clock;
   /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
   fetch: typeof fetch;
+  /** The credentials vault, decrypting at call time (ctx.credential, ctx.connection). */
+  credentials?: CredentialAccess;
 };
 
 export class RunWorker {
@@ -308,6 +311,7 @@ export class RunWorker {
         ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
         fetch: this.deps.fetch,
+        ...(this.deps.credentials ? { credentials: this.deps.credentials } : {}),
       });
     } catch (thrown) {
       // A step could not be persisted. When the database is briefly unavailable the run is
