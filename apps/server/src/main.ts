@@ -9,10 +9,10 @@
 import { egressSettingsFromEnv } from '@patchbay/egress';
 import { PatchbayError } from '@patchbay/engine/errors';
 import type { FastifyInstance } from 'fastify';
+import { validateEncryptionKeySettings } from './credentials/encryption-key-config.ts';
 import { connectionBudget, embeddedMaxConnections } from './db/connection-budget.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
-import { validateEncryptionKeySettings } from './credentials/encryption-key-config.ts';
 import { createLogger } from './logger.ts';
 import { executesRuns, parseProcessRole } from './process-role.ts';
 import { workerConfigFromEnv } from './worker/worker-config.ts';
@@ -20,6 +20,10 @@ import { workerConfigFromEnv } from './worker/worker-config.ts';
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
+  if (process.argv[2] === 'rotate-credentials') {
+    await rotateCredentialsAndExit(env, logger);
+    return;
+  }
   let settings: ReturnType<typeof readSettings>;
   try {
     settings = readSettings(env);
@@ -130,6 +134,24 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   })();
+}
+
+/** `main.js rotate-credentials`: re-encrypts every credential with the current key, then exits. */
+async function rotateCredentialsAndExit(
+  env: NodeJS.ProcessEnv,
+  logger: ReturnType<typeof createLogger>,
+): Promise<never> {
+  try {
+    validateEncryptionKeySettings(env);
+    const { runRotateCredentialsCommand } = await import(
+      './credentials/rotate-credentials-command.ts'
+    );
+    process.exit(await runRotateCredentialsCommand(env, logger));
+  } catch (error) {
+    if (error instanceof PatchbayError) logger.fatal({ code: error.code }, error.message);
+    else logger.fatal({ err: error }, 'Rotating the credentials failed');
+    process.exit(1);
+  }
 }
 
 /**

@@ -11,7 +11,6 @@ import {
   type CredentialTypeRegistry,
   type NodeTypeRegistry,
   RunSecrets,
-
 } from '@patchbay/engine';
 import type pg from 'pg';
 import type { z } from 'zod';
@@ -201,7 +200,10 @@ export class CredentialService {
     }
     const parsed = definition.schema.safeParse(openValues(this.deps.keyRing, row));
     if (!parsed.success) {
-      return { ok: false, message: 'The stored values no longer fit the type: edit and save them.' };
+      return {
+        ok: false,
+        message: 'The stored values no longer fit the type: edit and save them.',
+      };
     }
     const secrets = new RunSecrets();
     secrets.add(this.secretValues(row.type, parsed.data));
@@ -292,7 +294,9 @@ export class CredentialService {
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
       usedBy,
-      secrets: Object.fromEntries(this.secretFields(row.type).map((field) => [field, set.has(field)])),
+      secrets: Object.fromEntries(
+        this.secretFields(row.type).map((field) => [field, set.has(field)]),
+      ),
     };
   }
 
@@ -367,4 +371,3 @@ export class CredentialService {
     return uses;
   }
 }
-

@@ -12,11 +12,11 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { type AppServices, createAppServices } from '../app-services.ts';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from '../auth/auth-config.ts';
-import type { ConnectorRegistry } from '../connectors.ts';
 import { hashPassword } from '../auth/password.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Role } from '../auth/roles.ts';
 import type { SignInThrottlePolicy } from '../auth/sign-in-throttle.ts';
+import type { ConnectorRegistry } from '../connectors.ts';
 import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
@@ -32,6 +32,7 @@ import {
   type WorkerConfig,
 } from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
+import { checkedCaller, inspectResponses, rememberSecretsOf } from './known-secrets.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export type TestApp = {
@@ -136,6 +137,8 @@ export async function startTestApp(
     ...(options.connectors ? { connectors: options.connectors } : {}),
     fetch: egress.http.fetch,
   });
+  // Every secret stored through the vault is remembered, and every response checked for one.
+  rememberSecretsOf(services.credentials);
   await services.queueLoad.start();
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
@@ -162,6 +165,7 @@ export async function startTestApp(
     publicUrl: options.publicUrl,
     maxBatchResponseBytes: options.maxBatchResponseBytes,
   });
+  inspectResponses(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('Server has no TCP address');
@@ -191,7 +195,7 @@ export async function startTestApp(
   };
   const owner = await createUser('owner');
   const client = clientWith({ authorization: `Bearer ${owner.token}` });
-  const caller = createCaller(contextFor(services, owner.principal));
+  const caller = checkedCaller(createCaller(contextFor(services, owner.principal)));
 
   return {
     database,

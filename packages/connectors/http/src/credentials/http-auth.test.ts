@@ -61,9 +61,9 @@ describe('HTTP credential types', () => {
       await expect(type.test?.({ ...context(), data: { ...good, testUrl } })).resolves.toEqual({
         message: `GET ${testUrl} answered 200`,
       });
-      await expect(type.test?.({ ...context(), data: { ...bad, testUrl } })).rejects.toMatchObject(
-        { code: 'CREDENTIAL_REJECTED' },
-      );
+      await expect(type.test?.({ ...context(), data: { ...bad, testUrl } })).rejects.toMatchObject({
+        code: 'CREDENTIAL_REJECTED',
+      });
     }
   });
 

@@ -21,7 +21,10 @@ const headerName = z
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'Header name may hold letters, digits and - only');
 
 export const httpBearerSchema = z.strictObject({
-  token: z.string().min(1, 'Token is required').meta({ title: 'Token', ...secretField() }),
+  token: z
+    .string()
+    .min(1, 'Token is required')
+    .meta({ title: 'Token', ...secretField() }),
   testUrl: testUrlField,
 });
 export const httpBasicSchema = z.strictObject({
@@ -31,12 +34,18 @@ export const httpBasicSchema = z.strictObject({
 });
 export const httpHeaderSchema = z.strictObject({
   name: headerName.min(1, 'Header name is required').meta({ title: 'Header name' }),
-  value: z.string().min(1, 'Value is required').meta({ title: 'Value', ...secretField() }),
+  value: z
+    .string()
+    .min(1, 'Value is required')
+    .meta({ title: 'Value', ...secretField() }),
   testUrl: testUrlField,
 });
 export const httpQuerySchema = z.strictObject({
   name: z.string().trim().min(1, 'Parameter name is required').meta({ title: 'Parameter name' }),
-  value: z.string().min(1, 'Value is required').meta({ title: 'Value', ...secretField() }),
+  value: z
+    .string()
+    .min(1, 'Value is required')
+    .meta({ title: 'Value', ...secretField() }),
   testUrl: testUrlField,
 });
 

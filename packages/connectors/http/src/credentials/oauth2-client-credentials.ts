@@ -16,18 +16,25 @@ import { z } from 'zod';
 export const oauth2ClientCredentialsSchema = z.strictObject({
   tokenUrl: z
     .url({ protocol: /^https?$/, error: 'Token URL must be an http(s) URL' })
-    .meta({ title: 'Token URL', ...uiHint({ placeholder: 'https://auth.example.com/oauth/token' }) }),
+    .meta({
+      title: 'Token URL',
+      ...uiHint({ placeholder: 'https://auth.example.com/oauth/token' }),
+    }),
   clientId: z.string().min(1, 'Client ID is required').meta({ title: 'Client ID' }),
   clientSecret: z
     .string()
     .min(1, 'Client secret is required')
     .meta({ title: 'Client secret', ...secretField() }),
   scope: z.string().trim().optional().meta({ title: 'Scope', description: 'Space-separated' }),
-  audience: z.string().trim().optional().meta({
-    title: 'Audience',
-    description: 'Sent as `audience` (Auth0 and others); leave empty if not needed',
-    ...uiHint({ advanced: true }),
-  }),
+  audience: z
+    .string()
+    .trim()
+    .optional()
+    .meta({
+      title: 'Audience',
+      description: 'Sent as `audience` (Auth0 and others); leave empty if not needed',
+      ...uiHint({ advanced: true }),
+    }),
   clientAuth: z
     .enum(['body', 'basic'])
     .default('body')
