@@ -5,7 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defineConnector, defineNodeType, NodeExecutionError, uiHint } from '@patchbay/engine';
+import {
+  defineConnector,
+  defineNodeType,
+  NodeExecutionError,
+  systemClock,
+  uiHint,
+} from '@patchbay/engine';
 import { TRPCClientError } from '@trpc/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +22,7 @@ import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app
 import { CredentialService } from './credential-service.ts';
 import { encryptionKey, KeyRing } from './key-ring.ts';
 import { rotateCredentials } from './rotate-credentials.ts';
+import { openValues, readSealedCredential } from './sealed-credential.ts';
 
 /** A node that names its credential in two ways and echoes (or fails with) the token. */
 const echoNode = defineNodeType({
@@ -54,6 +61,15 @@ const testConnector = defineConnector({
 const TOKEN = 'bearer-token-5f2c9a71';
 let t: TestApp;
 let raw: pg.Client;
+let pool: pg.Pool;
+const serviceDeps = () => ({
+  pool,
+  keyRing: t.services.keyRing,
+  types: t.services.credentialTypes,
+  nodeTypes: t.services.registry,
+  fetch,
+  clock: systemClock,
+});
 /** Answers 200 to `Bearer <TOKEN>` only; a token endpoint at /token. */
 let upstream: Server;
 let upstreamUrl: string;
@@ -64,6 +80,7 @@ beforeAll(async () => {
   });
   raw = new pg.Client({ connectionString: t.database.url });
   await raw.connect();
+  pool = new pg.Pool({ connectionString: t.database.url, max: 2 });
   upstream = createServer((request, response) => {
     if (request.url === '/token') {
       response.setHeader('content-type', 'application/json');
@@ -78,6 +95,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await raw?.end();
+  await pool?.end();
   await new Promise((resolve) => upstream?.close(resolve));
   await t?.close();
 });
@@ -192,11 +210,9 @@ describe('credentials.*', () => {
     });
     expect(renamed).toMatchObject({ name: 'Header key v2', secrets: { value: true } });
     const values = async () => {
-      const service = t.services.credentials as unknown as {
-        requireSealed(id: string): Promise<never>;
-      };
-      const { openValues } = await import('./sealed-credential.ts');
-      return openValues(t.services.keyRing, await service.requireSealed(created.id));
+      const row = await readSealedCredential(pool, created.id);
+      if (!row) throw new Error('the credential is gone');
+      return openValues(t.services.keyRing, row);
     };
     expect(await values()).toEqual({ name: 'X-Key', value: 'header-secret-01' });
     await t.client.credentials.update.mutate({
@@ -332,7 +348,7 @@ describe('key rotation', () => {
     const before = await raw.query('SELECT ciphertext, updated_at FROM credentials WHERE id = $1', [
       created.id,
     ]);
-    const result = await rotateCredentials(t.services.credentials['deps'].pool, rotatingRing);
+    const result = await rotateCredentials(pool, rotatingRing);
     expect(result.failed).toEqual([]);
     expect(result.rotated).toBeGreaterThan(0);
     const { rows } = await raw.query(
@@ -346,26 +362,21 @@ describe('key rotation', () => {
     expect(after.rows[0].updated_at).toEqual(before.rows[0].updated_at);
 
     const withNewKeyOnly = new CredentialService({
-      ...t.services.credentials['deps'],
+      ...serviceDeps(),
       keyRing: new KeyRing(newKey),
     });
     expect((await withNewKeyOnly.get(created.id)).values).toEqual({ username: 'rot-user' });
     const withOldKeyOnly = new CredentialService({
-      ...t.services.credentials['deps'],
+      ...serviceDeps(),
       keyRing: oldRing,
     });
     await expect(withOldKeyOnly.get(created.id)).rejects.toMatchObject({
       code: 'CREDENTIAL_KEY_MISSING',
     });
     // A second run has nothing left to do.
-    expect(
-      await rotateCredentials(t.services.credentials['deps'].pool, rotatingRing),
-    ).toMatchObject({ rotated: 0, failed: [] });
+    expect(await rotateCredentials(pool, rotatingRing)).toMatchObject({ rotated: 0, failed: [] });
     // Back to the test app's key, for the tests that follow.
-    await rotateCredentials(
-      t.services.credentials['deps'].pool,
-      new KeyRing(oldRing.current, [newKey]),
-    );
+    await rotateCredentials(pool, new KeyRing(oldRing.current, [newKey]));
   });
 });
 

@@ -14,12 +14,10 @@ import {
 import { z } from 'zod';
 
 export const oauth2ClientCredentialsSchema = z.strictObject({
-  tokenUrl: z
-    .url({ protocol: /^https?$/, error: 'Token URL must be an http(s) URL' })
-    .meta({
-      title: 'Token URL',
-      ...uiHint({ placeholder: 'https://auth.example.com/oauth/token' }),
-    }),
+  tokenUrl: z.url({ protocol: /^https?$/, error: 'Token URL must be an http(s) URL' }).meta({
+    title: 'Token URL',
+    ...uiHint({ placeholder: 'https://auth.example.com/oauth/token' }),
+  }),
   clientId: z.string().min(1, 'Client ID is required').meta({ title: 'Client ID' }),
   clientSecret: z
     .string()
