@@ -1,11 +1,12 @@
 /**
- * credentials.*: the vault. Editors use credentials (list, get, types, test); admins and the
- * owner manage them (create, update, delete). Nothing returned carries a secret value: lists
- * say which secret fields are set, never what they hold.
+ * credentials.*: the vault. Viewers see the list (metadata only: the page is read-only for
+ * them); editors use credentials (get, test, and pick them in flows); admins and the owner
+ * manage them (create, update, delete). Nothing returned carries a secret value: lists say which
+ * secret fields are set, never what they hold.
  */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { adminProcedure, editorProcedure } from '../trpc.ts';
+import { adminProcedure, editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const idField = z.string().trim().min(1, 'Give the credential id').max(100);
 const nameField = z
@@ -18,9 +19,9 @@ const dataField = z.record(z.string().max(100), z.unknown());
 
 export const credentialsRouter = {
   /** Each type's JSON Schema, with `secretFields` and `x-ui.secret` on the secret properties. */
-  types: editorProcedure.query(({ ctx }) => ctx.credentials.types()),
+  types: viewerProcedure.query(({ ctx }) => ctx.credentials.types()),
 
-  list: editorProcedure.query(({ ctx }) => ctx.credentials.list()),
+  list: viewerProcedure.query(({ ctx }) => ctx.credentials.list()),
 
   get: editorProcedure
     .input(z.object({ id: idField }))
