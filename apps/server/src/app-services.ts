@@ -25,6 +25,7 @@ import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { TriggerManager } from './triggers/trigger-manager.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -56,6 +57,11 @@ export type AppServices = {
   keyRing: KeyRing;
   /** The credentials vault behind credentials.*. */
   credentials: CredentialService;
+  /**
+   * The triggers of active flows this process serves (started by app-startup per role): the
+   * webhook ingress asks it which flow serves a request, schedules tick inside it.
+   */
+  triggers: TriggerManager;
 };
 
 export function createAppServices(options: {
@@ -78,6 +84,10 @@ export function createAppServices(options: {
   keyRing?: KeyRing;
   /** The process's egress-guarded fetch, for credential tests; default the global fetch (tests). */
   fetch?: typeof fetch;
+  /** The clock triggers tick by (schedules); default the system clock. */
+  triggerClock?: Clock;
+  /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
+  triggerResyncMs?: number;
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
@@ -99,6 +109,13 @@ export function createAppServices(options: {
     load: queueLoad,
     limits: shedLimits,
   });
+  const runs = new RunService({
+    prisma,
+    pool: pgPool,
+    versions,
+    intake,
+    previews: options.runPreviews,
+  });
   return {
     prisma,
     registry,
@@ -110,13 +127,7 @@ export function createAppServices(options: {
     queueLoad,
     shedLimits,
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
-    runs: new RunService({
-      prisma,
-      pool: pgPool,
-      versions,
-      intake,
-      previews: options.runPreviews,
-    }),
+    runs,
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
@@ -136,6 +147,14 @@ export function createAppServices(options: {
       nodeTypes: registry,
       fetch: options.fetch ?? globalThis.fetch,
       clock,
+    }),
+    triggers: new TriggerManager({
+      pool: pgPool,
+      versions,
+      startRun: (input) => runs.start(input),
+      logger: options.logger,
+      ...(options.triggerClock ? { clock: options.triggerClock } : {}),
+      ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
     }),
   };
 }

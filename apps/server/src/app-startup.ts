@@ -17,7 +17,7 @@ import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from './egress/process-egress.ts';
 import { createApp } from './http/app.ts';
-import { type ProcessRole, servesHttp } from './process-role.ts';
+import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
 import { shedLimitsFromEnv } from './runs/run-admission.ts';
 import type { WorkerConfig } from './worker/worker-config.ts';
@@ -144,6 +144,10 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     // Runs started through this process's HTTP execute here at once while a slot is free.
     if (app) services.intake.executeInline(worker.runs);
   }
+  // Triggers of active flows: webhooks where HTTP is served, schedules where runs execute.
+  // Stopped before the worker, so no tick starts a run while it drains.
+  await services.triggers.start({ connectionString, hosts: triggerHosts(role) });
+  options.onStarted(() => services.triggers.stop());
   if (app) {
     // Registered last, so closed first on shutdown: no new requests before the worker stops.
     options.onStarted(() => app.close());

@@ -63,6 +63,20 @@ export class FlowDeletedError extends FlowStateError {
   }
 }
 
+/**
+ * A trigger (webhook, schedule) tried to start a run of a flow that is switched off, or was
+ * switched off meanwhile. Manual runs are never refused for this.
+ */
+export class FlowInactiveError extends FlowStateError {
+  constructor(flowName: string, flowId: string) {
+    super(
+      'FLOW_INACTIVE',
+      `Flow "${flowName}" is switched off, so its trigger cannot start runs. Switch it on to accept webhooks and schedule ticks.`,
+      { details: { flowId } },
+    );
+  }
+}
+
 /** No valid session or API token came with the request. */
 export class UnauthenticatedError extends PatchbayError {
   constructor(message = 'Sign in to continue: this request has no valid session or API token.') {

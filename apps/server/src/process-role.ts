@@ -29,3 +29,11 @@ export function servesHttp(role: ProcessRole): boolean {
 export function executesRuns(role: ProcessRole): boolean {
   return role !== 'server';
 }
+
+/** Which triggers the process serves: webhooks (`server`) with HTTP, schedules (`worker`) with runs. */
+export function triggerHosts(role: ProcessRole): ('server' | 'worker')[] {
+  return [
+    ...(servesHttp(role) ? (['server'] as const) : []),
+    ...(executesRuns(role) ? (['worker'] as const) : []),
+  ];
+}

@@ -1,5 +1,5 @@
 /** The destinations a validated flow names literally, node by node (see `egressTargets`). */
-import type { NodeEgressTarget } from './node-type.ts';
+import type { NodeConfigWarning, NodeEgressTarget } from './node-type.ts';
 import type { ValidatedFlow } from './validated-flow.ts';
 import { nodeName } from './validation-messages.ts';
 
@@ -15,6 +15,20 @@ export function egressTargetsOf(flow: ValidatedFlow): FlowEgressTarget[] {
       nodeId: node.id,
       nodeName: nodeName(node),
       ...target,
+    })),
+  );
+}
+
+export type FlowConfigWarning = NodeConfigWarning & { nodeId: string; nodeName: string };
+
+/** Each node's config warnings (see `configWarnings`), with the node named in the message. */
+export function configWarningsOf(flow: ValidatedFlow): FlowConfigWarning[] {
+  return flow.order.flatMap(({ node, definition, config }) =>
+    (definition.configWarnings?.(config) ?? []).map((warning) => ({
+      nodeId: node.id,
+      nodeName: nodeName(node),
+      path: warning.path,
+      message: `${nodeName(node)}: ${warning.message}`,
     })),
   );
 }

@@ -406,7 +406,7 @@ class FlowRun {
               const site = { nodeId: node.id, accepted: definition.credentialTypes ?? [] };
               const resolved = await this.credentials.resolve(credentialId, site);
               this.secrets.add(resolved.secrets);
-              return resolved.data as never;
+              return { type: resolved.type, data: resolved.data as never };
             },
             connection: async (credentialId) => {
               const site = { nodeId: node.id, accepted: definition.credentialTypes ?? [] };

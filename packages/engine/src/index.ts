@@ -47,7 +47,12 @@ export {
   uiHintOf,
 } from './connector/ui-hints.ts';
 export { BUILT_IN_NODE_TYPES, createDefaultRegistry } from './default-registry.ts';
-export { egressTargetsOf, type FlowEgressTarget } from './egress-targets.ts';
+export {
+  configWarningsOf,
+  egressTargetsOf,
+  type FlowConfigWarning,
+  type FlowEgressTarget,
+} from './egress-targets.ts';
 export {
   FlowValidationError,
   NodeExecutionError,
@@ -132,6 +137,7 @@ export {
   defineNodeType,
   NODE_CATEGORIES,
   type NodeCategory,
+  type NodeConfigWarning,
   type NodeEgressTarget,
   type NodeExecutionContext,
   type NodeResult,

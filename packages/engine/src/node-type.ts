@@ -46,7 +46,9 @@ export type NodeExecutionContext<Config> = {
    * type's `credentialTypes`). Resolved on the worker at call time; never put them in the
    * output: every secret value resolved in the run is persisted as `***`.
    */
-  credential<Data = Record<string, unknown>>(credentialId: string): Promise<Data>;
+  credential<Data = Record<string, unknown>>(
+    credentialId: string,
+  ): Promise<{ type: string; data: Data }>;
   /**
    * The connection kept for the credential in this worker (its credential type declares
    * `connection`): shared by steps, closed when idle or when the credential changes.
@@ -74,6 +76,9 @@ export type NodeEgressTarget = {
   port: number;
 };
 
+/** A config problem that does not stop a save; `path` is inside the node's config. */
+export type NodeConfigWarning = { path: (string | number)[]; message: string };
+
 export type NodeTypeDefinition<Config = unknown> = {
   type: string;
   title: string;
@@ -100,6 +105,11 @@ export type NodeTypeDefinition<Config = unknown> = {
    * still checked when it is made.
    */
   egressTargets?(config: Config): NodeEgressTarget[];
+  /**
+   * Problems in a valid config that do not stop a save, e.g. a literal secret typed into a
+   * header where a credential belongs. Shown as warnings when the flow is saved or imported.
+   */
+  configWarnings?(config: Config): NodeConfigWarning[];
   /** The credential types (ids) a node of this type may name; see ctx.credential. */
   credentialTypes?: readonly string[];
   /** For trigger nodes: how runs start (webhook, schedule, …) and the activation lifecycle. */

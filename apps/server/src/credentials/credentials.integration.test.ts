@@ -40,7 +40,8 @@ const echoNode = defineNodeType({
   outputs: [{ id: 'out', label: 'Out' }],
   execute: async (ctx) => {
     const config = ctx.config as { credential: string; fail: boolean };
-    const { token } = await ctx.credential<{ token: string }>(config.credential);
+    const { data } = await ctx.credential<{ token: string }>(config.credential);
+    const { token } = data;
     if (config.fail) {
       throw new NodeExecutionError(ctx.nodeId, 'UPSTREAM_REJECTED', `rejected ${token}`, {
         details: { sent: `Bearer ${token}` },

@@ -33,10 +33,10 @@ describe('connectionBudget', () => {
     }
   });
 
-  it('opens no queue pool or listener in a process that executes no runs', () => {
+  it('opens no queue pool and only the trigger listener in a process that executes no runs', () => {
     const budget = connectionBudget('server', undefined);
-    expect(budget).toMatchObject({ queue: 0, dedicated: 0 });
-    expect(budget.total).toBe(budget.pool + budget.prisma);
+    expect(budget).toMatchObject({ queue: 0, dedicated: 1 });
+    expect(budget.total).toBe(budget.pool + budget.prisma + 1);
   });
 
   it('keeps Prisma small in a worker-only process, which serves no requests', () => {

@@ -19,7 +19,7 @@ export type ConnectionBudget = {
   pool: number;
   /** Prisma's pool: the API's reads and edits. */
   prisma: number;
-  /** Connections outside any pool: the cancellation listener. */
+  /** Connections outside any pool: the trigger manager's listener, the cancellation listener. */
   dedicated: number;
   /** The most this process opens at once. */
   total: number;
@@ -65,7 +65,8 @@ export function connectionBudget(
     (runs > 0 ? WORKER_BASE_CONNECTIONS + Math.min(Math.ceil(runs / 4), MAX_RUN_CONNECTIONS) : 0);
   // A worker-only process builds the same services but serves no requests.
   const prisma = http ? HTTP_CONNECTIONS : 2;
-  const dedicated = runs > 0 ? 1 : 0;
+  // Every process LISTENs for flow trigger changes; one that executes runs also for cancels.
+  const dedicated = 1 + (runs > 0 ? 1 : 0);
   const queueInUse =
     options.localQueue === false ? queue : Math.min(queue, QUEUE_CONNECTIONS_IN_USE);
   return {

@@ -4,6 +4,7 @@
  * flow archives it (its active runs are cancelled, its history kept); purging removes it for good.
  */
 import {
+  configWarningsOf,
   type FlowDocument,
   FlowValidationError,
   flowDocumentSchema,
@@ -17,6 +18,7 @@ import { withTransaction } from '../db/pg-pool.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import {
   ConflictError,
+  FlowNotRunnableError,
   FlowStateError,
   InvalidRequestError,
   NotFoundError,
@@ -50,6 +52,8 @@ export type UpdateFlowInput = {
   document?: unknown;
 };
 
+export type SetFlowActiveInput = { id: string; active: boolean };
+
 export type ListFlowsInput = {
   search?: string | undefined;
   /** True: only deleted flows (newest deletion first); otherwise only flows not deleted. */
@@ -64,6 +68,14 @@ export type PurgeFlowResult = { id: string; purgedRuns: number };
 
 const latestVersion = { select: { number: true }, orderBy: { number: 'desc' }, take: 1 } as const;
 const flowDetailInclude = { versions: latestVersion } as const;
+const flowSummaryInclude = {
+  versions: latestVersion,
+  runs: {
+    select: { id: true, status: true, createdAt: true },
+    orderBy: [{ createdAt: 'desc' as const }, { id: 'asc' as const }],
+    take: 1,
+  },
+} satisfies Prisma.FlowInclude;
 
 export class FlowService {
   constructor(
@@ -87,16 +99,51 @@ export class FlowService {
       orderBy: deleted
         ? [{ deletedAt: 'desc' }, { id: 'asc' }]
         : [{ updatedAt: 'desc' }, { id: 'asc' }],
-      include: {
-        versions: latestVersion,
-        runs: {
-          select: { id: true, status: true, createdAt: true },
-          orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-          take: 1,
-        },
-      },
+      include: flowSummaryInclude,
     });
     return rows.map(toFlowSummary);
+  }
+
+  /**
+   * Switches the flow on (its trigger starts runs: webhooks are served, schedules tick) or off.
+   * Switching on checks that the latest version still validates, so a flow that could not run
+   * is never served. Every process's trigger manager hears of it at commit (the NOTIFY trigger
+   * of migration 20261204010000_triggers). Manual runs work either way.
+   */
+  async setActive(input: SetFlowActiveInput): Promise<FlowSummary> {
+    if (!isUuid(input.id)) throw new NotFoundError('Flow', input.id);
+    const { id, active } = input;
+    await withTransaction(this.deps.pool, async ({ client }) => {
+      const { rows } = await client.query<{ name: string; active: boolean; document: unknown }>(
+        `SELECT f.name, f.active, v.document
+           FROM flows f
+           LEFT JOIN LATERAL (SELECT document FROM flow_versions WHERE flow_id = f.id
+                               ORDER BY number DESC LIMIT 1) v ON true
+          WHERE f.id = $1 AND f.deleted_at IS NULL
+          FOR UPDATE OF f`,
+        [id],
+      );
+      const flow = rows[0];
+      if (!flow) throw new NotFoundError('Flow', id);
+      if (flow.active === active) return;
+      if (active) {
+        const result = validateFlow(flow.document, this.deps.registry);
+        if (!result.ok) {
+          throw new FlowNotRunnableError(new FlowValidationError(flow.name, result.issues));
+        }
+      }
+      await client.query(
+        `UPDATE flows SET active = $2, activated_at = CASE WHEN $2 THEN now() ELSE activated_at END
+          WHERE id = $1`,
+        [id, active],
+      );
+    });
+    const row = await this.deps.prisma.flow.findUnique({
+      where: { id },
+      include: flowSummaryInclude,
+    });
+    if (!row || row.deletedAt) throw new NotFoundError('Flow', id);
+    return toFlowSummary(row);
   }
 
   async get(id: string): Promise<FlowDetail> {
@@ -175,8 +222,8 @@ export class FlowService {
   }
 
   /**
-   * Archives the flow: hidden from list and get, refused for new runs, its queued and running
-   * runs cancelled (a run a worker executes is told to stop), its versions and runs kept.
+   * Archives the flow: hidden from list and get, switched off, refused for new runs, its queued
+   * and running runs cancelled (a run a worker executes is told to stop), its versions and runs kept.
    * Under the flow's row lock, which waits for run starts in flight and makes later ones find the
    * flow deleted, so no run of it starts after its runs were cancelled.
    */
@@ -188,7 +235,8 @@ export class FlowService {
         [id],
       );
       if (rowCount === 0) throw new NotFoundError('Flow', id);
-      await client.query('UPDATE flows SET deleted_at = now() WHERE id = $1', [id]);
+      // Switched off too: its trigger stops at once (the NOTIFY trigger tells every process).
+      await client.query('UPDATE flows SET deleted_at = now(), active = false WHERE id = $1', [id]);
       const cancelled = await cancelActiveRunsOfFlow(client, id);
       return { id, cancelledRuns: cancelled.length };
     });
@@ -290,7 +338,14 @@ export class FlowService {
     if (!result.ok) throw new FlowValidationError(meta.name, result.issues);
     return {
       document: flowDocumentSchema.parse(candidate),
-      warnings: egressWarnings(result.flow, this.deps.egress),
+      warnings: [
+        ...egressWarnings(result.flow, this.deps.egress),
+        ...configWarningsOf(result.flow).map(({ nodeId, path, message }) => ({
+          nodeId,
+          path,
+          message,
+        })),
+      ],
     };
   }
 }

@@ -14,6 +14,10 @@ export type FlowSummary = {
   lastRun: { id: string; status: RunStatus; createdAt: string } | null;
   /** When the flow was deleted (listed with `deleted: true`); null otherwise. */
   deletedAt: string | null;
+  /** Switched on: its trigger (webhook, schedule) starts runs. Manual runs work either way. */
+  active: boolean;
+  /** When it was last switched on; null if never. */
+  activatedAt: string | null;
 };
 
 export type FlowDetail = {
@@ -23,6 +27,9 @@ export type FlowDetail = {
   createdAt: string;
   updatedAt: string;
   latestVersion: number | null;
+  /** Switched on: its trigger (webhook, schedule) starts runs. Manual runs work either way. */
+  active: boolean;
+  activatedAt: string | null;
   document: FlowDocument;
 };
 
@@ -35,6 +42,8 @@ type FlowRow = {
   description: string | null;
   createdAt: Date;
   updatedAt: Date;
+  active: boolean;
+  activatedAt: Date | null;
   document: unknown;
   versions: { number: number }[];
 };
@@ -57,6 +66,8 @@ export function toFlowDetail(row: FlowRow): FlowDetail {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     latestVersion: row.versions[0]?.number ?? null,
+    active: row.active,
+    activatedAt: row.activatedAt ? row.activatedAt.toISOString() : null,
     document: storedDocument(row.document),
   };
 }
@@ -79,6 +90,8 @@ export function toFlowSummary(row: FlowSummaryRow): FlowSummary {
         }
       : null,
     deletedAt: row.deletedAt ? row.deletedAt.toISOString() : null,
+    active: row.active,
+    activatedAt: row.activatedAt ? row.activatedAt.toISOString() : null,
   };
 }
 

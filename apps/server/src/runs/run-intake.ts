@@ -18,6 +18,7 @@ import { GroupCommit } from '../db/group-commit.ts';
 import {
   ConflictError,
   FlowDeletedError,
+  FlowInactiveError,
   FlowNotRunnableError,
   NotFoundError,
   OverloadedError,
@@ -27,7 +28,7 @@ import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.t
 import type { QueueLoad } from './queue-load.ts';
 import { type Admission, admit, type ShedLimits } from './run-admission.ts';
 import { RUN_JOB_MAX_ATTEMPTS, RUN_TASK } from './run-queue.ts';
-import { RUN_STATUS, type RunTrigger } from './run-status.ts';
+import { needsActiveFlow, RUN_STATUS, type RunTrigger } from './run-status.ts';
 
 /** The worker of this process, as far as inline execution needs it (RunWorker). */
 export type InlineExecutor = {
@@ -56,10 +57,10 @@ type Outcome = { ok: true; result: IntakeResult } | { ok: false; error: unknown 
 /** Most runs one statement inserts. */
 const MAX_BATCH = 200;
 
-/** Each flow's name, whether it is deleted, and its latest version. */
+/** Each flow's name, whether it is deleted or switched on, and its latest version. */
 const FLOW_HEADS = {
   name: 'patchbay_flow_heads',
-  text: `SELECT f.id, f.name, f.deleted_at IS NOT NULL AS deleted, v.id AS version_id
+  text: `SELECT f.id, f.name, f.deleted_at IS NOT NULL AS deleted, f.active, v.id AS version_id
            FROM flows f
            LEFT JOIN LATERAL (SELECT id FROM flow_versions WHERE flow_id = f.id
                                ORDER BY number DESC LIMIT 1) v ON true
@@ -77,8 +78,9 @@ const KEYED_RUNS = {
  * Inserts the runs ($1…$8 per run; $9 the worker claiming the inline ones, $10 its lease) and
  * adds the jobs of those queued. Only runs of flows that exist and are not deleted are inserted:
  * the flows' key-share lock waits for a delete in progress, so no run starts after a delete has
- * cancelled the flow's runs. A run whose idempotency key is taken is not inserted either. The
- * runs inserted come back.
+ * cancelled the flow's runs. Runs a trigger started (webhook, schedule) need the flow switched
+ * on, read under the same lock, so none slips in after a switch-off has committed. A run whose
+ * idempotency key is taken is not inserted either. The runs inserted come back.
  */
 const INSERT_RUNS = {
   name: 'patchbay_insert_runs',
@@ -88,7 +90,7 @@ WITH request AS (
                        $7::boolean[], $8::float8[])
     AS r(id, flow_id, flow_version_id, trigger, input, idempotency_key, inline, run_timeout_ms)
 ), live AS (
-  SELECT id FROM flows
+  SELECT id, active FROM flows
    WHERE id IN (SELECT flow_id FROM request) AND deleted_at IS NULL
    ORDER BY id
    FOR KEY SHARE
@@ -103,7 +105,7 @@ WITH request AS (
          CASE WHEN r.inline THEN now() END,
          CASE WHEN r.inline THEN now() + r.run_timeout_ms * interval '1 millisecond' END,
          CASE WHEN r.inline THEN 1 ELSE 0 END
-    FROM request r JOIN live ON live.id = r.flow_id
+    FROM request r JOIN live ON live.id = r.flow_id AND (live.active OR r.trigger IN ('manual', 'api'))
   ON CONFLICT (flow_id, idempotency_key) DO NOTHING
   RETURNING id, flow_version_id, status, started_at, deadline_at
 ), jobs AS (
@@ -117,7 +119,13 @@ WITH request AS (
 SELECT inserted.id, inserted.started_at, inserted.deadline_at FROM inserted, jobs`,
 };
 
-type FlowHead = { id: string; name: string; deleted: boolean; version_id: string | null };
+type FlowHead = {
+  id: string;
+  name: string;
+  deleted: boolean;
+  active: boolean;
+  version_id: string | null;
+};
 
 type Planned = {
   index: number;
@@ -174,7 +182,7 @@ export class RunIntake {
         continue;
       }
       try {
-        const version = await this.runnableVersion(heads.get(request.flowId), request.flowId);
+        const version = await this.runnableVersion(heads.get(request.flowId), request);
         const admission = this.admit(request.flowId, version);
         if (admission.kind === 'refuse') {
           outcomes[index] = { ok: false, error: overloaded(admission, heads.get(request.flowId)) };
@@ -259,7 +267,7 @@ export class RunIntake {
 
   /**
    * Runs not inserted: their key was taken meanwhile (that run is the one), or their flow was
-   * deleted since it was read.
+   * deleted (or, for a trigger's run, switched off) since it was read.
    */
   private async explainMissing(
     missing: Planned[],
@@ -282,10 +290,12 @@ export class RunIntake {
           ? new NotFoundError('Flow', run.request.flowId)
           : head.deleted
             ? new FlowDeletedError(head.name, run.request.flowId)
-            : new ConflictError(
-                'CONFLICT',
-                'The run could not be recorded because of a concurrent change. Try again.',
-              ),
+            : !head.active && needsActiveFlow(run.request.trigger)
+              ? new FlowInactiveError(head.name, run.request.flowId)
+              : new ConflictError(
+                  'CONFLICT',
+                  'The run could not be recorded because of a concurrent change. Try again.',
+                ),
       };
     }
   }
@@ -307,10 +317,11 @@ export class RunIntake {
 
   private async runnableVersion(
     head: FlowHead | undefined,
-    flowId: string,
+    { flowId, trigger }: IntakeRequest,
   ): Promise<CachedFlowVersion> {
     if (!head) throw new NotFoundError('Flow', flowId);
     if (head.deleted) throw new FlowDeletedError(head.name, flowId);
+    if (!head.active && needsActiveFlow(trigger)) throw new FlowInactiveError(head.name, flowId);
     if (!head.version_id) {
       throw new FlowNotRunnableError(
         new FlowValidationError(head.name, [

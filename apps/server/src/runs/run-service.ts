@@ -42,6 +42,8 @@ export type StartRunResult = { runId: string; deduplicated: boolean };
 export type ListRunsInput = {
   flowId?: string | undefined;
   status?: RunStatus | undefined;
+  /** Only runs started this way (manual, api, webhook, schedule). */
+  trigger?: RunTrigger | undefined;
   limit: number;
   cursor?: string | null | undefined;
 };
@@ -132,6 +134,7 @@ export class RunService {
     const where: Prisma.RunWhereInput = {
       ...(input.flowId === undefined ? {} : { flowId: input.flowId }),
       ...(input.status === undefined ? {} : { status: input.status }),
+      ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
       ...(after
         ? {
             OR: [

@@ -1,5 +1,5 @@
 /** Run and step statuses as stored in the `status` text columns. */
-import type { StepWaitReason } from '@patchbay/engine';
+import { RUN_TRIGGER_KINDS, type RunTriggerKind, type StepWaitReason } from '@patchbay/engine';
 
 export const RUN_STATUS = {
   queued: 'queued',
@@ -22,9 +22,21 @@ export const STEP_STATUS = {
 } as const;
 export type StepStatus = (typeof STEP_STATUS)[keyof typeof STEP_STATUS];
 
-export const RUN_TRIGGER = { manual: 'manual', api: 'api' } as const;
-export type RunTrigger = (typeof RUN_TRIGGER)[keyof typeof RUN_TRIGGER];
-export const RUN_TRIGGERS = Object.values(RUN_TRIGGER) as [RunTrigger, ...RunTrigger[]];
+/** How a run was started: the engine's RUN_TRIGGER_KINDS, enforced by runs_trigger_check. */
+export type RunTrigger = RunTriggerKind;
+export const RUN_TRIGGERS = RUN_TRIGGER_KINDS;
+export const RUN_TRIGGER = {
+  manual: 'manual',
+  api: 'api',
+  webhook: 'webhook',
+  schedule: 'schedule',
+} as const satisfies Record<RunTrigger, RunTrigger>;
+/** What a caller of flows.run may say: runs by hand or by API. Triggers start the others. */
+export const CALLER_RUN_TRIGGERS = ['manual', 'api'] as const satisfies readonly RunTrigger[];
+/** Started by a trigger of an active flow: refused once the flow is switched off. */
+export function needsActiveFlow(trigger: RunTrigger): boolean {
+  return trigger !== 'manual' && trigger !== 'api';
+}
 
 /** Where a retry of a failed run starts: at the failed step (reusing earlier outputs) or afresh. */
 export const RETRY_MODE = { failedStep: 'failed_step', start: 'start' } as const;
@@ -59,6 +71,6 @@ export function parseWaitReason(value: string): StepWaitReason {
 }
 
 export function parseRunTrigger(value: string): RunTrigger {
-  if (Object.hasOwn(RUN_TRIGGER, value)) return value as RunTrigger;
+  if ((RUN_TRIGGERS as readonly string[]).includes(value)) return value as RunTrigger;
   throw new Error(`Unknown run trigger "${value}" in the database`);
 }

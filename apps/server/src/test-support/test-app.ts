@@ -106,11 +106,17 @@ export async function startTestApp(
     maxBatchResponseBytes?: number;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
-    /** Node and credential types; default every connector (connectors.ts). */
+    /**
+     * The trigger manager: started by default, serving webhooks and (with a worker) schedules,
+     * as in `--role=all`; `false` leaves it stopped. `clock` is the clock schedules tick by.
+     */
+    triggers?: false | { clock?: Clock; resyncMs?: number };
+    /** Default: every connector in connectors.ts. */
     connectors?: ConnectorRegistry;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
+  const triggerOptions = options.triggers === false ? undefined : options.triggers;
   const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const prisma = createPrismaClient(database.url);
   const pgPool = createPgPool(database.url, logger);
@@ -136,6 +142,8 @@ export async function startTestApp(
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
     ...(options.connectors ? { connectors: options.connectors } : {}),
     fetch: egress.http.fetch,
+    ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
+    ...(triggerOptions?.resyncMs ? { triggerResyncMs: triggerOptions.resyncMs } : {}),
   });
   // Every secret stored through the vault is remembered, and every response checked for one.
   rememberSecretsOf(services.credentials);
@@ -158,6 +166,12 @@ export async function startTestApp(
   };
   const worker = options.worker === false ? undefined : await startWorker(options.worker);
   if (worker && options.inline !== false) services.intake.executeInline(worker.runs);
+  if (options.triggers !== false) {
+    await services.triggers.start({
+      connectionString: database.url,
+      hosts: worker ? ['server', 'worker'] : ['server'],
+    });
+  }
   const app = await createApp({
     services,
     logger,
@@ -216,6 +230,7 @@ export async function startTestApp(
     startWorker,
     async close() {
       await app.close();
+      await services.triggers.stop();
       services.queueLoad.stop();
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));

@@ -21,6 +21,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'flows.delete': 'editor',
   'flows.import': 'editor',
   'flows.run': 'editor',
+  'flows.setActive': 'editor',
   'flows.purge': 'admin',
   'runs.list': 'viewer',
   'runs.get': 'viewer',

@@ -48,7 +48,7 @@ describe('ctx.credential in a run', () => {
     outputs: [{ id: 'out', label: 'Out' }],
     execute: async (ctx) => {
       const config = ctx.config as { credentialId: string; fail: boolean };
-      const data = await ctx.credential<{ token: string }>(config.credentialId);
+      const { data } = await ctx.credential<{ token: string }>(config.credentialId);
       if (config.fail) throw new Error(`upstream rejected ${data.token}`);
       return { output: { echoed: `Bearer ${data.token}` } };
     },

@@ -26,6 +26,11 @@ export type TriggerContext<Config> = {
   nodeId: string;
   config: Config;
   clock: Clock;
+  /**
+   * Since when this flow version has been the active one: the later of the flow's switch-on and
+   * the version's save. Occurrences before it were never due (a schedule's catch-up uses it).
+   */
+  activeSince: Date;
   /** Aborted when the activation ends. */
   signal: AbortSignal;
   /** Starts a run of this flow version with `input` as the trigger's output. */
@@ -35,6 +40,8 @@ export type TriggerContext<Config> = {
    * exactly one caller per key and flow, false for the rest.
    */
   claimOnce(key: string): Promise<boolean>;
+  /** Runs of this flow that are queued or running now (a schedule's `overlap: skip` asks). */
+  runsInFlight(): Promise<number>;
   log: {
     info(message: string, fields?: Record<string, unknown>): void;
     warn(message: string, fields?: Record<string, unknown>): void;

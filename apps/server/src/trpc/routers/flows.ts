@@ -4,7 +4,7 @@
  */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { RUN_TRIGGERS } from '../../runs/run-status.ts';
+import { CALLER_RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { adminProcedure, editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1, 'is required').max(100);
@@ -40,6 +40,14 @@ export const flowsRouter = {
     )
     .mutation(({ ctx, input }) => ctx.flows.update(input)),
 
+  /**
+   * Switches the flow on (its webhook is served, its schedule ticks) or off; returns its summary.
+   * New and imported flows start off. Manual runs work either way.
+   */
+  setActive: editorProcedure
+    .input(z.object({ id, active: z.boolean() }))
+    .mutation(({ ctx, input }) => ctx.flows.setActive(input)),
+
   /** Archives the flow: its queued and running runs are cancelled, its run history kept. */
   delete: editorProcedure
     .input(z.object({ id }))
@@ -71,7 +79,7 @@ export const flowsRouter = {
       z.object({
         id,
         input: z.unknown().optional(),
-        trigger: z.enum(RUN_TRIGGERS).optional(),
+        trigger: z.enum(CALLER_RUN_TRIGGERS).optional(),
         idempotencyKey: z
           .string()
           .min(1, 'Idempotency key must not be empty')

@@ -1,7 +1,7 @@
 /** runs.*: run history, cancelling and retrying. Logic lives in RunService. */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { RETRY_MODES, RUN_STATUSES } from '../../runs/run-status.ts';
+import { RETRY_MODES, RUN_STATUSES, RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { RUN_VALUE_FIELDS } from '../../runs/run-values.ts';
 import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
@@ -14,6 +14,7 @@ export const runsRouter = {
         .object({
           flowId: z.string().min(1).max(100).optional(),
           status: z.enum(RUN_STATUSES).optional(),
+          trigger: z.enum(RUN_TRIGGERS).optional(),
           limit: z.number().int().min(1).max(100).default(20),
           cursor: z.string().max(500).nullish(),
         })
