@@ -3,11 +3,8 @@ import { defineConnector } from '@patchbay/engine';
 import { CREDENTIAL_TYPES } from './credentials/index.ts';
 
 export {
-  applyHttpAuth,
   createOAuth2TokenSource,
-  HTTP_CREDENTIAL_TYPES,
   type OAuth2ClientCredentialsData,
-  type OAuth2TokenSource,
 } from './credentials/index.ts';
 
 export const HTTP_ICON =

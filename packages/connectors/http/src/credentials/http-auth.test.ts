@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { createFakeClock, describeCredentialType } from '@patchbay/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyHttpAuth,
   httpBasicCredential,
   httpBearerCredential,
   httpHeaderCredential,
@@ -34,21 +33,6 @@ afterAll(async () => {
 const context = () => ({ fetch, signal: AbortSignal.timeout(5_000), clock: createFakeClock() });
 
 describe('HTTP credential types', () => {
-  it('apply themselves to a request', () => {
-    const request = { url: 'https://api.example.com/x?a=1', headers: { accept: 'json' } };
-    expect(applyHttpAuth('httpBearer', { token: 't' }, request).headers.authorization).toBe(
-      'Bearer t',
-    );
-    expect(applyHttpAuth('httpHeader', { name: 'X-Key', value: 'v' }, request).headers).toEqual({
-      accept: 'json',
-      'x-key': 'v',
-    });
-    expect(applyHttpAuth('httpQuery', { name: 'key', value: 'v w' }, request).url).toBe(
-      'https://api.example.com/x?a=1&key=v+w',
-    );
-    expect(request.headers).toEqual({ accept: 'json' });
-  });
-
   it('pass their test when the test URL accepts them, and say so when it does not', async () => {
     const cases = [
       [httpBearerCredential, { token: 'good' }, { token: 'bad' }],

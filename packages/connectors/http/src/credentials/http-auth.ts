@@ -1,10 +1,11 @@
 /**
- * The static HTTP credential types (bearer token, basic, a header, a query parameter) and how
- * each is applied to a request. The http.request node and the credentials' own tests share
- * `applyHttpAuth`, so a test exercises exactly what a run sends.
+ * The static HTTP credential types: a bearer token, basic auth, a header, a query parameter.
+ * Their test sends a GET to an optional test URL through the http.request node's own `applyAuth`
+ * (request-auth.ts), so a test exercises exactly what a run sends.
  */
 import { defineCredentialType, PatchbayError, secretField, uiHint } from '@patchbay/engine';
 import { z } from 'zod';
+import { applyAuth } from '../request-auth.ts';
 
 const testUrlField = z
   .url({ protocol: /^https?$/, error: 'Test URL must be an http(s) URL' })
@@ -54,41 +55,6 @@ export type HttpBasicData = z.infer<typeof httpBasicSchema>;
 export type HttpHeaderData = z.infer<typeof httpHeaderSchema>;
 export type HttpQueryData = z.infer<typeof httpQuerySchema>;
 
-/** A request's URL and headers with the credential applied (new objects; inputs untouched). */
-export function applyHttpAuth(
-  type: string,
-  data: unknown,
-  request: { url: string; headers: Record<string, string> },
-): { url: string; headers: Record<string, string> } {
-  const headers = { ...request.headers };
-  switch (type) {
-    case 'httpBearer':
-      headers.authorization = `Bearer ${(data as HttpBearerData).token}`;
-      return { url: request.url, headers };
-    case 'httpBasic': {
-      const { username, password } = data as HttpBasicData;
-      headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-      return { url: request.url, headers };
-    }
-    case 'httpHeader': {
-      const { name, value } = data as HttpHeaderData;
-      headers[name.toLowerCase()] = value;
-      return { url: request.url, headers };
-    }
-    case 'httpQuery': {
-      const { name, value } = data as HttpQueryData;
-      const url = new URL(request.url);
-      url.searchParams.set(name, value);
-      return { url: url.toString(), headers };
-    }
-    default:
-      throw new PatchbayError(
-        'CREDENTIAL_TYPE_NOT_ACCEPTED',
-        `Credential type "${type}" cannot authenticate an HTTP request`,
-      );
-  }
-}
-
 const TEST_DOCS = `**Test.** Set *Test URL* to an endpoint that needs these credentials (a "who am I" endpoint
 is ideal). *Test* sends \`GET\` to it with the credential applied and succeeds on a 2xx answer.
 Without a test URL there is nothing to test against, and *Test* says so.`;
@@ -105,7 +71,18 @@ async function testWithUrl(
       'Nothing to test against: set "Test URL" to an endpoint that needs this credential.',
     );
   }
-  const { url, headers } = applyHttpAuth(type, data, { url: data.testUrl, headers: {} });
+  const url = new URL(data.testUrl);
+  const headers = new Headers();
+  const credentialId = 'test';
+  await applyAuth(
+    {
+      nodeId: 'test',
+      credential: async <Data>() => ({ type, data: data as Data }),
+      connection: () => Promise.reject(new Error(`${type} keeps no connection`)),
+    },
+    credentialId,
+    { url, headers, signal: context.signal },
+  );
   const response = await context.fetch(url, { method: 'GET', headers, signal: context.signal });
   await response.body?.cancel();
   const shown = new URL(data.testUrl);

@@ -179,3 +179,20 @@ describe('the oauth2ClientCredentials type', () => {
     ]);
   });
 });
+
+describe('a caller that gives up', () => {
+  it('stops waiting on its signal without cancelling the request for the others', async () => {
+    let open: () => void = () => {};
+    release = new Promise((resolve) => {
+      open = resolve;
+    });
+    const source = createOAuth2TokenSource({ data: dataFor(), fetch, clock: createFakeClock() });
+    const controller = new AbortController();
+    const impatient = source.getToken(controller.signal);
+    const patient = source.getToken();
+    controller.abort(new Error('gave up'));
+    await expect(impatient).rejects.toThrow('gave up');
+    open();
+    expect(await patient).toBe('tok-1');
+  });
+});

@@ -12,6 +12,7 @@ import {
   uiHint,
 } from '@patchbay/engine';
 import { z } from 'zod';
+import type { OAuthTokenSource } from '../request-auth.ts';
 
 export const oauth2ClientCredentialsSchema = z.strictObject({
   tokenUrl: z.url({ protocol: /^https?$/, error: 'Token URL must be an http(s) URL' }).meta({
@@ -46,17 +47,6 @@ export const oauth2ClientCredentialsSchema = z.strictObject({
 
 export type OAuth2ClientCredentialsData = z.infer<typeof oauth2ClientCredentialsSchema>;
 
-/** What `ctx.connection(credentialId)` returns for an oauth2ClientCredentials credential. */
-export type OAuth2TokenSource = {
-  /** A valid access token: the cached one, or a new one from the token URL. */
-  getToken(): Promise<string>;
-  /**
-   * The upstream answered 401 with `token`: forget it, so the next getToken fetches a new one.
-   * A token already replaced is left alone (another step refreshed first).
-   */
-  invalidate(token: string): void;
-};
-
 /** A token is refreshed this long before it expires (or at half its life, if shorter). */
 export const TOKEN_EXPIRY_MARGIN_MS = 60_000;
 /** Used when the token endpoint gives no expires_in. */
@@ -67,7 +57,7 @@ export function createOAuth2TokenSource(options: {
   data: OAuth2ClientCredentialsData;
   fetch: typeof fetch;
   clock: Clock;
-}): OAuth2TokenSource {
+}): OAuthTokenSource {
   const { data, clock } = options;
   let cached: { token: string; refreshAtMs: number } | undefined;
   let pending: Promise<string> | undefined;
@@ -80,17 +70,36 @@ export function createOAuth2TokenSource(options: {
   };
 
   return {
-    getToken() {
+    getToken(signal) {
       if (cached && clock.monotonicMs() < cached.refreshAtMs) return Promise.resolve(cached.token);
       pending ??= fetchToken().finally(() => {
         pending = undefined;
       });
-      return pending;
+      // One request serves every caller: a caller's signal stops its own wait, not the request.
+      return signal ? abortable(pending, signal) : pending;
     },
     invalidate(token) {
       if (cached?.token === token) cached = undefined;
     },
   };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** One token request; errors say what the endpoint answered, never the secret. */
@@ -164,7 +173,7 @@ export async function requestToken(
 
 export const oauth2ClientCredentialsCredential = defineCredentialType<
   OAuth2ClientCredentialsData,
-  OAuth2TokenSource
+  OAuthTokenSource
 >({
   type: 'oauth2ClientCredentials',
   title: 'OAuth 2 client credentials',
