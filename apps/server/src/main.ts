@@ -28,7 +28,9 @@ async function main(): Promise<void> {
   try {
     settings = readSettings(env);
   } catch (error) {
-    logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
+    // A ConfigurationError says what to change in one sentence; a stack adds nothing.
+    if (error instanceof PatchbayError) logger.fatal({ code: error.code }, error.message);
+    else logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
   const { role, port, host, workerConfig, publicUrl } = settings;
