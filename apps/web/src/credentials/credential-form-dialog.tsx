@@ -4,7 +4,7 @@
  * value is stored and stay empty unless replaced.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
 import { Dialog } from '../ui/dialog.tsx';
@@ -51,17 +51,25 @@ export function CredentialFormDialog({
   const descriptor = (types.data ?? []).find((entry) => entry.type === chosenType);
   const fields = useMemo(() => (descriptor ? credentialFields(descriptor) : []), [descriptor]);
 
-  // Edit: start from the stored non-secret values.
+  // Edit: start from the stored name and non-secret values, once they have loaded.
+  const loaded = credential === undefined || detail.isSuccess;
+  const initialised = useRef<string | null>(null);
   useEffect(() => {
-    if (!open) return;
+    if (!open) {
+      initialised.current = null;
+      return;
+    }
+    const key = credential?.id ?? 'new';
+    if (!loaded || initialised.current === key) return;
+    initialised.current = key;
     setName(credential?.name ?? '');
     const stored = detail.data?.values ?? {};
     setValues(
       Object.fromEntries(
-        Object.entries(stored).map(([key, value]) => [key, value == null ? '' : String(value)]),
+        Object.entries(stored).map(([field, value]) => [field, value == null ? '' : String(value)]),
       ),
     );
-  }, [open, credential, detail.data]);
+  }, [open, credential, loaded, detail.data]);
 
   const invalidate = () =>
     queryClient.invalidateQueries({ queryKey: trpc.credentials.list.queryKey() });
@@ -122,72 +130,78 @@ export function CredentialFormDialog({
       testId="credential-dialog"
       width={520}
     >
-      <form className="form-fields" onSubmit={submit}>
-        <div className="field">
-          <label className="field__label" htmlFor="credential-name">
-            Name
-          </label>
-          <input
-            id="credential-name"
-            className="input"
-            data-autofocus
-            maxLength={100}
-            placeholder="e.g. GitHub API (production)"
-            value={name}
-            data-testid="credential-name"
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="credential-type">
-            Type
-          </label>
-          <select
-            id="credential-type"
-            className="input select"
-            value={chosenType}
-            disabled={credential !== undefined}
-            data-testid="credential-type"
-            onChange={(e) => {
-              setType(e.target.value);
-              setValues({});
-            }}
-          >
-            {(credential ? (types.data ?? []) : offered).map((entry) => (
-              <option key={entry.type} value={entry.type}>
-                {entry.title}
-              </option>
-            ))}
-          </select>
-          {descriptor && <span className="field__hint">{descriptor.description}</span>}
-        </div>
-        {basic.map(field)}
-        {advanced.length > 0 && (
-          <details className="credential-advanced">
-            <summary className="muted small">Advanced</summary>
-            {advanced.map(field)}
-          </details>
-        )}
-        {types.isError && <p className="form-error">{errorMessage(types.error)}</p>}
-        {error && (
-          <p className="form-error" role="alert" data-testid="credential-error">
-            {errorMessage(error)}
-          </p>
-        )}
-        <div className="dialog__actions">
-          <button type="button" className="btn btn--ghost" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="btn btn--primary"
-            disabled={!name.trim() || !chosenType || saving}
-            data-testid="credential-submit"
-          >
-            {saving ? 'Saving…' : credential ? 'Save' : 'Create credential'}
-          </button>
-        </div>
-      </form>
+      {!loaded ? (
+        <p className="muted" data-testid="credential-loading">
+          {detail.isError ? errorMessage(detail.error) : 'Loading…'}
+        </p>
+      ) : (
+        <form className="form-fields" onSubmit={submit}>
+          <div className="field">
+            <label className="field__label" htmlFor="credential-name">
+              Name
+            </label>
+            <input
+              id="credential-name"
+              className="input"
+              data-autofocus
+              maxLength={100}
+              placeholder="e.g. GitHub API (production)"
+              value={name}
+              data-testid="credential-name"
+              onChange={(e) => setName(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="credential-type">
+              Type
+            </label>
+            <select
+              id="credential-type"
+              className="input select"
+              value={chosenType}
+              disabled={credential !== undefined}
+              data-testid="credential-type"
+              onChange={(e) => {
+                setType(e.target.value);
+                setValues({});
+              }}
+            >
+              {(credential ? (types.data ?? []) : offered).map((entry) => (
+                <option key={entry.type} value={entry.type}>
+                  {entry.title}
+                </option>
+              ))}
+            </select>
+            {descriptor && <span className="field__hint">{descriptor.description}</span>}
+          </div>
+          {basic.map(field)}
+          {advanced.length > 0 && (
+            <details className="credential-advanced">
+              <summary className="muted small">Advanced</summary>
+              {advanced.map(field)}
+            </details>
+          )}
+          {types.isError && <p className="form-error">{errorMessage(types.error)}</p>}
+          {error && (
+            <p className="form-error" role="alert" data-testid="credential-error">
+              {errorMessage(error)}
+            </p>
+          )}
+          <div className="dialog__actions">
+            <button type="button" className="btn btn--ghost" onClick={close}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className="btn btn--primary"
+              disabled={!name.trim() || !chosenType || saving}
+              data-testid="credential-submit"
+            >
+              {saving ? 'Saving…' : credential ? 'Save' : 'Create credential'}
+            </button>
+          </div>
+        </form>
+      )}
     </Dialog>
   );
 }
