@@ -66,6 +66,7 @@ describe('migrateDatabase', () => {
       'auth_throttles',
       'breaker_transitions',
       'circuit_breakers',
+      'credentials',
       'flow_versions',
       'flows',
       'one_time_tokens',
@@ -73,6 +74,7 @@ describe('migrateDatabase', () => {
       'runs',
       'sessions',
       'step_runs',
+      'trigger_claims',
       'users',
       'workers',
     ]);
