@@ -4,13 +4,14 @@
  * policy lookup, events, context), which the issue targets at under 20 µs. The 3-node JSONata run
  * is measured with the engine's default evaluator and with the server's (sandbox fast path).
  */
+import { coreConnector } from '@patchbay/connector-core';
 import {
-  createDefaultRegistry,
   createNodeTypeRegistry,
   defineNodeType,
   type ExpressionEvaluator,
   executeFlow,
   type FlowDocument,
+  type NodeTypeRegistry,
   type StepEvent,
   validateFlow,
 } from '@patchbay/engine';
@@ -44,7 +45,7 @@ function chain(type: string, length: number, config: Record<string, unknown>): F
 
 async function measure(
   document: FlowDocument,
-  registry: ReturnType<typeof createDefaultRegistry>,
+  registry: NodeTypeRegistry,
   runs: number,
   expressions?: ExpressionEvaluator,
 ): Promise<{ perRunUs: number; perNodeUs: number }> {
@@ -75,7 +76,7 @@ async function measure(
 }
 
 export async function benchEngineOverhead(): Promise<Record<string, number>> {
-  const registry = createNodeTypeRegistry([...createDefaultRegistry().list(), noopNode]);
+  const registry = createNodeTypeRegistry([...coreConnector.nodeTypes, noopNode]);
   const noop = await measure(chain('bench.noop', 49, {}), registry, 4_000);
   const jsonataFlow = chain('transform.jsonata', 2, { expression: '$' });
   const jsonata = await measure(jsonataFlow, registry, 20_000);

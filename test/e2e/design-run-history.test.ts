@@ -104,6 +104,16 @@ describe('designing and running a flow in the browser', () => {
 
     await page.getByTestId('node-http_request_1').click();
     await page.getByTestId('field-url').fill(`${upstream.url}/orders`);
+    // The form follows the schema's x-ui hints: a body only with a body type, the timeout under
+    // Advanced.
+    expect(await page.getByTestId('field-body').count()).toBe(0);
+    await page.getByTestId('field-bodyType').selectOption({ label: 'json' });
+    await page.getByTestId('field-body').waitFor();
+    await page.getByTestId('field-bodyType').selectOption({ label: 'none' });
+    await expect.poll(() => page.getByTestId('field-body').count()).toBe(0);
+    expect(await page.getByTestId('field-timeoutMs').isVisible()).toBe(false);
+    await page.getByTestId('config-advanced').locator('summary').click();
+    expect(await page.getByTestId('field-timeoutMs').isVisible()).toBe(true);
     await page.getByTestId('node-transform_jsonata_1').click();
     await page.getByTestId('field-expression').fill("$.body.orders[status='paid']");
     await page.getByTestId('node-logic_if_1').click();

@@ -11,7 +11,12 @@ import type { Logger } from 'pino';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
 import { type AuthServices, createAuthServices } from './auth/auth-services.ts';
 import type { SignInThrottlePolicy } from './auth/sign-in-throttle.ts';
-import { type ConnectorRegistry, createConnectorRegistry } from './connectors.ts';
+import {
+  CONNECTORS,
+  type ConnectorRegistry,
+  createConnectorRegistry,
+  shippedConnectors,
+} from './connectors.ts';
 import { CredentialService } from './credentials/credential-service.ts';
 import { KeyRing } from './credentials/key-ring.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
@@ -36,7 +41,7 @@ export type AppServices = {
   /** The credential types of every connector (apps/server/src/connectors.ts). */
   credentialTypes: CredentialTypeRegistry;
   connectors: ConnectorRegistry;
-  /** The process's egress guard (also behind the worker's fetch); saves warn with it. */
+  /** The process's egress guard (also behind the connectors' fetch); saves warn with it. */
   egress: EgressGuard;
   flows: FlowService;
   runs: RunService;
@@ -70,7 +75,12 @@ export function createAppServices(options: {
   pgPool: pg.Pool;
   logger: Logger;
   egress: EgressGuard;
-  /** Default: every connector in connectors.ts. */
+  /**
+   * The process's egress-guarded fetch, for the connectors that call out (HTTP). Without it
+   * (processes that run no flows) their calls are refused.
+   */
+  fetch?: typeof globalThis.fetch;
+  /** Default: every connector in connectors.ts, calling out through `fetch`. */
   connectors?: ConnectorRegistry;
   auth?: AuthConfig;
   /** Sign-in throttling; tests pass tighter limits. */
@@ -82,8 +92,6 @@ export function createAppServices(options: {
   shedLimits?: ShedLimits;
   /** The vault's keys (keyRingFromEnv); default a random key that lives as long as the process (tests). */
   keyRing?: KeyRing;
-  /** The process's egress-guarded fetch, for credential tests; default the global fetch (tests). */
-  fetch?: typeof fetch;
   /** The clock triggers tick by (schedules); default the system clock. */
   triggerClock?: Clock;
   /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
@@ -91,7 +99,11 @@ export function createAppServices(options: {
 }): AppServices {
   const { prisma, pgPool, egress } = options;
   const clock = options.clock ?? systemClock;
-  const connectors = options.connectors ?? createConnectorRegistry();
+  const connectors =
+    options.connectors ??
+    createConnectorRegistry(
+      options.fetch ? shippedConnectors({ fetch: options.fetch }) : CONNECTORS,
+    );
   const registry = connectors.nodeTypes;
   const keyRing = options.keyRing ?? KeyRing.random();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
@@ -145,6 +157,7 @@ export function createAppServices(options: {
       keyRing,
       types: connectors.credentialTypes,
       nodeTypes: registry,
+      // Credential tests obey the egress policy like runs; without a fetch (tests), the global one.
       fetch: options.fetch ?? globalThis.fetch,
       clock,
     }),

@@ -91,10 +91,10 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     pgPool,
     logger,
     egress: egress.guard,
+    fetch: egress.http.fetch,
     auth: authConfigFromEnv(options.env, options.publicUrl),
     shedLimits: shedLimitsFromEnv(options.env),
     keyRing,
-    fetch: egress.http.fetch,
   });
   options.onStarted(() => services.auth.audit.close());
 
@@ -133,8 +133,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
-      fetch: egress.http.fetch,
-      credentials: { keyRing, types: services.credentialTypes },
+      credentials: { keyRing, types: services.credentialTypes, fetch: egress.http.fetch },
       config: workerConfig,
       logger,
       role: role === 'worker' ? 'worker' : 'all',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDefaultRegistry } from './default-registry.ts';
 import { egressTargetsOf } from './egress-targets.ts';
+import { createNodeTypeRegistry } from './node-type-registry.ts';
+import { FIXTURE_NODE_TYPES } from './test-support/fixture-node-types.ts';
 import { assertValidFlow } from './validate-flow.ts';
 
 describe('egressTargetsOf', () => {
@@ -10,16 +11,16 @@ describe('egressTargetsOf', () => {
         version: 1,
         name: 'Calls',
         nodes: [
-          { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+          { id: 'trigger', type: 'test.trigger', position: { x: 0, y: 0 }, config: {} },
           {
             id: 'fixed',
-            type: 'http.request',
+            type: 'test.call',
             position: { x: 0, y: 0 },
             config: { url: 'http://127.0.0.1:5432/' },
           },
           {
             id: 'templated',
-            type: 'http.request',
+            type: 'test.call',
             position: { x: 0, y: 0 },
             config: { url: '{{ $.url }}' },
           },
@@ -29,7 +30,7 @@ describe('egressTargetsOf', () => {
           { id: 'e2', source: 'fixed', target: 'templated' },
         ],
       },
-      createDefaultRegistry(),
+      createNodeTypeRegistry(FIXTURE_NODE_TYPES),
     );
     expect(egressTargetsOf(flow)).toEqual([
       { nodeId: 'fixed', nodeName: 'Node "fixed"', path: ['url'], host: '127.0.0.1', port: 5432 },

@@ -1,34 +1,48 @@
 /** Typed domain errors. Each carries a stable code; retry-relevant ones say whether to retry. */
+import type { StepWaitReason } from './step-event.ts';
 
 export type SerializedError = {
   code: string;
   message: string;
   nodeId?: string;
   retryable?: boolean;
+  /** Set when the error itself rules out another attempt, whatever the retry policy says. */
+  nonRetryable?: boolean;
   details?: Record<string, unknown>;
+};
+
+/**
+ * How an error says whether to retry (Temporal's ApplicationFailure is the model): `retryable`
+ * marks a transient failure (retried under the default `retryOn: transient`), `nonRetryable` one
+ * no attempt can fix (never retried, even under `retryOn: any`); neither means "retried only under
+ * `any`". `retryAfterMs` is the earliest useful retry, `waitReason` what a wait for it is shown
+ * as: a connector sets `throttled` when the upstream asked callers to slow down (HTTP 429).
+ */
+export type ErrorOptions = {
+  retryable?: boolean;
+  nonRetryable?: boolean;
+  retryAfterMs?: number;
+  waitReason?: StepWaitReason;
+  details?: Record<string, unknown>;
+  cause?: unknown;
 };
 
 export class PatchbayError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  readonly nonRetryable: boolean;
   readonly retryAfterMs: number | undefined;
+  readonly waitReason: StepWaitReason | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: {
-      retryable?: boolean;
-      retryAfterMs?: number;
-      details?: Record<string, unknown>;
-      cause?: unknown;
-    } = {},
-  ) {
+  constructor(code: string, message: string, options: ErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.retryable = options.retryable ?? false;
+    this.nonRetryable = options.nonRetryable ?? false;
+    this.retryable = !this.nonRetryable && (options.retryable ?? false);
     this.retryAfterMs = options.retryAfterMs;
+    this.waitReason = options.waitReason;
     this.details = options.details;
   }
 
@@ -37,6 +51,7 @@ export class PatchbayError extends Error {
       code: this.code,
       message: this.message,
       retryable: this.retryable,
+      ...(this.nonRetryable ? { nonRetryable: true } : {}),
       ...(this.details === undefined ? {} : { details: this.details }),
     };
   }
@@ -88,17 +103,7 @@ export class FlowValidationError extends PatchbayError {
 /** A node failed while running. Wraps the cause with the node id. */
 export class NodeExecutionError extends PatchbayError {
   readonly nodeId: string;
-  constructor(
-    nodeId: string,
-    code: string,
-    message: string,
-    options: {
-      retryable?: boolean;
-      retryAfterMs?: number;
-      details?: Record<string, unknown>;
-      cause?: unknown;
-    } = {},
-  ) {
+  constructor(nodeId: string, code: string, message: string, options: ErrorOptions = {}) {
     super(code, message, options);
     this.nodeId = nodeId;
   }
@@ -114,7 +119,9 @@ export function toNodeError(nodeId: string, thrown: unknown): NodeExecutionError
   if (thrown instanceof PatchbayError) {
     return new NodeExecutionError(nodeId, thrown.code, thrown.message, {
       retryable: thrown.retryable,
+      nonRetryable: thrown.nonRetryable,
       ...(thrown.retryAfterMs === undefined ? {} : { retryAfterMs: thrown.retryAfterMs }),
+      ...(thrown.waitReason === undefined ? {} : { waitReason: thrown.waitReason }),
       ...(thrown.details === undefined ? {} : { details: thrown.details }),
       cause: thrown,
     });

@@ -1,5 +1,4 @@
-import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { systemClock } from './clock.ts';
 import { PatchbayError } from './errors.ts';
@@ -9,9 +8,6 @@ import { createFakeClock, type FakeClock } from './fake-clock.ts';
 import type { FlowEdge, FlowNode } from './flow-document.ts';
 import type { NodeResult } from './node-type.ts';
 import { createNodeTypeRegistry } from './node-type-registry.ts';
-import { createHttpRequestNode } from './nodes/http-request.ts';
-import { transformJsonataNode } from './nodes/transform-jsonata.ts';
-import { manualTriggerNode } from './nodes/trigger-manual.ts';
 import { nodePolicyOf } from './resilience/node-policy-cache.ts';
 import type { NodePolicyInput, nodePolicySchema } from './resilience/policy.ts';
 import type {
@@ -21,8 +17,12 @@ import type {
   UpstreamOutcome,
 } from './resilience/upstream-guard.ts';
 import type { StepEvent } from './step-event.ts';
+import {
+  fixtureCallNode,
+  fixtureTransformNode,
+  fixtureTriggerNode,
+} from './test-support/fixture-node-types.ts';
 import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
-import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
 import { createStepNodeType, type StepHandler } from './test-support/step-node-type.ts';
 import { assertValidFlow } from './validate-flow.ts';
 
@@ -34,15 +34,15 @@ function harness() {
   const handlers = new Map<string, StepHandler>();
   const stepType = createStepNodeType(handlers, (ctx) => ctx.nodeId);
   const registry = createNodeTypeRegistry([
-    manualTriggerNode,
+    fixtureTriggerNode,
     stepType,
-    transformJsonataNode,
-    createHttpRequestNode(),
+    fixtureTransformNode,
+    fixtureCallNode,
   ]);
   const events: StepEvent[] = [];
   const clock = createFakeClock(T0);
   const flow = (nodes: FlowNode[], edges: FlowEdge[]) =>
-    assertValidFlow(flowDocument([node('trigger', 'trigger.manual'), ...nodes], edges), registry);
+    assertValidFlow(flowDocument([node('trigger', 'test.trigger'), ...nodes], edges), registry);
   const run = (options: Omit<ExecuteFlowOptions, 'runId' | 'onEvent'>) =>
     executeFlow({
       runId: 'run-1',
@@ -115,25 +115,6 @@ function callingUpstream(target: string, failOn: number[] = []): StepHandler {
     });
 }
 
-let server: LocalHttpServer;
-const hits = new Map<string, number>();
-beforeAll(async () => {
-  server = await startLocalHttpServer((request, response: ServerResponse) => {
-    const path = request.url.split('?')[0] ?? '';
-    const hit = (hits.get(path) ?? 0) + 1;
-    hits.set(path, hit);
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      response.writeHead(status, { 'content-type': 'application/json', ...headers });
-      response.end(JSON.stringify(body));
-    };
-    if (path === '/missing') return json(404, { error: 'no such order' });
-    if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
-    if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
-    return json(200, { hit });
-  });
-});
-afterAll(() => server.close());
-
 describe('executeFlow: attempts and retries', () => {
   it('retries a transient failure with exponential backoff and jitter until it succeeds', async () => {
     const h = harness();
@@ -193,22 +174,40 @@ describe('executeFlow: attempts and retries', () => {
     ]);
   });
 
-  it('stops at attempt 1 on a 4xx answer, which is not transient', async () => {
+  it('never retries an error marked nonRetryable, even with retryOn "any"', async () => {
     const h = harness();
+    h.handlers.set('a', () => {
+      throw new PatchbayError('BAD_REQUEST_SHAPE', 'never works', { nonRetryable: true });
+    });
     const outcome = await h.run({
-      flow: h.flow(
-        [node('fetch', 'http.request', { url: `${server.baseUrl}/missing` })],
-        [edge('trigger', 'fetch')],
-      ),
+      flow: h.flow([step('a', { retry: { retryOn: 'any' } })], [edge('trigger', 'a')]),
     });
     expect(outcome).toMatchObject({
       status: 'failed',
-      error: { code: 'HTTP_STATUS', retryable: false, details: { status: 404 } },
+      error: { code: 'BAD_REQUEST_SHAPE', retryable: false, nonRetryable: true },
     });
-    expect(
-      h.of('fetch').map((event) => `${event.type}:${'attempt' in event && event.attempt}`),
-    ).toEqual(['step.started:1', 'step.failed:1']);
-    expect(hits.get('/missing')).toBe(1);
+    expect(h.of('a').map((event) => event.type)).toEqual(['step.started', 'step.failed']);
+  });
+
+  it('lets the node type classify its errors with the retry fields it adds', async () => {
+    const h = harness();
+    const flow = h.flow(
+      [
+        {
+          ...node('call', 'test.call', { url: 'https://api.test/' }),
+          policy: { retry: { retryCodes: ['CONFLICT'], initialDelayMs: 10 } },
+        },
+      ],
+      [edge('trigger', 'call')],
+    );
+    expect(nodePolicyOf(flow.nodes.get('call')!).retry).toMatchObject({
+      retryCodes: ['CONFLICT'],
+      maxAttempts: 3,
+    });
+    const outcome = await drive(h.run({ flow, triggerInput: { fail: 'CONFLICT' } }), h.clock);
+    expect(outcome).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    // Not transient, yet retried: the type's classifier read its own retry field.
+    expect(h.of('call').filter((event) => event.type === 'step.started')).toHaveLength(3);
   });
 
   it('fails an attempt that outlives its timeout with STEP_TIMEOUT, and retries it', async () => {
@@ -242,7 +241,7 @@ describe('executeFlow: attempts and retries', () => {
 
   it('fails a runaway expression at the node’s expressionTimeoutMs, without retrying it', async () => {
     const h = harness();
-    const runaway = node('loop', 'transform.jsonata', {
+    const runaway = node('loop', 'test.transform', {
       expression: '($f := function($n){$f($n+1)}; $f(0))',
     });
     runaway.policy = { expressionTimeoutMs: 50, retry: { maxAttempts: 3, retryOn: 'any' } };
@@ -266,7 +265,7 @@ describe('executeFlow: attempts and retries', () => {
     const seen: { source: string; timeoutMs: number }[] = [];
     const outcome = await h.run({
       flow: h.flow(
-        [node('double', 'transform.jsonata', { expression: '$.n * 2' })],
+        [node('double', 'test.transform', { expression: '$.n * 2' })],
         [edge('trigger', 'double')],
       ),
       triggerInput: { n: 21 },
@@ -284,7 +283,7 @@ describe('executeFlow: attempts and retries', () => {
   it('gives pure node types no retries and no side effects by default', () => {
     const h = harness();
     const flow = h.flow(
-      [node('t', 'transform.jsonata', { expression: '$' }), step('a')],
+      [node('t', 'test.transform', { expression: '$' }), step('a')],
       [edge('trigger', 't'), edge('t', 'a')],
     );
     expect(nodePolicyOf(flow.nodes.get('t')!).retry.maxAttempts).toBe(1);
@@ -408,7 +407,7 @@ describe('executeFlow: suspending and resuming', () => {
     const h = harness();
     const outcome = await h.run({
       flow: h.flow(
-        [node('double', 'transform.jsonata', { expression: '$.n * 2' })],
+        [node('double', 'test.transform', { expression: '$.n * 2' })],
         [edge('trigger', 'double')],
       ),
       resume: { completed: { trigger: { output: { n: 4 }, port: null } }, attempts: { double: 1 } },
@@ -577,61 +576,35 @@ describe('executeFlow: circuit breakers and rate limits', () => {
   });
 });
 
-describe('executeFlow: HTTP through the guard', () => {
-  it('honours a 429 Retry-After and sends the same Idempotency-Key on the retry', async () => {
+describe('executeFlow: throttling the connector reports', () => {
+  it('slows the target and parks the step when the error says it was throttled', async () => {
     const h = harness();
     const { guard, released } = fakeGuard();
-    const flow = h.flow(
-      [node('fetch', 'http.request', { url: `${server.baseUrl}/busy-once` })],
-      [edge('trigger', 'fetch')],
+    h.handlers.set('a', (ctx) =>
+      ctx.upstream('https://api.test:443', async () => {
+        if (ctx.attempt === 1) {
+          throw new PatchbayError('SLOW_DOWN', 'busy', {
+            retryable: true,
+            retryAfterMs: 3_000,
+            waitReason: 'throttled',
+          });
+        }
+        return { output: 'done' };
+      }),
     );
+    const flow = h.flow([step('a')], [edge('trigger', 'a')]);
     const first = await h.run({ flow, guard });
-    const target = `http://127.0.0.1:${server.port}`;
-    expect(released).toEqual([{ target, outcome: { kind: 'throttled', retryAfterMs: 3_000 } }]);
-    expect(h.of('fetch')[1]).toMatchObject({
+    expect(released).toEqual([
+      { target: 'https://api.test:443', outcome: { kind: 'throttled', retryAfterMs: 3_000 } },
+    ]);
+    expect(h.of('a')[1]).toMatchObject({
       type: 'step.failed',
-      error: { code: 'HTTP_STATUS', details: { status: 429 } },
+      error: { code: 'SLOW_DOWN' },
       retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
     });
     expect(first.waiting?.nodes).toEqual([
-      { nodeId: 'fetch', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },
+      { nodeId: 'a', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },
     ]);
-
-    h.clock.advance(3_000);
-    const second = await h.run({
-      flow,
-      guard,
-      resume: {
-        completed: { trigger: { output: {}, port: null } },
-        attempts: { fetch: 1 },
-        waiting: first.waiting!.nodes,
-      },
-    });
-    expect(second).toMatchObject({ status: 'succeeded', outputs: { fetch: { body: { hit: 2 } } } });
-    const keys = server.requests
-      .filter((request) => request.url === '/busy-once')
-      .map((request) => request.headers['idempotency-key']);
-    expect(keys).toEqual(['run-1:fetch', 'run-1:fetch']);
-  });
-
-  it('retries a 503 in process on the real clock and reports it as a failure', async () => {
-    const h = harness();
-    const { guard, released } = fakeGuard();
-    const outcome = await h.run({
-      flow: h.flow(
-        [
-          {
-            ...node('fetch', 'http.request', { url: `${server.baseUrl}/flaky` }),
-            policy: { retry: { initialDelayMs: 5 } },
-          },
-        ],
-        [edge('trigger', 'fetch')],
-      ),
-      guard,
-      clock: systemClock,
-    });
-    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
-    expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
   });
 });
 

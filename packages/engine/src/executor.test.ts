@@ -4,11 +4,13 @@ import { executeFlow, NOT_CONNECTED_REASON } from './executor.ts';
 import { createFakeClock } from './fake-clock.ts';
 import type { FlowEdge, FlowNode } from './flow-document.ts';
 import { createNodeTypeRegistry } from './node-type-registry.ts';
-import { logicIfNode } from './nodes/logic-if.ts';
-import { transformJsonataNode } from './nodes/transform-jsonata.ts';
-import { manualTriggerNode } from './nodes/trigger-manual.ts';
 import type { StepEvent } from './step-event.ts';
 import { deferred } from './test-support/deferred.ts';
+import {
+  fixtureBranchNode,
+  fixtureTransformNode,
+  fixtureTriggerNode,
+} from './test-support/fixture-node-types.ts';
 import { edge, flowDocument, node } from './test-support/flow-fixtures.ts';
 import { createStepNodeType, type StepHandler } from './test-support/step-node-type.ts';
 import { assertValidFlow } from './validate-flow.ts';
@@ -21,16 +23,16 @@ function harness() {
     (ctx) => `${ctx.nodeId}(${JSON.stringify(ctx.input)})`,
   );
   const registry = createNodeTypeRegistry([
-    manualTriggerNode,
+    fixtureTriggerNode,
     stepType,
-    transformJsonataNode,
-    logicIfNode,
+    fixtureTransformNode,
+    fixtureBranchNode,
   ]);
   const events: StepEvent[] = [];
   const log = (): string[] =>
     events.map((event) => `${event.type.replace('step.', '')}:${event.nodeId}`);
   const flow = (nodes: FlowNode[], edges: FlowEdge[]) =>
-    assertValidFlow(flowDocument([node('trigger', 'trigger.manual'), ...nodes], edges), registry);
+    assertValidFlow(flowDocument([node('trigger', 'test.trigger'), ...nodes], edges), registry);
   const onEvent = async (event: StepEvent) => {
     events.push(event);
   };
@@ -116,7 +118,7 @@ describe('executeFlow', () => {
     const outcome = await executeFlow({
       flow: h.flow(
         [
-          node('check', 'logic.if', { condition: '$.amount > 100' }),
+          node('check', 'test.if', { condition: '$.amount > 100' }),
           step('big'),
           step('afterBig'),
           step('small'),
@@ -152,7 +154,7 @@ describe('executeFlow', () => {
     const h = harness();
     const outcome = await executeFlow({
       flow: h.flow(
-        [node('check', 'logic.if', { condition: 'false' }), step('yes'), step('after')],
+        [node('check', 'test.if', { condition: 'false' }), step('yes'), step('after')],
         [
           edge('trigger', 'check'),
           edge('check', 'yes', 'true'),
@@ -384,8 +386,8 @@ describe('executeFlow', () => {
       flow: h.flow(
         [
           step('orders'),
-          node('count', 'transform.jsonata', { expression: '$count($)' }),
-          node('report', 'transform.jsonata', {
+          node('count', 'test.transform', { expression: '$count($)' }),
+          node('report', 'test.transform', {
             expression: "{ 'paid': $nodes.orders.orders[status='paid'].id, 'by': $trigger.user }",
           }),
         ],
@@ -402,7 +404,7 @@ describe('executeFlow', () => {
     const h = harness();
     const outcome = await executeFlow({
       flow: h.flow(
-        [node('check', 'logic.if', { condition: 'true' }), step('yes'), step('no'), step('after')],
+        [node('check', 'test.if', { condition: 'true' }), step('yes'), step('no'), step('after')],
         [
           edge('trigger', 'check'),
           edge('check', 'yes', 'true'),

@@ -1,6 +1,6 @@
 /** The public, versioned JSON format of a flow (see docs/flow-format.md). */
 import { z } from 'zod';
-import { flowSettingsSchema, nodePolicySchema } from './resilience/policy.ts';
+import { flowSettingsSchema, nodePolicyDocumentSchema } from './resilience/policy.ts';
 
 export const FLOW_DOCUMENT_VERSION = 1 as const;
 
@@ -21,7 +21,7 @@ const nodeFields = {
 export const flowNodeSchema = z.object({
   ...nodeFields,
   /** Retry, timeout, breaker and rate-limit settings (see docs/flow-format.md). */
-  policy: nodePolicySchema.optional(),
+  policy: nodePolicyDocumentSchema.optional(),
 });
 
 export const flowEdgeSchema = z.object({

@@ -1,5 +1,10 @@
-/** Public API of @patchbay/engine: the flow format, validation, node types and the executor. */
+/**
+ * Public API of @patchbay/engine: the flow format, validation, the node type contract and the
+ * executor. Test helpers are at `@patchbay/engine/testing`, the contract kit at
+ * `@patchbay/engine/connector-kit`.
+ */
 export { type Clock, systemClock } from './clock.ts';
+export { expressionField, templateField, templateRecordField } from './config-fields.ts';
 export {
   type ConnectorPackage,
   defineConnector,
@@ -46,7 +51,6 @@ export {
   uiHint,
   uiHintOf,
 } from './connector/ui-hints.ts';
-export { BUILT_IN_NODE_TYPES, createDefaultRegistry } from './default-registry.ts';
 export {
   configWarningsOf,
   egressTargetsOf,
@@ -54,6 +58,7 @@ export {
   type FlowEgressTarget,
 } from './egress-targets.ts';
 export {
+  type ErrorOptions,
   FlowValidationError,
   NodeExecutionError,
   PatchbayError,
@@ -151,23 +156,6 @@ export {
   describeNodeType,
   type NodeTypeRegistry,
 } from './node-type-registry.ts';
-export {
-  createHttpRequestNode,
-  DEFAULT_MAX_RESPONSE_BYTES,
-  type HttpResponseOutput,
-  httpRequestNode,
-  upstreamTarget,
-} from './nodes/http-request.ts';
-export {
-  HTTP_BODY_TYPES,
-  HTTP_METHODS,
-  type HttpBodyType,
-  type HttpMethod,
-  type HttpRequestConfig,
-} from './nodes/http-request-config.ts';
-export { type LogicIfConfig, logicIfNode } from './nodes/logic-if.ts';
-export { type TransformJsonataConfig, transformJsonataNode } from './nodes/transform-jsonata.ts';
-export { type ManualTriggerConfig, manualTriggerNode } from './nodes/trigger-manual.ts';
 export { retryDelayMs } from './resilience/backoff.ts';
 export {
   applyOutcome,
@@ -204,6 +192,7 @@ export * from './resilience/policy.ts';
 export {
   FLOW_SETTINGS_JSON_SCHEMA,
   NODE_POLICY_JSON_SCHEMA,
+  nodePolicyJsonSchemaFor,
 } from './resilience/policy-json-schema.ts';
 export {
   CircuitOpenError,
@@ -226,7 +215,12 @@ export {
 } from './resilience/upstream-guard.ts';
 export { parseRetryAfter } from './retry-after.ts';
 export type { StepEvent, StepEventSink, StepRetry, StepWaitReason } from './step-event.ts';
-export { checkTemplateSyntax, renderTemplate } from './template.ts';
+export {
+  checkTemplateSyntax,
+  isTemplate,
+  renderTemplate,
+  soleExpression,
+} from './template.ts';
 export { assertValidFlow, type ValidateFlowResult, validateFlow } from './validate-flow.ts';
 export type {
   ValidatedEdge,

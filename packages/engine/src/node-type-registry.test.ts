@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createDefaultRegistry } from './default-registry.ts';
 import { defineNodeType } from './node-type.ts';
-import { createNodeTypeRegistry } from './node-type-registry.ts';
+import { createNodeTypeRegistry, describeNodeType } from './node-type-registry.ts';
+import {
+  FIXTURE_NODE_TYPES,
+  fixtureCallNode,
+  fixtureTransformNode,
+} from './test-support/fixture-node-types.ts';
 
 const noop = async () => ({ output: null });
 const typeWith = (
@@ -23,57 +27,35 @@ const typeWith = (
   });
 
 describe('node type registry', () => {
-  it('holds the four built-in types', () => {
-    const registry = createDefaultRegistry();
+  it('looks types up by id and lists them in registration order', () => {
+    const registry = createNodeTypeRegistry(FIXTURE_NODE_TYPES);
     expect(registry.list().map((type) => type.type)).toEqual([
-      'trigger.manual',
-      'http.request',
-      'transform.jsonata',
-      'logic.if',
+      'test.trigger',
+      'test.transform',
+      'test.if',
+      'test.call',
     ]);
-    expect(registry.has('logic.if')).toBe(true);
-    expect(registry.get('logic.if')?.outputs.map((port) => port.id)).toEqual(['true', 'false']);
+    expect(registry.has('test.if')).toBe(true);
+    expect(registry.get('test.if')?.outputs.map((port) => port.id)).toEqual(['true', 'false']);
     expect(registry.get('nope')).toBeUndefined();
   });
 
   it('describes each type with an input-side JSON schema and a filled-in default config', () => {
-    const http = createDefaultRegistry()
-      .describe()
-      .find((descriptor) => descriptor.type === 'http.request');
-    expect(http?.category).toBe('action');
-    expect(http?.configJsonSchema).toMatchObject({
+    const call = describeNodeType(fixtureCallNode);
+    expect(call.category).toBe('action');
+    expect(call.configJsonSchema).toMatchObject({
       type: 'object',
       required: ['url'],
-      properties: {
-        method: {
-          default: 'GET',
-          enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
-        },
-        timeoutMs: { default: 30_000 },
-      },
+      properties: { url: { type: 'string' } },
     });
-    expect(http?.defaultConfig).toEqual({
-      method: 'GET',
-      url: 'https://example.com',
-      headers: {},
-      query: {},
-      bodyType: 'none',
-      body: '',
-      failOnHttpError: true,
-      timeoutMs: 30_000,
-    });
-    expect(JSON.parse(JSON.stringify(http))).toEqual(http);
+    expect(call.defaultConfig).toEqual({ url: 'https://example.com' });
+    expect(JSON.parse(JSON.stringify(call))).toEqual(call);
   });
 
   it('describes whether a type has side effects and the policy its nodes get by default', () => {
-    const descriptors = new Map(
-      createDefaultRegistry()
-        .describe()
-        .map((descriptor) => [descriptor.type, descriptor]),
-    );
-    const http = descriptors.get('http.request');
-    expect(http?.sideEffects).toBe(true);
-    expect(http?.policyDefaults).toEqual({
+    const call = describeNodeType(fixtureCallNode);
+    expect(call.sideEffects).toBe(true);
+    expect(call.policyDefaults).toEqual({
       retry: {
         maxAttempts: 3,
         initialDelayMs: 1_000,
@@ -81,8 +63,8 @@ describe('node type registry', () => {
         maxDelayMs: 60_000,
         jitter: 0.2,
         retryOn: 'transient',
-        retryHttpStatuses: [],
-        noRetryHttpStatuses: [],
+        // The field the type adds through retryOptions, with its default.
+        retryCodes: [],
       },
       timeoutMs: 30_000,
       expressionTimeoutMs: 2_000,
@@ -97,11 +79,24 @@ describe('node type registry', () => {
       },
     });
     // Pure types declare connector defaults: they are not retried unless a node asks.
-    const transform = descriptors.get('transform.jsonata');
-    expect(transform?.sideEffects).toBe(false);
-    expect(transform?.policyDefaults.retry.maxAttempts).toBe(1);
-    expect(transform?.policyDefaults.retry.initialDelayMs).toBe(1_000);
+    const transform = describeNodeType(fixtureTransformNode);
+    expect(transform.sideEffects).toBe(false);
+    expect(transform.policyDefaults.retry.maxAttempts).toBe(1);
+    expect(transform.policyDefaults.retry.initialDelayMs).toBe(1_000);
+    expect(transform.policyDefaults.retry).not.toHaveProperty('retryCodes');
     expect(JSON.parse(JSON.stringify(transform))).toEqual(transform);
+  });
+
+  it('gives each type the policy JSON Schema with only the retry fields it adds', () => {
+    const retryOf = (schema: Record<string, unknown>) =>
+      (schema.properties as Record<string, { properties: Record<string, unknown> }>).retry
+        ?.properties;
+    const call = retryOf(describeNodeType(fixtureCallNode).policyJsonSchema);
+    expect(call).toHaveProperty('maxAttempts');
+    expect(call).toMatchObject({ retryCodes: { type: 'array' } });
+    const transform = retryOf(describeNodeType(fixtureTransformNode).policyJsonSchema);
+    expect(transform).toHaveProperty('maxAttempts');
+    expect(transform).not.toHaveProperty('retryCodes');
   });
 
   it('counts a type that does not say otherwise as having side effects', () => {

@@ -4,6 +4,7 @@ import { PatchbayError } from './errors.ts';
 import { inputJsonSchema } from './input-json-schema.ts';
 import type { NodeTypeDefinition, NodeTypeDescriptor } from './node-type.ts';
 import { resolveNodePolicy } from './resilience/policy.ts';
+import { nodePolicyJsonSchemaFor } from './resilience/policy-json-schema.ts';
 
 export type NodeTypeRegistry = {
   get(type: string): NodeTypeDefinition | undefined;
@@ -48,7 +49,12 @@ export function describeNodeType(definition: NodeTypeDefinition): NodeTypeDescri
     defaultConfig: defaultConfigOf(definition),
     sideEffects: definition.sideEffects ?? true,
     // A copy: freezing the descriptor must not freeze arrays shared with Patchbay's defaults.
-    policyDefaults: structuredClone(resolveNodePolicy(undefined, definition.policyDefaults)),
+    policyDefaults: structuredClone(
+      resolveNodePolicy(undefined, definition.policyDefaults, definition.retryOptions),
+    ),
+    policyJsonSchema: structuredClone(nodePolicyJsonSchemaFor(definition.retryOptions)),
+    docs: definition.docs ?? '',
+    ...(definition.icon === undefined ? {} : { icon: definition.icon }),
   });
 }
 

@@ -3,7 +3,11 @@ import type { z } from 'zod';
 import type { Clock } from './clock.ts';
 import type { TriggerDefinition } from './connector/trigger.ts';
 import type { ExpressionRuntime } from './expression-evaluator.ts';
-import type { NodePolicyDefaults, ResolvedNodePolicy } from './resilience/policy.ts';
+import type {
+  NodePolicyDefaults,
+  NodeRetryOptions,
+  ResolvedNodePolicy,
+} from './resilience/policy.ts';
 
 export const NODE_CATEGORIES = ['trigger', 'action', 'transform', 'logic'] as const;
 export type NodeCategory = (typeof NODE_CATEGORIES)[number];
@@ -40,7 +44,6 @@ export type NodeExecutionContext<Config> = {
    */
   upstream<T>(target: string, call: () => Promise<T>): Promise<T>;
   signal: AbortSignal;
-  fetch: typeof globalThis.fetch;
   /**
    * The decrypted values of a credential the node names (its type must be one of the node
    * type's `credentialTypes`). Resolved on the worker at call time; never put them in the
@@ -100,6 +103,11 @@ export type NodeTypeDefinition<Config = unknown> = {
   /** Connector defaults for retry, timeout and breaker (e.g. a pure transform never retries). */
   policyDefaults?: NodePolicyDefaults;
   /**
+   * Retry policy fields only this type's nodes have (HTTP's `retryHttpStatuses`), and how its
+   * errors are classified with them; see defineRetryOptions. Other types' nodes reject them.
+   */
+  retryOptions?: NodeRetryOptions;
+  /**
    * Where a node will connect, when its config says so without templates. The server checks
    * these against its egress policy when a flow is saved, to warn early; every connection is
    * still checked when it is made.
@@ -148,6 +156,12 @@ export type NodeTypeDescriptor = {
    * Without a rate limit or target override, which no node has by default.
    */
   policyDefaults: ResolvedNodePolicy;
+  /** JSON Schema of `node.policy` for this type: Patchbay's fields plus its `retryOptions`. */
+  policyJsonSchema: Record<string, unknown>;
+  /** Markdown docs (NodeTypeDefinition.docs); empty when the type has none. */
+  docs: string;
+  /** SVG icon of the type, when it declares its own (otherwise its connector's). */
+  icon?: string;
 };
 
 /**

@@ -23,7 +23,7 @@ import {
 } from './json-limits.ts';
 import type { NodeTypeDefinition } from './node-type.ts';
 import type { NodeTypeRegistry } from './node-type-registry.ts';
-import { type FlowSettings, flowSettingsSchema, nodePolicySchema } from './resilience/policy.ts';
+import { type FlowSettings, flowSettingsSchema, nodePolicySchemaFor } from './resilience/policy.ts';
 import { buildValidatedFlow, type ValidatedFlow } from './validated-flow.ts';
 import { describeZodIssues, nodeName } from './validation-messages.ts';
 
@@ -109,7 +109,7 @@ function checkNodes(
   const checked = new Map<string, CheckedNode>();
   const seen = new Set<string>();
   for (const shape of nodes) {
-    const node = checkPolicy(shape, issues);
+    const node = checkPolicy(shape, registry, issues);
     if (seen.has(node.id)) {
       issues.push({
         code: 'node.duplicate_id',
@@ -289,14 +289,39 @@ function checkTriggers(
   return triggers[0]!.node.id;
 }
 
-/** The node with its policy parsed (defaults applied); a bad policy is reported and left out. */
-function checkPolicy(shape: FlowNodeShape, issues: ValidationIssue[]): FlowNode {
+/**
+ * The node with its policy parsed (defaults applied) by its type's policy schema, which has the
+ * retry fields the type adds; a bad policy is reported and left out.
+ */
+function checkPolicy(
+  shape: FlowNodeShape,
+  registry: NodeTypeRegistry,
+  issues: ValidationIssue[],
+): FlowNode {
   const { policy, ...node } = shape;
   if (policy === undefined) return node;
-  const parsed = nodePolicySchema.safeParse(policy);
+  const parsed = nodePolicySchemaFor(registry.get(node.type)?.retryOptions).safeParse(policy);
   if (parsed.success) return { ...node, policy: parsed.data };
-  issues.push(...describeZodIssues(parsed.error.issues, policy, node, { part: 'policy' }));
+  const unknownField = (path: (string | number)[], key: string) =>
+    path.length === 1 && path[0] === 'retry'
+      ? retryFieldOwners(registry, node.type, key)
+      : undefined;
+  issues.push(
+    ...describeZodIssues(parsed.error.issues, policy, node, { part: 'policy', unknownField }),
+  );
   return node;
+}
+
+/** For a retry field another node type adds: which types have it, e.g. HTTP's status lists. */
+function retryFieldOwners(registry: NodeTypeRegistry, type: string, key: string) {
+  const owners = registry
+    .list()
+    .filter(
+      (definition) => definition.retryOptions && Object.hasOwn(definition.retryOptions.fields, key),
+    )
+    .map((definition) => definition.type);
+  if (owners.length === 0) return undefined;
+  return `Unknown field "${key}": only ${owners.join(', ')} nodes have it, not ${type}`;
 }
 
 /** Flow settings with their defaults; problems are document issues at ['settings', …]. */

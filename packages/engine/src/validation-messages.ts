@@ -25,7 +25,12 @@ export function describeZodIssues(
   zodIssues: readonly z.core.$ZodIssue[],
   root: unknown,
   node?: Pick<FlowNode, 'id' | 'label'>,
-  options: { part?: NodePart; prefix?: Path } = {},
+  options: {
+    part?: NodePart;
+    prefix?: Path;
+    /** A more helpful message for an unknown field than "Unknown field", when there is one. */
+    unknownField?: (path: Path, key: string) => string | undefined;
+  } = {},
 ): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const prefix = options.prefix ?? [];
@@ -37,7 +42,8 @@ export function describeZodIssues(
     ];
     if (zodIssue.code === 'unrecognized_keys') {
       for (const key of zodIssue.keys) {
-        issues.push(describe([...path, key], `Unknown field "${key}"`, root, subject));
+        const problem = options.unknownField?.(path, key) ?? `Unknown field "${key}"`;
+        issues.push(describe([...path, key], problem, root, subject));
       }
     } else {
       issues.push(describe(path, zodIssue.message, root, subject));

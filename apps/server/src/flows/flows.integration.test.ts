@@ -322,6 +322,22 @@ describe('nodeTypes.list', () => {
     );
   });
 
+  it('serves config schemas with the UI hints the editor follows', async () => {
+    const types = await t.client.nodeTypes.list.query();
+    const schemaOf = (type: string) => types.find((entry) => entry.type === type)?.configJsonSchema;
+    expect(schemaOf('transform.jsonata')).toMatchObject({
+      properties: { expression: { 'x-ui': { widget: 'jsonata' } } },
+    });
+    expect(schemaOf('http.request')).toMatchObject({
+      properties: {
+        url: { 'x-ui': { widget: 'template' } },
+        headers: { additionalProperties: { 'x-ui': { widget: 'template' } } },
+        body: { 'x-ui': { showIf: { field: 'bodyType', notEquals: 'none' } } },
+        timeoutMs: { 'x-ui': { advanced: true, unit: 'ms' } },
+      },
+    });
+  });
+
   it('gives each type its side effects and the policy its nodes have by default', async () => {
     const types = await t.client.nodeTypes.list.query();
     const http = types.find((type) => type.type === 'http.request');
@@ -333,6 +349,25 @@ describe('nodeTypes.list', () => {
     expect(types.find((type) => type.type === 'logic.if')).toMatchObject({
       sideEffects: false,
       policyDefaults: { retry: { maxAttempts: 1 } },
+    });
+  });
+
+  it('gives only HTTP nodes the HTTP status fields of the retry policy', async () => {
+    const types = await t.client.nodeTypes.list.query();
+    const retryFields = (type: string) => {
+      const schema = types.find((descriptor) => descriptor.type === type)?.policyJsonSchema;
+      const properties = (schema?.properties ?? {}) as Record<string, { properties: object }>;
+      const retry = properties.retry;
+      return Object.keys(retry?.properties ?? {});
+    };
+    expect(retryFields('http.request')).toEqual(
+      expect.arrayContaining(['maxAttempts', 'retryHttpStatuses', 'noRetryHttpStatuses']),
+    );
+    expect(retryFields('transform.jsonata')).toContain('maxAttempts');
+    expect(retryFields('transform.jsonata')).not.toContain('retryHttpStatuses');
+    expect(types.find((type) => type.type === 'http.request')?.policyDefaults.retry).toMatchObject({
+      retryHttpStatuses: [],
+      noRetryHttpStatuses: [],
     });
   });
 });

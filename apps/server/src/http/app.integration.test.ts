@@ -42,7 +42,13 @@ describe('GET /healthz', () => {
     const prisma = createPrismaClient(nowhere);
     const pgPool = createPgPool(nowhere, logger);
     const app = await createApp({
-      services: createAppServices({ prisma, pgPool, logger, egress: await EgressGuard.create() }),
+      services: createAppServices({
+        prisma,
+        pgPool,
+        logger,
+        egress: await EgressGuard.create(),
+        fetch: globalThis.fetch,
+      }),
       logger,
     });
     try {

@@ -131,6 +131,7 @@ export async function startTestApp(
     pgPool,
     logger,
     egress: egress.guard,
+    fetch: egress.http.fetch,
     auth: {
       ...DEFAULT_AUTH_CONFIG,
       secureCookies: options.publicUrl?.protocol === 'https:',
@@ -141,7 +142,6 @@ export async function startTestApp(
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
     ...(options.connectors ? { connectors: options.connectors } : {}),
-    fetch: egress.http.fetch,
     ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
     ...(triggerOptions?.resyncMs ? { triggerResyncMs: triggerOptions.resyncMs } : {}),
   });
@@ -155,8 +155,11 @@ export async function startTestApp(
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
-      fetch: egress.http.fetch,
-      credentials: { keyRing: services.keyRing, types: services.credentialTypes },
+      credentials: {
+        keyRing: services.keyRing,
+        types: services.credentialTypes,
+        fetch: egress.http.fetch,
+      },
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',

@@ -19,6 +19,8 @@ import { startTriggerProcess, type TriggerProcess } from '../test-support/trigge
 type LifecycleEvent = { process: string; event: 'activate' | 'deactivate'; versionId: string };
 
 const events: LifecycleEvent[] = [];
+/** While true, activating a trigger labelled "broken" fails (as a broker that is down would). */
+let refuseBroken = true;
 /** The context of each process's live activation, by process and flow. */
 const contexts = new Map<string, TriggerContext<{ label: string }>>();
 
@@ -45,6 +47,9 @@ function lifecycleConnector(process: string) {
           kind: 'schedule',
           servedBy: 'worker',
           activate: async (ctx) => {
+            if (ctx.config.label === 'broken' && refuseBroken) {
+              throw new Error('the upstream is down');
+            }
             events.push({ process, event: 'activate', versionId: ctx.flowVersionId });
             contexts.set(`${process}:${ctx.flowId}`, ctx);
             return {
@@ -291,6 +296,27 @@ describe('the trigger manager', () => {
     await b.services.triggers.resync();
     expect(eventsOf(version)).toEqual(['B:activate']);
     expect(b.services.triggers.activeTrigger(flow.id)?.flowVersionId).toBe(version);
+  });
+
+  it('keeps a failed activation out of activeTriggers and tries it again at the next resync', async () => {
+    const flow = await t.client.flows.create.mutate({
+      name: 'Broken',
+      document: lifecycleFlow('Broken', 'broken'),
+    });
+    await t.client.flows.setActive.mutate({ id: flow.id, active: true });
+    await vi.waitFor(() =>
+      expect(b.services.triggers.activeTrigger(flow.id)?.error).toBe('the upstream is down'),
+    );
+    expect(
+      b.services.triggers.activeTriggers('schedule').map((entry) => entry.flowId),
+    ).not.toContain(flow.id);
+    refuseBroken = false;
+    await b.services.triggers.resync();
+    expect(b.services.triggers.activeTrigger(flow.id)?.error).toBeUndefined();
+    expect(b.services.triggers.activeTriggers('schedule').map((entry) => entry.flowId)).toContain(
+      flow.id,
+    );
+    await t.client.flows.setActive.mutate({ id: flow.id, active: false });
   });
 
   it('deactivates every trigger when the process stops', async () => {

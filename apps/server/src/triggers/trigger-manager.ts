@@ -87,6 +87,8 @@ export class TriggerManager {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly entries = new Map<string, Entry>();
+  /** The triggers that activated (no error), by kind and flow: what activeTriggers reads. */
+  private readonly byKind = new Map<RunTriggerKind, Map<string, ActiveTrigger>>();
   /** Per flow: the tail of its serialised work. */
   private readonly queues = new Map<string, Promise<void>>();
   /** Per flow: notifications received, so a resync never applies a read older than one. */
@@ -146,13 +148,8 @@ export class TriggerManager {
 
   /** The active triggers of this kind served here, from memory (no query); failed ones left out. */
   activeTriggers(kind: RunTriggerKind): ActiveTrigger[] {
-    const found: ActiveTrigger[] = [];
-    for (const entry of this.entries.values()) {
-      if (entry.trigger.kind === kind && entry.trigger.error === undefined) {
-        found.push(entry.trigger);
-      }
-    }
-    return found;
+    const found = this.byKind.get(kind);
+    return found ? [...found.values()] : [];
   }
 
   /**
@@ -248,10 +245,21 @@ export class TriggerManager {
     }
     if (current) {
       this.entries.delete(flowId);
+      this.byKind.get(current.trigger.kind)?.delete(flowId);
       await this.deactivate(current);
     }
     const next = head && this.running ? await this.activate(head) : undefined;
-    if (next) this.entries.set(flowId, next);
+    if (next) {
+      this.entries.set(flowId, next);
+      if (next.trigger.error === undefined) {
+        let ofKind = this.byKind.get(next.trigger.kind);
+        if (!ofKind) {
+          ofKind = new Map();
+          this.byKind.set(next.trigger.kind, ofKind);
+        }
+        ofKind.set(flowId, next.trigger);
+      }
+    }
     if (current || next) {
       for (const listener of this.listeners) listener(flowId);
     }

@@ -57,6 +57,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'credentials.create': 'admin',
   'credentials.update': 'admin',
   'credentials.delete': 'admin',
+  'triggers.schedulePreview': 'viewer',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

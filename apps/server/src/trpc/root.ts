@@ -9,6 +9,7 @@ import { nodeTypesRouter } from './routers/node-types.ts';
 import { runsRouter } from './routers/runs.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter } from './routers/tokens.ts';
+import { triggersRouter } from './routers/triggers.ts';
 import { usersRouter } from './routers/users.ts';
 import { createCallerFactory, createTRPCRouter } from './trpc.ts';
 
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   credentials: credentialsRouter,
   audit: auditRouter,
   system: systemRouter,
+  triggers: triggersRouter,
 });
 
 export type AppRouter = typeof appRouter;

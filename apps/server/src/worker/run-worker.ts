@@ -76,8 +76,6 @@ export type RunWorkerDeps = {
   maxStepOutputBytes: number;
   guard?: UpstreamGuard;
   clock?: Clock;
-  /** The egress-guarded fetch the HTTP node calls through (the engine's default is unguarded). */
-  fetch: typeof fetch;
   /** The credentials vault, decrypting at call time (ctx.credential, ctx.connection). */
   credentials?: CredentialAccess;
 };
@@ -310,7 +308,6 @@ export class RunWorker {
         ...(this.deps.expressions ? { expressions: this.deps.expressions } : {}),
         ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
-        fetch: this.deps.fetch,
         ...(this.deps.credentials ? { credentials: this.deps.credentials } : {}),
       });
     } catch (thrown) {

@@ -61,10 +61,11 @@ export type StartWorkerOptions = {
   logger: Logger;
   role: 'all' | 'worker';
   clock?: Clock;
-  /** Every HTTP call of a run goes through it: the process's egress-guarded fetch. */
-  fetch: typeof fetch;
-  /** The vault's keys and the credential types: nodes resolve credentials at call time. */
-  credentials?: { keyRing: KeyRing; types: CredentialTypeRegistry };
+  /**
+   * The vault's keys and the credential types: nodes resolve credentials at call time; pooled
+   * connections (OAuth 2 token sources) open through `fetch`, the process's egress-guarded fetch.
+   */
+  credentials?: { keyRing: KeyRing; types: CredentialTypeRegistry; fetch: typeof fetch };
   /** Called if the queue runner stops on its own (it lost the database for good). */
   onFatal?: (error: unknown) => void;
 };
@@ -89,7 +90,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         pool,
         keyRing: options.credentials.keyRing,
         types: options.credentials.types,
-        fetch: options.fetch,
+        fetch: options.credentials.fetch,
         clock: options.clock ?? systemClock,
         logger,
       })
@@ -107,7 +108,6 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     maxStepOutputBytes: config.maxStepOutputBytes,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
-    fetch: options.fetch,
     ...(credentials ? { credentials } : {}),
   });
   const heartbeat = new LeaseHeartbeat({

@@ -18,6 +18,7 @@ export type ValidationIssue = RouterOutputs['flows']['validate']['issues'][numbe
 export type RunSummary = RouterOutputs['runs']['list']['items'][number];
 export type RunDetail = RouterOutputs['runs']['get'];
 export type RunStatus = RunSummary['status'];
+export type RunTrigger = RunSummary['trigger'];
 export type StepRun = RunDetail['steps'][number];
 export type StepStatus = StepRun['status'];
 export type SerializedError = NonNullable<RunSummary['error']>;

@@ -36,11 +36,9 @@ export function CredentialPicker({
   const offered = (credentials.data ?? []).filter(
     (credential) => !acceptedTypes || acceptedTypes.includes(credential.type),
   );
-  const missing =
-    value !== undefined &&
-    value !== '' &&
-    credentials.isSuccess &&
-    !offered.some((credential) => credential.id === value);
+  const unlisted =
+    value !== undefined && value !== '' && !offered.some((credential) => credential.id === value);
+  const missing = unlisted && credentials.isSuccess;
 
   return (
     <div className="credential-picker">
@@ -50,13 +48,16 @@ export function CredentialPicker({
         value={value ?? ''}
         disabled={disabled}
         data-testid={testId}
+        data-widget="credential"
         onChange={(e) => {
           if (e.target.value === CREATE_NEW) setCreating(true);
           else onChange(e.target.value || undefined);
         }}
       >
         <option value="">{credentials.isPending ? 'Loading…' : 'No credential'}</option>
-        {missing && <option value={value}>Missing credential ({value})</option>}
+        {unlisted && (
+          <option value={value}>{missing ? `Missing credential (${value})` : 'Loading…'}</option>
+        )}
         {offered.map((credential) => (
           <option key={credential.id} value={credential.id}>
             {credential.name} ({credential.type})

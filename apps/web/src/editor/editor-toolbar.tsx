@@ -1,5 +1,6 @@
 /** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
 import { Link } from 'wouter';
+import { ActiveSwitch } from '../flows/active-switch.tsx';
 import { DownloadIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../ui/icons.tsx';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
@@ -11,6 +12,7 @@ const selectSettingsProblems = (s: EditorState): number =>
 export function EditorToolbar({
   flowId,
   latestVersion,
+  active,
   onSave,
   onRun,
   onExport,
@@ -20,6 +22,7 @@ export function EditorToolbar({
 }: {
   flowId: string;
   latestVersion: number | null;
+  active: boolean;
   onSave: () => void;
   onRun: () => void;
   onExport: () => void;
@@ -75,6 +78,8 @@ export function EditorToolbar({
         </span>
       </div>
       <div className="toolbar__right">
+        <ActiveSwitch flow={{ id: flowId, name, active }} readOnly={readOnly} />
+        <span className="toolbar__divider" />
         <Link
           href={`/flows/${flowId}/runs`}
           className="btn btn--ghost btn--sm"

@@ -13,6 +13,7 @@ import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
 import { policyIssuePath } from './override-issues.ts';
 import { ReliabilitySection } from './reliability-section.tsx';
+import { SchedulePreview } from './schedule-preview.tsx';
 
 function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData }) {
   const descriptor = useNodeType(data.nodeType);
@@ -89,6 +90,7 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
             Unknown node type “{data.nodeType}”: its config can't be edited here.
           </p>
         )}
+        {data.nodeType === 'trigger.schedule' && <SchedulePreview config={data.config} />}
       </div>
 
       {descriptor && (

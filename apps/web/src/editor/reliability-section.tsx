@@ -1,6 +1,7 @@
 /**
  * The inspector's collapsible "Reliability" section: a node's retry, timeout, circuit breaker,
- * rate limit and target, generated from node.policy's JSON Schema. Each field shows the node
+ * rate limit and target, generated from its node type's policy JSON Schema (which has the retry
+ * fields only that type adds, e.g. HTTP's status lists). Each field shows the node
  * type's effective default as its placeholder, and only what the user sets is written.
  */
 import { useEffect, useMemo, useState } from 'react';
@@ -13,7 +14,6 @@ import {
   formSectionsFromSchema,
   requiresFieldsAt,
 } from '../forms/schema-form-fields.ts';
-import { usePolicySchemas } from '../node-types/use-node-types.ts';
 import { ChevronDownIcon, ShieldIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
 import { useEditorStore } from './editor-store.ts';
@@ -29,16 +29,10 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Parts that act only on calls to an upstream (breaker, limit, HTTP statuses): shown for node
- * types with side effects, and for any node whose policy already sets them.
+ * Parts that act only on calls to an upstream (breaker, limit, target): shown for node types
+ * with side effects, and for any node whose policy already sets them.
  */
-const UPSTREAM_ONLY: ReadonlySet<string> = new Set([
-  'breaker',
-  'rateLimit',
-  'target',
-  'retry.retryHttpStatuses',
-  'retry.noRetryHttpStatuses',
-]);
+const UPSTREAM_ONLY: ReadonlySet<string> = new Set(['breaker', 'rateLimit', 'target']);
 
 /** Placeholders for fields whose default is not a value. */
 const EMPTY_PLACEHOLDERS: Readonly<Record<string, string>> = { target: 'The connector’s own' };
@@ -141,7 +135,7 @@ export function ReliabilitySection({
   /** The node's issues; this section shows those with code `node.invalid_policy`. */
   issues: readonly ValidationIssue[];
 }) {
-  const schema = usePolicySchemas().data?.nodePolicy;
+  const schema = descriptor.policyJsonSchema;
   const setPolicy = useEditorStore((s) => s.setPolicy);
   const policyIssues = issues.filter((issue) => policyIssuePath(issue) !== undefined);
   const [open, setOpen] = useState(() => policy !== undefined || policyIssues.length > 0);
@@ -151,7 +145,7 @@ export function ReliabilitySection({
     if (hasIssues) setOpen(true);
   }, [hasIssues]);
 
-  const sections = useMemo(() => (schema ? formSectionsFromSchema(schema) : []), [schema]);
+  const sections = useMemo(() => formSectionsFromSchema(schema), [schema]);
   const groups = sections
     .filter(
       (section) =>
@@ -170,7 +164,6 @@ export function ReliabilitySection({
     .map((section) => SECTION_TITLES[section.name] ?? section.label);
 
   const edit = (path: string[], value: unknown) => {
-    if (!schema) return;
     setPolicy(
       nodeId,
       withValueAt(policy, path, value, (at) => requiresFieldsAt(schema, at)),
@@ -200,7 +193,6 @@ export function ReliabilitySection({
       </button>
       {open && (
         <div className="policy-section__body">
-          {!schema && <p className="muted small">Loading…</p>}
           {unplaced.length > 0 && <IssueList issues={unplaced} testId="policy-issues" />}
           {groups.map(({ section, fields }) => (
             <PolicyGroup

@@ -6,9 +6,10 @@ import type { ValidationIssue } from '../api/types.ts';
 import { cachedFormFields } from '../node-types/config-summary.ts';
 import { exactDuration } from '../ui/format.ts';
 import { conciseIssueMessage } from '../ui/issue-list.tsx';
-import { JsonField } from './json-field.tsx';
-import { KeyValueEditor } from './key-value-editor.tsx';
-import type { EnumValue, FormField } from './schema-form-fields.ts';
+import { type FormField, isFieldShown, type WidgetName } from './schema-form-fields.ts';
+import { type FieldMode, WidgetControl } from './widgets.tsx';
+
+export type { FieldMode } from './widgets.tsx';
 
 /** The config field an issue points at: `['url']`, `['config','url']` or `['nodes',0,'config','url']`. */
 export function issueFieldName(issue: ValidationIssue): string | undefined {
@@ -18,185 +19,7 @@ export function issueFieldName(issue: ValidationIssue): string | undefined {
   return typeof field === 'string' ? field : undefined;
 }
 
-/**
- * `config`: a missing value is the schema default, shown as the value. `override`: a missing
- * value means "use the default", which `field.defaultValue` holds (the effective one) and the
- * control shows as a placeholder or a "Default (…)" choice; choosing it again clears the field.
- */
-export type FieldMode = 'config' | 'override';
-
-type ControlProps<K extends FormField['kind']> = {
-  field: Extract<FormField, { kind: K }>;
-  value: unknown;
-  invalid: boolean;
-  onChange: (value: unknown) => void;
-  /** Element id and test id of the control. */
-  controlId: string;
-  mode: FieldMode;
-  /** Overrides the text or number placeholder, e.g. "Unlimited" for a limit with no default. */
-  placeholder: string | undefined;
-};
-
-function TextControl({
-  field,
-  value,
-  invalid,
-  onChange,
-  controlId,
-  placeholder,
-}: ControlProps<'text'>) {
-  return (
-    <input
-      id={controlId}
-      className={`input nodrag${invalid ? ' is-invalid' : ''}`}
-      value={typeof value === 'string' ? value : ''}
-      placeholder={
-        placeholder ??
-        field.placeholder ??
-        (typeof field.defaultValue === 'string' ? field.defaultValue : undefined)
-      }
-      spellCheck={false}
-      data-testid={controlId}
-      onChange={(e) =>
-        onChange(e.target.value === '' && !field.required ? undefined : e.target.value)
-      }
-    />
-  );
-}
-
-function TextareaControl({ field, value, invalid, onChange, controlId }: ControlProps<'textarea'>) {
-  const text = typeof value === 'string' ? value : '';
-  return (
-    <textarea
-      id={controlId}
-      className={`input textarea nodrag${field.monospace ? ' mono' : ''}${invalid ? ' is-invalid' : ''}`}
-      rows={Math.min(12, Math.max(field.monospace ? 4 : 3, text.split('\n').length + 1))}
-      value={text}
-      spellCheck={!field.monospace}
-      data-testid={controlId}
-      onChange={(e) =>
-        onChange(e.target.value === '' && !field.required ? undefined : e.target.value)
-      }
-    />
-  );
-}
-
-function SelectControl({
-  field,
-  value,
-  invalid,
-  onChange,
-  controlId,
-  mode,
-}: ControlProps<'select'>) {
-  const index = (field.options as readonly unknown[]).indexOf(value);
-  const override = mode === 'override' && field.defaultValue !== undefined;
-  const allowEmpty = override || (!field.required && field.defaultValue === undefined);
-  return (
-    <select
-      id={controlId}
-      className={`input select nodrag${invalid ? ' is-invalid' : ''}`}
-      value={index >= 0 ? String(index) : ''}
-      data-testid={controlId}
-      onChange={(e) =>
-        onChange(e.target.value === '' ? undefined : field.options[Number(e.target.value)])
-      }
-    >
-      {(allowEmpty || index < 0) && (
-        <option value="">{override ? `Default (${String(field.defaultValue)})` : '—'}</option>
-      )}
-      {field.options.map((option: EnumValue, i) => (
-        <option key={String(option)} value={String(i)}>
-          {String(option)}
-        </option>
-      ))}
-    </select>
-  );
-}
-
-function ToggleControl({ value, onChange, controlId }: ControlProps<'toggle'>) {
-  const on = value === true;
-  return (
-    <button
-      id={controlId}
-      type="button"
-      role="switch"
-      aria-checked={on}
-      className={`toggle nodrag${on ? ' is-on' : ''}`}
-      data-testid={controlId}
-      onClick={() => onChange(!on)}
-    >
-      <span className="toggle__thumb" />
-    </button>
-  );
-}
-
-function NumberControl({
-  field,
-  value,
-  invalid,
-  onChange,
-  controlId,
-  placeholder,
-}: ControlProps<'number'>) {
-  return (
-    <input
-      id={controlId}
-      type="number"
-      className={`input nodrag${invalid ? ' is-invalid' : ''}`}
-      value={typeof value === 'number' ? value : ''}
-      step={field.integer ? 1 : 'any'}
-      min={field.minimum}
-      max={field.maximum}
-      placeholder={
-        placeholder ??
-        (typeof field.defaultValue === 'number' ? String(field.defaultValue) : undefined)
-      }
-      data-testid={controlId}
-      onChange={(e) => {
-        const raw = e.target.value;
-        onChange(raw === '' ? undefined : Number(raw));
-      }}
-    />
-  );
-}
-
-function FieldControl(props: ControlProps<FormField['kind']>) {
-  const { field, value, invalid, onChange, controlId, mode } = props;
-  switch (field.kind) {
-    case 'text':
-      return <TextControl {...props} field={field} />;
-    case 'textarea':
-      return <TextareaControl {...props} field={field} />;
-    case 'select':
-      return <SelectControl {...props} field={field} />;
-    case 'toggle':
-      return <ToggleControl {...props} field={field} />;
-    case 'number':
-      return <NumberControl {...props} field={field} />;
-    case 'keyValue':
-      return (
-        <KeyValueEditor testId={controlId} value={value} invalid={invalid} onChange={onChange} />
-      );
-    case 'json':
-      return (
-        <JsonField
-          id={controlId}
-          value={value}
-          invalid={invalid}
-          onChange={onChange}
-          placeholder={
-            mode === 'override' && field.defaultValue !== undefined
-              ? JSON.stringify(field.defaultValue)
-              : undefined
-          }
-          compact={mode === 'override'}
-        />
-      );
-  }
-}
-
-const SHOWS_DEFAULT_AS_VALUE: Record<FieldMode, ReadonlySet<FormField['kind']>> = {
+const SHOWS_DEFAULT_AS_VALUE: Record<FieldMode, ReadonlySet<WidgetName>> = {
   config: new Set(['select', 'toggle', 'keyValue']),
   // A switch has no empty state: it shows the default until the user flips it.
   override: new Set(['toggle']),
@@ -204,7 +27,7 @@ const SHOWS_DEFAULT_AS_VALUE: Record<FieldMode, ReadonlySet<FormField['kind']>> 
 
 /** A millisecond field's value (or default) in a unit people read, when that is exact. */
 function DurationHint({ field, value }: { field: FormField; value: unknown }) {
-  if (field.kind !== 'number' || field.unit !== 'ms') return null;
+  if (field.widget !== 'number' || field.unit !== 'ms') return null;
   const ms = typeof value === 'number' ? value : field.defaultValue;
   const text = typeof ms === 'number' ? exactDuration(ms) : undefined;
   if (!text) return null;
@@ -215,8 +38,8 @@ function DurationHint({ field, value }: { field: FormField; value: unknown }) {
   );
 }
 
-/** Kinds whose control is small enough to sit beside its label in the `row` layout. */
-const ROW_KINDS: ReadonlySet<FormField['kind']> = new Set(['number', 'select']);
+/** Widgets small enough to sit beside their label in the `row` layout. */
+const ROW_WIDGETS: ReadonlySet<WidgetName> = new Set(['number', 'select']);
 
 /**
  * One generated field: label, hint, control and the issues that point at it. `row` puts short
@@ -246,20 +69,20 @@ export function SchemaField({
   placeholder?: string | undefined;
 }) {
   const shown =
-    value === undefined && SHOWS_DEFAULT_AS_VALUE[mode].has(field.kind)
+    value === undefined && SHOWS_DEFAULT_AS_VALUE[mode].has(field.widget)
       ? field.defaultValue
       : value;
   const change = (next: unknown) =>
     onChange(
-      mode === 'override' && field.kind === 'toggle' && next === field.defaultValue
+      mode === 'override' && field.widget === 'toggle' && next === field.defaultValue
         ? undefined
         : next,
     );
-  const inline = field.kind === 'toggle';
-  const row = layout === 'row' && ROW_KINDS.has(field.kind);
+  const inline = field.widget === 'toggle';
+  const row = layout === 'row' && ROW_WIDGETS.has(field.widget);
   const tooltip = layout === 'row' && (row || inline) ? field.description : undefined;
   const control = (
-    <FieldControl
+    <WidgetControl
       field={field}
       value={shown}
       invalid={issues.length > 0}
@@ -302,6 +125,10 @@ export function SchemaField({
   );
 }
 
+/**
+ * A node's config: its fields in schema order, those whose `showIf` fails left out, and the
+ * advanced ones in a collapsed group. A field with an issue is always shown, so no error hides.
+ */
 export function ConfigForm({
   schema,
   config,
@@ -317,18 +144,34 @@ export function ConfigForm({
   if (fields.length === 0) {
     return <p className="muted small">This node has nothing to configure.</p>;
   }
+  const issuesOf = (field: FormField) => issues.filter((i) => issueFieldName(i) === field.name);
+  const shown = fields.filter(
+    (field) => isFieldShown(field, config, fields) || issuesOf(field).length > 0,
+  );
+  const render = (field: FormField) => (
+    <SchemaField
+      key={field.name}
+      field={field}
+      value={config[field.name]}
+      issues={issuesOf(field)}
+      onChange={(v) => onChange(field.name, v)}
+      controlId={`field-${field.name}`}
+    />
+  );
+  const advanced = shown.filter((field) => field.advanced);
   return (
     <div className="form-fields">
-      {fields.map((field) => (
-        <SchemaField
-          key={field.name}
-          field={field}
-          value={config[field.name]}
-          issues={issues.filter((i) => issueFieldName(i) === field.name)}
-          onChange={(v) => onChange(field.name, v)}
-          controlId={`field-${field.name}`}
-        />
-      ))}
+      {shown.filter((field) => !field.advanced).map(render)}
+      {advanced.length > 0 && (
+        <details
+          className="form-advanced"
+          open={advanced.some((field) => issuesOf(field).length > 0) || undefined}
+          data-testid="config-advanced"
+        >
+          <summary className="form-advanced__summary">Advanced</summary>
+          <div className="form-fields">{advanced.map(render)}</div>
+        </details>
+      )}
     </div>
   );
 }

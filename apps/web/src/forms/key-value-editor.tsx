@@ -1,4 +1,4 @@
-/** Editor for `Record<string, string>` config (headers, query parameters). */
+/** Editor for `Record<string, string>` config: the default widget of a record of strings. */
 import { useState } from 'react';
 import { PlusIcon, XIcon } from '../ui/icons.tsx';
 
@@ -27,12 +27,15 @@ export function KeyValueEditor({
   value,
   onChange,
   invalid,
+  valuePlaceholder = 'Value',
 }: {
   /** Test id of the editor; its rows and add button extend it. */
   testId: string;
   value: unknown;
   onChange: (next: Record<string, string>) => void;
   invalid: boolean;
+  /** E.g. "Value or {{ JSONata }}" when the values are templates. */
+  valuePlaceholder?: string | undefined;
 }) {
   const [rows, setRows] = useState<Row[]>(() => toRows(value));
 
@@ -59,7 +62,7 @@ export function KeyValueEditor({
               />
               <input
                 className="input input--sm mono nodrag"
-                placeholder="Value"
+                placeholder={valuePlaceholder}
                 value={row.value}
                 data-testid={`${testId}-value-${index}`}
                 onChange={(e) =>

@@ -1,35 +1,60 @@
 import { describe, expect, it } from 'vitest';
 import {
-  fieldUnit,
+  type FormField,
   formFieldsFromSchema,
   formSectionsFromSchema,
   humanizeFieldName,
+  isFieldShown,
+  readUiHint,
   requiresFieldsAt,
   schemaAt,
 } from './schema-form-fields.ts';
 
-// Shaped like zod 4's toJSONSchema({ io: 'input' }) output for http.request.
+// zod 4's toJSONSchema({ io: 'input' }) output for http.request, with its `x-ui` hints.
 const httpRequestSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   type: 'object',
   properties: {
     method: { default: 'GET', type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
-    url: { type: 'string', format: 'uri' },
+    url: {
+      type: 'string',
+      'x-ui': { widget: 'template', placeholder: 'https://api.example.com/orders/{{ $.id }}' },
+    },
     headers: {
       default: {},
       type: 'object',
       propertyNames: { type: 'string' },
-      additionalProperties: { type: 'string' },
+      additionalProperties: { type: 'string', 'x-ui': { widget: 'template' } },
     },
     bodyType: { default: 'none', type: 'string', enum: ['none', 'json', 'text'] },
-    body: { type: 'string' },
-    failOnHttpError: { default: true, type: 'boolean' },
-    timeoutMs: { default: 10000, type: 'integer', minimum: 1, maximum: 300000 },
+    body: {
+      default: '',
+      type: 'string',
+      'x-ui': {
+        widget: 'template',
+        multiline: true,
+        showIf: { field: 'bodyType', notEquals: 'none' },
+      },
+    },
+    failOnHttpError: { default: true, type: 'boolean', 'x-ui': { advanced: true } },
+    timeoutMs: {
+      default: 30000,
+      type: 'integer',
+      minimum: 1,
+      maximum: 300000,
+      'x-ui': { advanced: true, unit: 'ms' },
+    },
     retry: { type: 'object', properties: { attempts: { type: 'integer' } } },
   },
   required: ['url'],
   additionalProperties: false,
 };
+
+function fieldOf(properties: Record<string, unknown>, required: string[] = []): FormField {
+  const [field] = formFieldsFromSchema({ type: 'object', properties, required });
+  if (!field) throw new Error('no field');
+  return field;
+}
 
 describe('formFieldsFromSchema', () => {
   const fields = formFieldsFromSchema(httpRequestSchema);
@@ -48,26 +73,33 @@ describe('formFieldsFromSchema', () => {
     ]);
   });
 
-  it('maps each JSON Schema shape to the matching control', () => {
-    expect(fields.map((f) => f.kind)).toEqual([
+  it('takes the widget from the x-ui hint, else from the JSON Schema type', () => {
+    expect(fields.map((f) => f.widget)).toEqual([
       'select',
-      'text',
+      'template',
       'keyValue',
       'select',
-      'textarea',
+      'template',
       'toggle',
       'number',
       'json',
     ]);
+    expect(byName('headers')).toMatchObject({ widget: 'keyValue', valueWidget: 'template' });
+    expect(byName('url')).toMatchObject({ multiline: false });
+    expect(byName('body')).toMatchObject({ multiline: true });
   });
 
-  it('carries enum options, defaults, required flags and numeric bounds', () => {
-    expect(byName('method')).toMatchObject({
-      options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      defaultValue: 'GET',
-      required: false,
+  it('carries placeholders, visibility, advanced grouping and units from the hint', () => {
+    expect(byName('url')).toMatchObject({
+      required: true,
+      placeholder: 'https://api.example.com/orders/{{ $.id }}',
+      advanced: false,
     });
-    expect(byName('url')).toMatchObject({ required: true, placeholder: 'https://' });
+    expect(byName('body')?.showIf).toEqual({ field: 'bodyType', notEquals: 'none' });
+    expect(fields.filter((f) => f.advanced).map((f) => f.name)).toEqual([
+      'failOnHttpError',
+      'timeoutMs',
+    ]);
     expect(byName('timeoutMs')).toMatchObject({
       integer: true,
       minimum: 1,
@@ -77,36 +109,113 @@ describe('formFieldsFromSchema', () => {
     });
   });
 
-  it('renders expression-like strings as monospace textareas', () => {
-    const [expression, condition, plain] = formFieldsFromSchema({
+  it('carries enum options, defaults and required flags', () => {
+    expect(byName('method')).toMatchObject({
+      options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      defaultValue: 'GET',
+      required: false,
+    });
+  });
+
+  it('never guesses a widget from a field name', () => {
+    const named = formFieldsFromSchema({
       type: 'object',
       properties: {
         expression: { type: 'string' },
-        condition: { type: 'string', description: 'JSONata, true or false' },
-        notes: { type: 'string', maxLength: 2000 },
+        condition: { type: 'string' },
+        body: { type: 'string' },
+        url: { type: 'string' },
+        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        timeoutMs: { type: 'integer' },
       },
     });
-    expect(expression).toMatchObject({ kind: 'textarea', monospace: true });
-    expect(condition).toMatchObject({
-      kind: 'textarea',
-      monospace: true,
-      description: 'JSONata, true or false',
+    expect(named.map((f) => [f.name, f.widget])).toEqual([
+      ['expression', 'text'],
+      ['condition', 'text'],
+      ['body', 'text'],
+      ['url', 'text'],
+      ['headers', 'keyValue'],
+      ['timeoutMs', 'number'],
+    ]);
+    expect(named.every((f) => !('multiline' in f) || f.multiline === false)).toBe(true);
+    expect(named.find((f) => f.name === 'headers')).toMatchObject({ valueWidget: 'text' });
+    expect(named.find((f) => f.name === 'timeoutMs')).toMatchObject({
+      unit: undefined,
+      label: 'Timeout ms',
     });
-    expect(plain).toMatchObject({ kind: 'textarea', monospace: false });
+    // …and a hint works whatever the field is called.
+    expect(fieldOf({ rule: { type: 'string', 'x-ui': { widget: 'jsonata' } } })).toMatchObject({
+      widget: 'jsonata',
+      multiline: true,
+    });
   });
 
-  it('sees through nullable and optional wrappers', () => {
-    const [nullableText, nullableEnum, constUnion] = formFieldsFromSchema({
+  it('masks secrets, by widget or by the secret flag', () => {
+    expect(
+      fieldOf({ token: { type: 'string', 'x-ui': { widget: 'secret', secret: true } } }),
+    ).toMatchObject({ widget: 'secret' });
+    expect(
+      fieldOf({ apiKey: { type: 'string', 'x-ui': { widget: 'text', secret: true } } }),
+    ).toMatchObject({ widget: 'secret' });
+  });
+
+  it('offers a credential widget that knows where the id goes and which types it takes', () => {
+    expect(
+      fieldOf({
+        auth: {
+          type: 'object',
+          properties: { credentialId: { type: 'string' } },
+          required: ['credentialId'],
+          'x-ui': { widget: 'credential', credentialTypes: ['httpBearer', 'httpBasic'] },
+        },
+      }),
+    ).toMatchObject({
+      widget: 'credential',
+      idProperty: 'credentialId',
+      credentialTypes: ['httpBearer', 'httpBasic'],
+    });
+    expect(
+      fieldOf({ credentialId: { type: 'string', 'x-ui': { widget: 'credential' } } }),
+    ).toMatchObject({ widget: 'credential', idProperty: undefined, credentialTypes: [] });
+  });
+
+  it('ignores hints that do not fit the type, or that it does not know', () => {
+    expect(fieldOf({ n: { type: 'integer', 'x-ui': { widget: 'jsonata' } } }).widget).toBe(
+      'number',
+    );
+    expect(fieldOf({ s: { type: 'string', 'x-ui': { widget: 'colour' } } }).widget).toBe('text');
+    expect(readUiHint({ 'x-ui': { widget: 3, showIf: { equals: 'x' }, advanced: 'yes' } })).toEqual(
+      {},
+    );
+  });
+
+  it('renders any value as JSON when the hint says json', () => {
+    expect(
+      fieldOf({ sample: { type: 'object', additionalProperties: {}, 'x-ui': { widget: 'json' } } }),
+    ).toMatchObject({ widget: 'json' });
+  });
+
+  it('makes long strings multi-line text from their maxLength', () => {
+    expect(fieldOf({ notes: { type: 'string', maxLength: 2000 } })).toMatchObject({
+      widget: 'text',
+      multiline: true,
+    });
+  });
+
+  it('sees through nullable and optional wrappers, keeping the hint', () => {
+    const [nullableText, nullableEnum, constUnion, hinted] = formFieldsFromSchema({
       type: 'object',
       properties: {
         a: { anyOf: [{ type: 'string' }, { type: 'null' }] },
         b: { type: ['string', 'null'], enum: ['x', 'y'] },
         c: { anyOf: [{ const: 'one' }, { const: 'two' }] },
+        d: { anyOf: [{ type: 'string' }, { type: 'null' }], 'x-ui': { widget: 'cron' } },
       },
     });
-    expect(nullableText?.kind).toBe('text');
-    expect(nullableEnum?.kind).toBe('select');
-    expect(constUnion).toMatchObject({ kind: 'select', options: ['one', 'two'] });
+    expect(nullableText?.widget).toBe('text');
+    expect(nullableEnum?.widget).toBe('select');
+    expect(constUnion).toMatchObject({ widget: 'select', options: ['one', 'two'] });
+    expect(hinted?.widget).toBe('cron');
   });
 
   it('falls back to a JSON field for shapes it has no control for', () => {
@@ -114,8 +223,8 @@ describe('formFieldsFromSchema', () => {
       type: 'object',
       properties: { payload: {}, tags: { type: 'array', items: { type: 'string' } } },
     });
-    expect(unknownValue?.kind).toBe('json');
-    expect(list?.kind).toBe('json');
+    expect(unknownValue?.widget).toBe('json');
+    expect(list?.widget).toBe('json');
   });
 
   it('yields no fields for a schema without properties', () => {
@@ -124,11 +233,37 @@ describe('formFieldsFromSchema', () => {
   });
 });
 
+describe('isFieldShown', () => {
+  const fields = formFieldsFromSchema(httpRequestSchema);
+  const body = fields.find((f) => f.name === 'body') as FormField;
+
+  it('hides a field whose sibling has the excluded value, its default included', () => {
+    expect(isFieldShown(body, {}, fields)).toBe(false);
+    expect(isFieldShown(body, { bodyType: 'none' }, fields)).toBe(false);
+    expect(isFieldShown(body, { bodyType: 'json' }, fields)).toBe(true);
+  });
+
+  it('shows a field only for listed values with equals', () => {
+    const [mode, detail] = formFieldsFromSchema({
+      type: 'object',
+      properties: {
+        mode: { type: 'string', enum: ['a', 'b', 'c'] },
+        detail: { type: 'string', 'x-ui': { showIf: { field: 'mode', equals: ['b', 'c'] } } },
+      },
+    });
+    const all = [mode, detail] as FormField[];
+    expect(isFieldShown(detail as FormField, { mode: 'a' }, all)).toBe(false);
+    expect(isFieldShown(detail as FormField, { mode: 'c' }, all)).toBe(true);
+    expect(isFieldShown(mode as FormField, {}, all)).toBe(true);
+  });
+});
+
 describe('humanizeFieldName', () => {
-  it('splits camelCase, upper-cases acronyms and brackets units', () => {
+  it('splits camelCase, upper-cases acronyms and brackets the hinted unit', () => {
     expect(humanizeFieldName('failOnHttpError')).toBe('Fail on HTTP error');
     expect(humanizeFieldName('url')).toBe('URL');
-    expect(humanizeFieldName('timeoutMs')).toBe('Timeout (ms)');
+    expect(humanizeFieldName('timeoutMs', 'ms')).toBe('Timeout (ms)');
+    expect(humanizeFieldName('delay', 's')).toBe('Delay (s)');
     expect(humanizeFieldName('body_type')).toBe('Body type');
   });
 });
@@ -146,7 +281,12 @@ const policySchema = {
       },
       additionalProperties: false,
     },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'Per attempt.' },
+    timeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      description: 'Per attempt.',
+      'x-ui': { unit: 'ms' },
+    },
     rateLimit: {
       type: 'object',
       properties: {
@@ -173,7 +313,12 @@ describe('formSectionsFromSchema', () => {
     expect(sections[0]).toMatchObject({ label: 'Retry', description: 'How failures are retried.' });
     // A single field keeps its description on the field, not on the section.
     expect(sections[1]?.description).toBeUndefined();
-    expect(sections[1]?.fields[0]).toMatchObject({ kind: 'number', description: 'Per attempt.' });
+    expect(sections[1]).toMatchObject({ label: 'Timeout (ms)' });
+    expect(sections[1]?.fields[0]).toMatchObject({
+      widget: 'number',
+      unit: 'ms',
+      description: 'Per attempt.',
+    });
   });
 
   it('marks sections with required fields as opt-in, with their fields required', () => {
@@ -190,13 +335,5 @@ describe('schemaAt and requiresFieldsAt', () => {
     expect(requiresFieldsAt(policySchema, ['rateLimit'])).toBe(true);
     expect(requiresFieldsAt(policySchema, ['retry'])).toBe(false);
     expect(requiresFieldsAt(policySchema, [])).toBe(false);
-  });
-});
-
-describe('fieldUnit', () => {
-  it('reads the unit off the end of a field name', () => {
-    expect(fieldUnit('initialDelayMs')).toBe('ms');
-    expect(fieldUnit('maxAttempts')).toBeUndefined();
-    expect(fieldUnit('ms')).toBeUndefined();
   });
 });

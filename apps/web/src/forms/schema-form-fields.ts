@@ -1,9 +1,50 @@
 /**
  * Turns a node type's config JSON Schema (zod's toJSONSchema output) into form field
  * descriptors. Pure, so the inspector form is generated, never hand-written per node type.
+ * The widget, visibility, placeholder and grouping come from each property's `x-ui` hint
+ * (packages/engine/src/connector/ui-hints.ts); without one, from its JSON Schema type alone.
+ * Field names are only ever turned into labels, never read for meaning.
  */
 
 export type EnumValue = string | number | boolean | null;
+
+/** String widgets an `x-ui` hint may name; each edits a string value. */
+export const TEXT_WIDGETS = [
+  'text',
+  'template',
+  'jsonata',
+  'sql',
+  'code',
+  'secret',
+  'cron',
+  'timezone',
+] as const;
+export type TextWidget = (typeof TEXT_WIDGETS)[number];
+
+/** Every widget the form renders: hinted ones plus the defaults of JSON Schema types. */
+export type WidgetName =
+  | TextWidget
+  | 'credential'
+  | 'json'
+  | 'select'
+  | 'toggle'
+  | 'number'
+  | 'keyValue';
+
+/** Show a field only when a sibling has (or has not) one of these values. */
+export type ShowIf = { field: string; equals: unknown } | { field: string; notEquals: unknown };
+
+/** An `x-ui` hint as the web app reads it: unknown or mistyped parts are dropped. */
+export type FieldHint = {
+  widget?: string;
+  credentialTypes?: string[];
+  showIf?: ShowIf;
+  secret?: boolean;
+  placeholder?: string;
+  advanced?: boolean;
+  multiline?: boolean;
+  unit?: string;
+};
 
 type FieldBase = {
   name: string;
@@ -11,33 +52,45 @@ type FieldBase = {
   description: string | undefined;
   required: boolean;
   defaultValue: unknown;
+  placeholder: string | undefined;
+  /** Shown in the collapsed "Advanced" group. */
+  advanced: boolean;
+  showIf: ShowIf | undefined;
 };
 
 export type FormField =
-  | (FieldBase & { kind: 'text'; placeholder: string | undefined })
-  | (FieldBase & { kind: 'textarea'; monospace: boolean })
-  | (FieldBase & { kind: 'select'; options: EnumValue[] })
-  | (FieldBase & { kind: 'toggle' })
+  | (FieldBase & { widget: TextWidget; multiline: boolean })
   | (FieldBase & {
-      kind: 'number';
+      widget: 'credential';
+      credentialTypes: string[];
+      /** The value is `{ [idProperty]: id }` when set, else the id itself. */
+      idProperty: string | undefined;
+    })
+  | (FieldBase & { widget: 'select'; options: EnumValue[] })
+  | (FieldBase & { widget: 'toggle' })
+  | (FieldBase & {
+      widget: 'number';
       integer: boolean;
       minimum: number | undefined;
       maximum: number | undefined;
-      /** From the name's suffix: `timeoutMs` is in "ms". */
       unit: string | undefined;
     })
-  | (FieldBase & { kind: 'keyValue' })
-  | (FieldBase & { kind: 'json' });
+  | (FieldBase & { widget: 'keyValue'; valueWidget: TextWidget })
+  | (FieldBase & { widget: 'json' });
 
-export type FormFieldKind = FormField['kind'];
+/** The field a widget edits: every text widget shares one field shape. */
+export type FieldOfWidget<W extends WidgetName> = W extends TextWidget
+  ? Extract<FormField, { widget: TextWidget }>
+  : Extract<FormField, { widget: W }>;
 
 type JsonSchema = Record<string, unknown>;
 
-const CODE_FIELD_NAME = /expression|condition|body/i;
 // Strings allowed to run this long are prose or code; shorter ones (ids, keys) fit on one line.
 const LONG_STRING_LENGTH = 500;
 const ACRONYMS = new Set(['http', 'https', 'url', 'uri', 'json', 'id', 'api', 'ip', 'jwt', 'xml']);
-const UNIT_SUFFIXES = new Set(['ms', 's', 'kb', 'mb']);
+// Widgets whose text is code and rarely fits on one line.
+const MULTILINE_BY_DEFAULT: ReadonlySet<TextWidget> = new Set(['jsonata', 'sql', 'code']);
+const UI_HINT_KEY = 'x-ui';
 
 function isSchema(value: unknown): value is JsonSchema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -90,12 +143,15 @@ function enumValues(schema: JsonSchema): EnumValue[] | undefined {
   return undefined;
 }
 
-function isStringRecord(schema: JsonSchema): boolean {
-  if (!schemaTypes(schema).includes('object')) return false;
+/** The value schema of a record of strings (`additionalProperties` only), else undefined. */
+function stringRecordValues(schema: JsonSchema): JsonSchema | undefined {
+  if (!schemaTypes(schema).includes('object')) return undefined;
   const props = schema.properties;
-  if (isSchema(props) && Object.keys(props).length > 0) return false;
+  if (isSchema(props) && Object.keys(props).length > 0) return undefined;
   const extra = schema.additionalProperties;
-  return isSchema(extra) && schemaTypes(unwrapSchema(extra)).includes('string');
+  if (!isSchema(extra)) return undefined;
+  const values = unwrapSchema(extra);
+  return schemaTypes(values).includes('string') ? values : undefined;
 }
 
 function nameWords(name: string): string[] {
@@ -108,18 +164,11 @@ function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-/** The unit a field name ends in: `timeoutMs` -> "ms", `maxAttempts` -> undefined. */
-export function fieldUnit(name: string): string | undefined {
+/** `failOnHttpError` -> "Fail on HTTP error"; with unit "ms", `timeoutMs` -> "Timeout (ms)". */
+export function humanizeFieldName(name: string, unit?: string): string {
   const words = nameWords(name);
-  const last = words.at(-1);
-  return words.length > 1 && last && UNIT_SUFFIXES.has(last) ? last : undefined;
-}
-
-/** `failOnHttpError` -> "Fail on HTTP error", `timeoutMs` -> "Timeout (ms)". */
-export function humanizeFieldName(name: string): string {
-  const words = nameWords(name);
-  const unit = fieldUnit(name);
-  if (unit) words.pop();
+  // The unit comes from the hint; the name only loses it when it also ends in it.
+  if (unit && words.length > 1 && words.at(-1) === unit.toLowerCase()) words.pop();
   const text = words
     .map((w, i) => {
       if (ACRONYMS.has(w)) return w.toUpperCase();
@@ -129,55 +178,141 @@ export function humanizeFieldName(name: string): string {
   return unit ? `${text} (${unit})` : text;
 }
 
+function readShowIf(value: unknown): ShowIf | undefined {
+  if (!isSchema(value) || typeof value.field !== 'string') return undefined;
+  if ('equals' in value) return { field: value.field, equals: value.equals };
+  if ('notEquals' in value) return { field: value.field, notEquals: value.notEquals };
+  return undefined;
+}
+
+/** A JSON Schema property's `x-ui` hint, keeping only well-formed parts. */
+export function readUiHint(schema: JsonSchema): FieldHint {
+  const raw = schema[UI_HINT_KEY];
+  if (!isSchema(raw)) return {};
+  const hint: FieldHint = {};
+  if (typeof raw.widget === 'string') hint.widget = raw.widget;
+  if (Array.isArray(raw.credentialTypes)) {
+    hint.credentialTypes = raw.credentialTypes.filter((t): t is string => typeof t === 'string');
+  }
+  const showIf = readShowIf(raw.showIf);
+  if (showIf) hint.showIf = showIf;
+  if (raw.secret === true) hint.secret = true;
+  if (typeof raw.placeholder === 'string') hint.placeholder = raw.placeholder;
+  if (raw.advanced === true) hint.advanced = true;
+  if (typeof raw.multiline === 'boolean') hint.multiline = raw.multiline;
+  if (typeof raw.unit === 'string' && raw.unit !== '') hint.unit = raw.unit;
+  return hint;
+}
+
+function isTextWidget(widget: string | undefined): widget is TextWidget {
+  return (TEXT_WIDGETS as readonly (string | undefined)[]).includes(widget);
+}
+
+/** The hinted string widget, or undefined when the hint names none (or a non-string one). */
+function textWidgetOf(hint: FieldHint): TextWidget | undefined {
+  if (hint.secret) return 'secret';
+  return isTextWidget(hint.widget) ? hint.widget : undefined;
+}
+
+/** The string property a credential reference object holds its id in (`{ credentialId }`). */
+function credentialIdProperty(schema: JsonSchema): string | undefined {
+  const stringProperty = propertiesOf(schema).find(([, p]) =>
+    schemaTypes(unwrapSchema(p)).includes('string'),
+  );
+  return stringProperty?.[0];
+}
+
 /** One form field for one config property. */
 export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean): FormField {
   const schema = unwrapSchema(raw);
+  const hint = readUiHint(schema);
+  const types = schemaTypes(schema);
   const base: FieldBase = {
     name,
-    label: typeof schema.title === 'string' ? schema.title : humanizeFieldName(name),
+    label: typeof schema.title === 'string' ? schema.title : humanizeFieldName(name, hint.unit),
     description: typeof schema.description === 'string' ? schema.description : undefined,
     required,
     defaultValue: schema.default,
+    placeholder: hint.placeholder,
+    advanced: hint.advanced === true,
+    showIf: hint.showIf,
   };
-  const options = enumValues(schema);
-  if (options && options.length > 0) return { ...base, kind: 'select', options };
 
-  const types = schemaTypes(schema);
+  if (hint.widget === 'credential') {
+    return {
+      ...base,
+      widget: 'credential',
+      credentialTypes: hint.credentialTypes ?? [],
+      idProperty: types.includes('object') ? credentialIdProperty(schema) : undefined,
+    };
+  }
+  if (hint.widget === 'json') return { ...base, widget: 'json' };
+  const options = enumValues(schema);
+  if (options && options.length > 0) return { ...base, widget: 'select', options };
+
   if (types.length === 1) {
     switch (types[0]) {
       case 'string': {
-        if (CODE_FIELD_NAME.test(name)) return { ...base, kind: 'textarea', monospace: true };
-        const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
-        if (
-          (maxLength !== undefined && maxLength > LONG_STRING_LENGTH) ||
-          schema.format === 'textarea'
-        ) {
-          return { ...base, kind: 'textarea', monospace: false };
+        const hinted = textWidgetOf(hint);
+        if (hinted) {
+          return {
+            ...base,
+            widget: hinted,
+            multiline: hint.multiline ?? MULTILINE_BY_DEFAULT.has(hinted),
+          };
         }
+        const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
+        const long =
+          (maxLength !== undefined && maxLength > LONG_STRING_LENGTH) ||
+          schema.format === 'textarea';
         const placeholder =
-          typeof schema.format === 'string' && ['uri', 'url'].includes(schema.format)
+          base.placeholder ??
+          (typeof schema.format === 'string' && ['uri', 'url'].includes(schema.format)
             ? 'https://'
-            : undefined;
-        return { ...base, kind: 'text', placeholder };
+            : undefined);
+        return { ...base, placeholder, widget: 'text', multiline: hint.multiline ?? long };
       }
       case 'boolean':
-        return { ...base, kind: 'toggle' };
+        return { ...base, widget: 'toggle' };
       case 'number':
       case 'integer':
         return {
           ...base,
-          kind: 'number',
+          widget: 'number',
           integer: types[0] === 'integer',
           minimum: typeof schema.minimum === 'number' ? schema.minimum : undefined,
           maximum: typeof schema.maximum === 'number' ? schema.maximum : undefined,
-          unit: fieldUnit(name),
+          unit: hint.unit,
         };
-      case 'object':
-        if (isStringRecord(schema)) return { ...base, kind: 'keyValue' };
+      case 'object': {
+        const values = stringRecordValues(schema);
+        if (values) {
+          return {
+            ...base,
+            widget: 'keyValue',
+            valueWidget: textWidgetOf(readUiHint(values)) ?? 'text',
+          };
+        }
         break;
+      }
     }
   }
-  return { ...base, kind: 'json' };
+  return { ...base, widget: 'json' };
+}
+
+/** Whether a field's `showIf` holds for these values (a missing sibling value is its default). */
+export function isFieldShown(
+  field: FormField,
+  values: Readonly<Record<string, unknown>>,
+  fields: readonly FormField[],
+): boolean {
+  const condition = field.showIf;
+  if (!condition) return true;
+  const sibling = fields.find((f) => f.name === condition.field);
+  const value = values[condition.field] ?? sibling?.defaultValue;
+  const matches = (expected: unknown) =>
+    Array.isArray(expected) ? expected.includes(value) : expected === value;
+  return 'equals' in condition ? matches(condition.equals) : !matches(condition.notEquals);
 }
 
 function requiredNames(schema: JsonSchema): Set<string> {
@@ -233,7 +368,10 @@ export function formSectionsFromSchema(schema: Record<string, unknown>): FormSec
     const field = fieldFromSchema(name, raw, required.has(name));
     return {
       name,
-      label: typeof property.title === 'string' ? property.title : humanizeFieldName(name),
+      label:
+        typeof property.title === 'string'
+          ? property.title
+          : humanizeFieldName(name, readUiHint(property).unit),
       description: nested ? field.description : undefined,
       nested,
       optIn: nested && requiredNames(property).size > 0,

@@ -35,6 +35,18 @@ describe('configSummary', () => {
     expect(configSummary(schema, { expression: '{\n  "a": $.b\n}' })).toBe('{ "a": $.b }');
   });
 
+  it('never shows secrets or advanced fields on the card', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        token: { type: 'string', 'x-ui': { widget: 'secret', secret: true } },
+        region: { type: 'string', 'x-ui': { advanced: true } },
+        expression: { type: 'string', 'x-ui': { widget: 'jsonata' } },
+      },
+    };
+    expect(configSummary(schema, { token: 's3cret', region: 'eu', expression: '$.a' })).toBe('$.a');
+  });
+
   it('is empty for nodes without summarisable config', () => {
     expect(configSummary({ type: 'object', properties: {} }, {})).toBe('');
     expect(configSummary(undefined, { a: 1 })).toBe('');

@@ -2,7 +2,11 @@
  * A one-line summary of a node's config for the canvas card, derived from the schema's field
  * order (e.g. http.request's `method` then `url` gives "GET https://…"), not per node type.
  */
-import { type FormField, formFieldsFromSchema } from '../forms/schema-form-fields.ts';
+import {
+  type FormField,
+  formFieldsFromSchema,
+  type WidgetName,
+} from '../forms/schema-form-fields.ts';
 
 const MAX_PARTS = 2;
 const fieldCache = new WeakMap<Record<string, unknown>, FormField[]>();
@@ -16,7 +20,17 @@ export function cachedFormFields(schema: Record<string, unknown>): FormField[] {
   return fields;
 }
 
-const SUMMARISED_KINDS = new Set<FormField['kind']>(['select', 'text', 'textarea']);
+// Secrets and credential ids never reach the canvas.
+const SUMMARISED_WIDGETS = new Set<WidgetName>([
+  'select',
+  'text',
+  'template',
+  'jsonata',
+  'sql',
+  'code',
+  'cron',
+  'timezone',
+]);
 
 export function configSummary(
   schema: Record<string, unknown> | undefined,
@@ -25,7 +39,7 @@ export function configSummary(
   if (!schema) return '';
   // Only the leading fields speak for the node; later ones (body type, timeouts) are noise.
   const leading = cachedFormFields(schema)
-    .filter((f) => SUMMARISED_KINDS.has(f.kind))
+    .filter((f) => SUMMARISED_WIDGETS.has(f.widget) && !f.advanced)
     .slice(0, MAX_PARTS);
   const parts: string[] = [];
   for (const field of leading) {

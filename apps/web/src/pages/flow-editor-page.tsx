@@ -23,10 +23,13 @@ import { EmptyState } from '../ui/empty-state.tsx';
 function EditorWorkspace({
   flowId,
   latestVersion,
+  active,
   readOnly,
 }: {
   flowId: string;
   latestVersion: number | null;
+  /** Switched on: its trigger starts runs (the toolbar's switch). */
+  active: boolean;
   /** A viewer inspects the flow: nothing can be changed, saved or run. */
   readOnly: boolean;
 }) {
@@ -92,6 +95,7 @@ function EditorWorkspace({
       <EditorToolbar
         flowId={flowId}
         latestVersion={latestVersion}
+        active={active}
         onSave={() => void save({ announce: true })}
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
@@ -152,6 +156,7 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
       <EditorWorkspace
         flowId={flowId}
         latestVersion={flow.data.latestVersion}
+        active={flow.data.active}
         readOnly={!canEdit}
       />
     </ReactFlowProvider>

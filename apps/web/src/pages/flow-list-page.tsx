@@ -8,6 +8,7 @@ import { Link } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import type { FlowSummary } from '../api/types.ts';
 import { useCan } from '../auth/session.ts';
+import { ActiveSwitch } from '../flows/active-switch.tsx';
 import { CreateFlowDialog } from '../flows/create-flow-dialog.tsx';
 import { DeleteFlowDialog } from '../flows/delete-flow-dialog.tsx';
 import { DeletedFlows } from '../flows/deleted-flows.tsx';
@@ -144,6 +145,7 @@ export function FlowListPage() {
             <thead>
               <tr>
                 <th>Name</th>
+                <th title="On: the flow's webhook or schedule starts runs">Active</th>
                 <th className="num">Nodes</th>
                 <th>Last run</th>
                 <th>Updated</th>
@@ -156,14 +158,14 @@ export function FlowListPage() {
               {flows.isPending &&
                 [0, 1, 2].map((i) => (
                   <tr key={i} className="skeleton-row">
-                    <td colSpan={5}>
+                    <td colSpan={6}>
                       <span className="skeleton" />
                     </td>
                   </tr>
                 ))}
               {flows.isSuccess && list.length === 0 && (
                 <tr>
-                  <td colSpan={5} className="table__empty">
+                  <td colSpan={6} className="table__empty">
                     No flows match “{query}”.
                   </td>
                 </tr>
@@ -176,6 +178,9 @@ export function FlowListPage() {
                       editing={renamingId === flow.id}
                       onDone={() => setRenamingId(null)}
                     />
+                  </td>
+                  <td>
+                    <ActiveSwitch flow={flow} readOnly={!canEdit} />
                   </td>
                   <td className="num muted">{flow.nodeCount}</td>
                   <td>

@@ -7,6 +7,7 @@ import { errorCode, errorMessage } from '../api/api-error.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { RunActions } from '../runs/run-actions.tsx';
 import { RunCanvas } from '../runs/run-canvas.tsx';
+import { RUN_TRIGGER_LABELS } from '../runs/run-trigger.ts';
 import { RunValue } from '../runs/run-value.tsx';
 import { RunWaitBanner } from '../runs/run-wait-banner.tsx';
 import { groupStepsByNode } from '../runs/step-grouping.ts';
@@ -121,7 +122,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         <dl className="run-meta">
           <div>
             <dt>Trigger</dt>
-            <dd>{data.trigger === 'manual' ? 'Manual' : 'API'}</dd>
+            <dd data-testid="run-trigger">{RUN_TRIGGER_LABELS[data.trigger]}</dd>
           </div>
           <div>
             <dt>Created</dt>

@@ -1,12 +1,13 @@
 /**
- * `/flows/:id/runs` (one flow) and `/runs` (every flow): runs newest first, filterable by status,
- * refreshing while any is queued or running.
+ * `/flows/:id/runs` (one flow) and `/runs` (every flow): runs newest first, filterable by status
+ * and by trigger kind, refreshing while any is queued or running.
  */
 import { skipToken, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
-import type { RunStatus } from '../api/types.ts';
+import type { RunStatus, RunTrigger } from '../api/types.ts';
+import { RUN_TRIGGER_KINDS, RUN_TRIGGER_LABELS } from '../runs/run-trigger.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { formatDuration, shortId } from '../ui/format.ts';
@@ -29,10 +30,16 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
   const trpc = useTRPC();
   const [, navigate] = useLocation();
   const [status, setStatus] = useState<RunStatus | 'all'>('all');
+  const [trigger, setTrigger] = useState<RunTrigger | 'all'>('all');
   const flow = useQuery(trpc.flows.get.queryOptions(flowId ? { id: flowId } : skipToken));
   const runs = useInfiniteQuery(
     trpc.runs.list.infiniteQueryOptions(
-      { limit: PAGE_SIZE, ...(flowId ? { flowId } : {}), ...(status === 'all' ? {} : { status }) },
+      {
+        limit: PAGE_SIZE,
+        ...(flowId ? { flowId } : {}),
+        ...(status === 'all' ? {} : { status }),
+        ...(trigger === 'all' ? {} : { trigger }),
+      },
       {
         getNextPageParam: (page) => page.nextCursor ?? undefined,
         refetchInterval: (query) =>
@@ -117,6 +124,22 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
               </button>
             ))}
           </div>
+          <label className="inline-filter">
+            <span className="muted small">Trigger</span>
+            <select
+              className="input select select--sm"
+              value={trigger}
+              data-testid="run-trigger-filter"
+              onChange={(e) => setTrigger(e.target.value as RunTrigger | 'all')}
+            >
+              <option value="all">All</option>
+              {RUN_TRIGGER_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {RUN_TRIGGER_LABELS[kind]}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         {runs.isError ? (
           <div className="callout callout--danger">
@@ -126,9 +149,13 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
           <EmptyState
             testId="runs-empty"
             icon={<HistoryIcon size={24} />}
-            title={status === 'all' ? 'No runs yet' : `No ${status} runs`}
+            title={
+              status === 'all' && trigger === 'all'
+                ? 'No runs yet'
+                : `No ${status === 'all' ? '' : `${status} `}runs${trigger === 'all' ? '' : ` started by ${RUN_TRIGGER_LABELS[trigger].toLowerCase()}`}`
+            }
             description={
-              status === 'all'
+              status === 'all' && trigger === 'all'
                 ? 'Run the flow from the editor and it will show up here.'
                 : undefined
             }
@@ -187,7 +214,9 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
                       )}
                     </td>
                   )}
-                  <td className="muted">{run.trigger === 'manual' ? 'Manual' : 'API'}</td>
+                  <td className="muted" data-testid="run-row-trigger">
+                    {RUN_TRIGGER_LABELS[run.trigger]}
+                  </td>
                   <td className="muted small">
                     <RelativeTime iso={run.startedAt ?? run.createdAt} />
                   </td>

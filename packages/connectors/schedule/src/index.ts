@@ -1,14 +1,25 @@
 /** Schedule: the trigger.schedule node, which starts a flow on a cron schedule. */
 import { defineConnector } from '@patchbay/engine';
+import { SCHEDULE_ICON } from './schedule-icon.ts';
+import { scheduleTriggerNode } from './trigger-schedule.ts';
 
-export const SCHEDULE_ICON =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="10"/><path d="M12 6v6l4 2"/></svg>';
+export { MAX_TIMER_MS, type ScheduleRunInput } from './schedule-activation.ts';
+export {
+  CATCH_UP_POLICIES,
+  OVERLAP_POLICIES,
+  type ScheduleConfig,
+  scheduleConfigSchema,
+} from './schedule-config.ts';
+export { SCHEDULE_ICON } from './schedule-icon.ts';
+export { previewSchedule, type SchedulePreview } from './schedule-preview.ts';
+export { createSchedule, cronProblem, formatInTimeZone, isTimeZone } from './schedule-times.ts';
+export { scheduleTriggerNode } from './trigger-schedule.ts';
 
 export const scheduleConnector = defineConnector({
   name: 'schedule',
   title: 'Schedule',
   description: 'Start a flow on a cron schedule, exactly once per tick across every worker.',
   icon: SCHEDULE_ICON,
-  nodeTypes: [],
+  nodeTypes: [scheduleTriggerNode],
   credentialTypes: [],
 });

@@ -38,6 +38,10 @@ export type UiHint = {
   placeholder?: string;
   /** Shown under collapsed "advanced" sections. */
   advanced?: boolean;
+  /** For text-like widgets (`text`, `template`): several lines rather than one. */
+  multiline?: boolean;
+  /** The unit of a number, shown beside its label: `ms` also shows the value as a duration. */
+  unit?: string;
 };
 
 /** The metadata key set on JSON Schema properties; the web app reads `x-ui`. */

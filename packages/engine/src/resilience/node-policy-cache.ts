@@ -9,7 +9,13 @@ const resolved = new WeakMap<ValidatedNode, ResolvedNodePolicy>();
 export function nodePolicyOf(entry: ValidatedNode): ResolvedNodePolicy {
   let policy = resolved.get(entry);
   if (policy === undefined) {
-    policy = deepFreeze(resolveNodePolicy(entry.node.policy, entry.definition.policyDefaults));
+    policy = deepFreeze(
+      resolveNodePolicy(
+        entry.node.policy,
+        entry.definition.policyDefaults,
+        entry.definition.retryOptions,
+      ),
+    );
     resolved.set(entry, policy);
   }
   return policy;

@@ -5,7 +5,9 @@
  * fills in the node type's connector defaults, then Patchbay's defaults.
  */
 import { z } from 'zod';
+import { uiHint } from '../connector/ui-hints.ts';
 import { DEFAULT_EXPRESSION_TIMEOUT_MS, MAX_EXPRESSION_TIMEOUT_MS } from '../expression-limits.ts';
+import type { ClassifiedError } from './retry-classification.ts';
 
 /** Which failures are retried: the standard transient ones, every error, or none. */
 export const RETRY_ON = ['transient', 'any', 'none'] as const;
@@ -20,13 +22,8 @@ const ms = (label: string, max: number) =>
     .number({ error: numberError(label, 'a number of milliseconds') })
     .int(`${label} must be a whole number of milliseconds`)
     .min(0, `${label} must not be negative`)
-    .max(max, `${label} must be at most ${max} ms`);
-
-const httpStatus = z
-  .number({ error: 'HTTP status must be a number' })
-  .int('HTTP status must be a whole number')
-  .min(100, 'HTTP status must be between 100 and 599')
-  .max(599, 'HTTP status must be between 100 and 599');
+    .max(max, `${label} must be at most ${max} ms`)
+    .meta(uiHint({ unit: 'ms' }));
 
 // Descriptions are for people: they reach the editor's forms through the JSON Schemas.
 export const retryPolicySchema = z.strictObject({
@@ -51,18 +48,45 @@ export const retryPolicySchema = z.strictObject({
   retryOn: z
     .enum(RETRY_ON, { error: `Retry on must be one of ${RETRY_ON.join(', ')}` })
     .describe(
-      'transient: network errors, timeouts, HTTP 5xx and 429; any: every error another attempt could fix; none: never.',
+      'transient: failures the connector marks transient (network errors, timeouts, HTTP 5xx and 429); any: every error another attempt could fix; none: never.',
     ),
-  retryHttpStatuses: z
-    .array(httpStatus)
-    .max(50)
-    .describe('HTTP statuses retried although not transient, e.g. [409].'),
-  noRetryHttpStatuses: z
-    .array(httpStatus)
-    .max(50)
-    .describe('HTTP statuses never retried although transient, e.g. [501].'),
 });
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+
+/**
+ * A node's retry policy once resolved: Patchbay's fields plus those its node type adds through
+ * `retryOptions` (HTTP's `retryHttpStatuses`), which only that type's classifier reads.
+ */
+export type ResolvedRetryPolicy = RetryPolicy & { readonly [field: string]: unknown };
+
+/** Whether a failed attempt is retried: true or false decides, undefined leaves it to the error. */
+export type RetryClassifier = (
+  error: ClassifiedError,
+  retry: ResolvedRetryPolicy,
+) => boolean | undefined;
+
+/**
+ * How a node type extends the retry policy: extra `policy.retry` fields (only nodes of this type
+ * accept them), their defaults, and a classifier that reads them. Declared with
+ * `defineRetryOptions`, so that `classify` sees the fields typed.
+ */
+export type NodeRetryOptions = {
+  fields: Readonly<Record<string, z.ZodType>>;
+  defaults: Readonly<Record<string, unknown>>;
+  classify?: RetryClassifier;
+};
+
+export function defineRetryOptions<Shape extends Record<string, z.ZodType>>(options: {
+  fields: Shape;
+  defaults: z.output<z.ZodObject<Shape>>;
+  classify?: (
+    error: ClassifiedError,
+    retry: RetryPolicy & z.output<z.ZodObject<Shape>>,
+  ) => boolean | undefined;
+}): NodeRetryOptions {
+  // Sound because the classifier only ever sees a policy resolved with these fields' defaults.
+  return options as unknown as NodeRetryOptions;
+}
 
 export const breakerPolicySchema = z.strictObject({
   enabled: z.boolean({ error: 'Breaker enabled must be true or false' }),
@@ -143,7 +167,29 @@ export const nodePolicySchema = z.strictObject({
     )
     .optional(),
 });
-export type NodePolicyInput = z.infer<typeof nodePolicySchema>;
+/**
+ * `node.policy` as a flow document holds it: `retry` may also have the fields its node type adds
+ * (`retryOptions`), which validateFlow checks against the node's type (nodePolicySchemaFor).
+ */
+export const nodePolicyDocumentSchema = nodePolicySchema.extend({
+  retry: retryPolicySchema.partial().catchall(z.unknown()).optional(),
+});
+export type NodePolicyInput = z.infer<typeof nodePolicyDocumentSchema>;
+
+const policySchemas = new WeakMap<NodeRetryOptions, typeof nodePolicySchema>();
+
+/** `node.policy` of a node type: with the retry fields its `retryOptions` add, if any. */
+export function nodePolicySchemaFor(retryOptions: NodeRetryOptions | undefined) {
+  if (retryOptions === undefined) return nodePolicySchema;
+  let schema = policySchemas.get(retryOptions);
+  if (schema === undefined) {
+    const retry = retryPolicySchema.extend(retryOptions.fields).partial().optional();
+    // The extended retry parses to a superset of RetryPolicy: typed as the base for callers.
+    schema = nodePolicySchema.extend({ retry }) as unknown as typeof nodePolicySchema;
+    policySchemas.set(retryOptions, schema);
+  }
+  return schema;
+}
 
 export const flowSettingsSchema = z.strictObject({
   maxConcurrentRuns: z
@@ -176,8 +222,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxDelayMs: 60_000,
   jitter: 0.2,
   retryOn: 'transient',
-  retryHttpStatuses: [],
-  noRetryHttpStatuses: [],
 });
 
 export const DEFAULT_BREAKER_POLICY: BreakerPolicy = Object.freeze({
@@ -195,7 +239,7 @@ export const DEFAULT_RUN_TIMEOUT_MS = 24 * 3_600_000;
 
 /** A node's effective policy: document values over connector defaults over Patchbay defaults. */
 export type ResolvedNodePolicy = {
-  retry: RetryPolicy;
+  retry: ResolvedRetryPolicy;
   timeoutMs: number;
   expressionTimeoutMs: number;
   breaker: BreakerPolicy;
@@ -229,9 +273,15 @@ export function resolveFlowSettings(settings: FlowSettings | undefined): Resolve
 export function resolveNodePolicy(
   policy: NodePolicyInput | undefined,
   defaults: NodePolicyDefaults | undefined,
+  retryOptions?: NodeRetryOptions,
 ): ResolvedNodePolicy {
   return {
-    retry: { ...DEFAULT_RETRY_POLICY, ...defined(defaults?.retry), ...defined(policy?.retry) },
+    retry: {
+      ...DEFAULT_RETRY_POLICY,
+      ...retryOptions?.defaults,
+      ...defined(defaults?.retry),
+      ...defined(policy?.retry),
+    },
     timeoutMs: policy?.timeoutMs ?? defaults?.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
     expressionTimeoutMs: policy?.expressionTimeoutMs ?? DEFAULT_EXPRESSION_TIMEOUT_MS,
     breaker: {

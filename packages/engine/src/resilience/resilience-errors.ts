@@ -15,6 +15,7 @@ export class CircuitOpenError extends PatchbayError {
       {
         retryable: true,
         retryAfterMs: Math.max(0, retryAt.getTime() - now.getTime()),
+        waitReason: 'circuit_open',
         details: { target, retryAt: retryAt.toISOString(), state },
       },
     );
@@ -34,9 +35,14 @@ export class RateLimitedError extends PatchbayError {
     super(
       'RATE_LIMITED',
       reason === 'throttled'
-        ? `${target} asked callers to slow down (429 Retry-After); waiting ${waitMs} ms`
+        ? `${target} asked callers to slow down (Retry-After); waiting ${waitMs} ms`
         : `The rate limit for ${target} is used up; waiting ${waitMs} ms for a token`,
-      { retryable: true, retryAfterMs: waitMs, details: { target, waitMs, reason } },
+      {
+        retryable: true,
+        retryAfterMs: waitMs,
+        waitReason: reason,
+        details: { target, waitMs, reason },
+      },
     );
     this.target = target;
   }
@@ -49,7 +55,7 @@ export class RateLimitWaitExceededError extends PatchbayError {
       'RATE_LIMIT_WAIT_EXCEEDED',
       `Waited ${waitedMs} ms for a rate-limit token for ${target}, more than the maximum of ` +
         `${maxWaitMs} ms. Raise the limit or the node's rateLimit.maxWaitMs.`,
-      { retryable: false, details: { target, waitedMs, maxWaitMs } },
+      { nonRetryable: true, details: { target, waitedMs, maxWaitMs } },
     );
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './policy.ts';
-import { type ClassifiedError, isRetryable } from './retry-classification.ts';
+import { type ClassifiedError, isRetryable, NEVER_RETRIED_CODES } from './retry-classification.ts';
 
 const policy = (overrides: Partial<RetryPolicy> = {}): RetryPolicy => ({
   ...DEFAULT_RETRY_POLICY,
@@ -46,7 +46,6 @@ describe('isRetryable', () => {
       'RUN_TIMEOUT',
       'RATE_LIMIT_WAIT_EXCEEDED',
       'RETRIES_EXHAUSTED',
-      'HTTP_INVALID_BODY',
       'EXPRESSION_FAILED',
       'EGRESS_DENIED',
     ]) {
@@ -54,22 +53,28 @@ describe('isRetryable', () => {
     }
   });
 
-  it('retries nothing with retryOn "none"', () => {
-    const none = policy({ retryOn: 'none', retryHttpStatuses: [503] });
-    expect(isRetryable(http(503), none)).toBe(false);
+  it('never retries an error that says it is not retryable, under any policy', () => {
+    const error = { code: 'HTTP_INVALID_BODY', nonRetryable: true };
+    expect(isRetryable(error, policy({ retryOn: 'any' }))).toBe(false);
+    expect(isRetryable(error, policy(), () => true)).toBe(false);
+  });
+
+  it('names no protocol: HTTP_* codes are classified by the connector that raises them', () => {
+    expect([...NEVER_RETRIED_CODES].filter((code) => code.startsWith('HTTP_'))).toEqual([]);
+  });
+
+  it('retries nothing with retryOn "none", whatever the node type’s classifier says', () => {
+    const none = policy({ retryOn: 'none' });
+    expect(isRetryable(http(503), none, () => true)).toBe(false);
     expect(isRetryable({ code: 'HTTP_NETWORK', retryable: true }, none)).toBe(false);
   });
 
-  it('lets listed HTTP statuses override the rules either way', () => {
-    const custom = policy({ retryHttpStatuses: [409], noRetryHttpStatuses: [501] });
-    expect(isRetryable(http(409), custom)).toBe(true);
-    expect(isRetryable(http(501), custom)).toBe(false);
-    expect(isRetryable(http(501), { ...custom, retryOn: 'any' })).toBe(false);
-    expect(isRetryable(http(502), custom)).toBe(true);
-  });
-
-  it('reads HTTP statuses only from HTTP_STATUS errors', () => {
-    const error = { code: 'NODE_FAILED', retryable: false, details: { status: 409 } };
-    expect(isRetryable(error, policy({ retryHttpStatuses: [409] }))).toBe(false);
+  it('lets the node type’s classifier decide either way, and fall back to the error', () => {
+    const classify = (error: ClassifiedError) =>
+      error.code === 'CONFLICT' ? true : error.code === 'GONE' ? false : undefined;
+    expect(isRetryable({ code: 'CONFLICT', retryable: false }, policy(), classify)).toBe(true);
+    expect(isRetryable({ code: 'GONE', retryable: true }, policy(), classify)).toBe(false);
+    expect(isRetryable({ code: 'OTHER', retryable: true }, policy(), classify)).toBe(true);
+    expect(isRetryable({ code: 'OTHER', retryable: false }, policy(), classify)).toBe(false);
   });
 });

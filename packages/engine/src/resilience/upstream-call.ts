@@ -15,10 +15,10 @@ import {
 import { sleep } from './sleep.ts';
 import type { UpstreamCall, UpstreamGuard, UpstreamOutcome } from './upstream-guard.ts';
 
-/** The rate-limit policy's own default, for waits imposed by a 429 on a node without a limit. */
+/** The rate-limit policy's own default, for waits an upstream imposes on a node without a limit. */
 const DEFAULT_MAX_WAIT_MS: number = rateLimitPolicySchema.shape.maxWaitMs.parse(undefined);
 
-/** When a 429 carries no Retry-After, the target is slowed down for this long. */
+/** When a throttling answer says for how long (no Retry-After), the target slows down this long. */
 export const DEFAULT_THROTTLE_MS = 1_000;
 
 export type UpstreamScope = {
@@ -87,7 +87,7 @@ const SUCCESS: UpstreamOutcome = Object.freeze({ kind: 'success' });
 
 /**
  * How a failed call looks to the breaker. An answer, even a 4xx, is a success: the upstream is
- * up. A 429 is throttling. Retryable errors (network, timeout, 5xx) are failures, and so are
+ * up. An error the connector marks `waitReason: 'throttled'` (HTTP 429) is throttling. Retryable errors (network, timeout, 5xx) are failures, and so are
  * errors a connector did not classify. A call cut short because the run was cancelled or ran out
  * of time says nothing about the upstream and counts as a success; the attempt timeout does not.
  */
@@ -102,7 +102,7 @@ export function upstreamOutcomeOf(thrown: unknown, signal: AbortSignal): Upstrea
     const message = thrown instanceof Error ? thrown.message : String(thrown);
     return { kind: 'failure', error: { code: 'NODE_FAILED', message } };
   }
-  if (thrown.code === 'HTTP_STATUS' && thrown.details?.status === 429) {
+  if (thrown.waitReason === 'throttled') {
     return { kind: 'throttled', retryAfterMs: thrown.retryAfterMs ?? DEFAULT_THROTTLE_MS };
   }
   return thrown.retryable ? { kind: 'failure', error: thrown.toJSON() } : SUCCESS;

@@ -21,7 +21,6 @@ export function runNodeType(
     trigger: {},
     idempotencyKey: `run-1:${options.nodeId ?? 'node'}`,
     signal: new AbortController().signal,
-    fetch: globalThis.fetch,
     clock: createFakeClock(),
     attempt: 1,
     upstream: (_target, call) => call(),

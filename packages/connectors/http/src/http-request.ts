@@ -1,14 +1,25 @@
-/** http.request: one real HTTP call through ctx.fetch, with templated fields and typed failures. */
-import { NodeExecutionError, PatchbayError, toNodeError } from '../errors.ts';
-import { evaluateExpression } from '../expression.ts';
-import { defineNodeType, type NodeExecutionContext } from '../node-type.ts';
-import { parseRetryAfter } from '../retry-after.ts';
-import { isTemplate, renderTemplate, soleExpression } from '../template.ts';
+/**
+ * http.request: one real HTTP call through the connector's fetch (the server's egress-guarded
+ * one), with templated fields and typed failures that say whether to retry.
+ */
+import {
+  defineNodeType,
+  evaluateExpression,
+  isTemplate,
+  type NodeExecutionContext,
+  NodeExecutionError,
+  PatchbayError,
+  parseRetryAfter,
+  renderTemplate,
+  soleExpression,
+  toNodeError,
+} from '@patchbay/engine';
 import {
   type HttpRequestConfig,
   httpRequestConfigSchema,
   parseHttpUrl,
 } from './http-request-config.ts';
+import { HTTP_REQUEST_DOCS } from './http-request-docs.ts';
 import {
   decodeBody,
   headersToRecord,
@@ -17,6 +28,7 @@ import {
   readBodyText,
   snippetOf,
 } from './http-response.ts';
+import { httpRetryOptions } from './http-retry.ts';
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
@@ -29,8 +41,21 @@ export type HttpResponseOutput = {
 
 type Context = NodeExecutionContext<HttpRequestConfig>;
 
-export function createHttpRequestNode(options: { maxResponseBytes?: number } = {}) {
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+export type HttpConnectorOptions = {
+  /** Every request goes through it: the server passes its egress-guarded fetch. */
+  fetch: typeof globalThis.fetch;
+  /** Larger response bodies fail with HTTP_RESPONSE_TOO_LARGE. Default 10 MiB. */
+  maxResponseBytes?: number;
+};
+
+/** What sending one request needs besides the node's context. */
+type Transport = { fetch: typeof globalThis.fetch; maxResponseBytes: number };
+
+export function createHttpRequestNode(options: HttpConnectorOptions) {
+  const transport: Transport = {
+    fetch: options.fetch,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  };
   return defineNodeType({
     type: 'http.request',
     title: 'HTTP request',
@@ -42,20 +67,20 @@ export function createHttpRequestNode(options: { maxResponseBytes?: number } = {
     defaultConfig: { url: 'https://example.com' },
     inputs: [{ id: 'in', label: 'Input' }],
     outputs: [{ id: 'out', label: 'Response' }],
-    // Retries, timeout and breaker come from Patchbay's defaults (resilience/policy.ts).
+    // Retries, timeout and breaker come from Patchbay's defaults, plus the HTTP status lists.
     sideEffects: true,
+    retryOptions: httpRetryOptions,
+    docs: HTTP_REQUEST_DOCS,
     egressTargets: (config) => {
       const url = isTemplate(config.url) ? undefined : parseHttpUrl(config.url);
       if (!url) return [];
       return [{ path: ['url'], host: url.hostname, port: defaultedPort(url) }];
     },
-    execute: async (ctx) => ({ output: await sendRequest(ctx, maxResponseBytes) }),
+    execute: async (ctx) => ({ output: await sendRequest(ctx, transport) }),
   });
 }
 
-export const httpRequestNode = createHttpRequestNode();
-
-async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<HttpResponseOutput> {
+async function sendRequest(ctx: Context, transport: Transport): Promise<HttpResponseOutput> {
   const { config } = ctx;
   const url = await buildUrl(ctx);
   const headers = await buildHeaders(ctx);
@@ -64,7 +89,7 @@ async function sendRequest(ctx: Context, maxResponseBytes: number): Promise<Http
   const target = `${config.method} ${url.origin}${url.pathname}`;
   // Reading the body is part of the call: a connection that drops mid-body is the upstream failing.
   return ctx.upstream(upstreamTarget(url), () =>
-    fetchResponse(ctx, url, { headers, body, target, maxResponseBytes }),
+    fetchResponse(ctx, transport, url, { headers, body, target }),
   );
 }
 
@@ -79,11 +104,13 @@ function defaultedPort(url: URL): number {
 
 async function fetchResponse(
   ctx: Context,
+  transport: Transport,
   url: URL,
-  request: { headers: Headers; body: string | undefined; target: string; maxResponseBytes: number },
+  request: { headers: Headers; body: string | undefined; target: string },
 ): Promise<HttpResponseOutput> {
   const { config } = ctx;
-  const { headers, body, target, maxResponseBytes } = request;
+  const { headers, body, target } = request;
+  const { maxResponseBytes } = transport;
   // One controller for the call and the body read: aborted by the attempt or by the timeout.
   const controller = new AbortController();
   let timedOut = false;
@@ -96,7 +123,7 @@ async function fetchResponse(
   });
 
   try {
-    const response = await ctx.fetch(url, {
+    const response = await transport.fetch(url, {
       method: config.method,
       headers,
       ...(body === undefined ? {} : { body }),
@@ -126,7 +153,7 @@ async function buildUrl(ctx: Context): Promise<URL> {
       ctx.nodeId,
       'HTTP_INVALID_URL',
       `Node "${ctx.nodeId}": URL "${rendered}" is not a valid http(s) URL`,
-      { details: { field: 'url', url: rendered } },
+      { nonRetryable: true, details: { field: 'url', url: rendered } },
     );
   }
   for (const [name, value] of Object.entries(ctx.config.query)) {
@@ -148,7 +175,7 @@ async function buildHeaders(ctx: Context): Promise<Headers> {
         ctx.nodeId,
         'HTTP_INVALID_HEADER',
         `Node "${ctx.nodeId}": header "${name}" has a value HTTP does not allow (line breaks?)`,
-        { details: { field }, cause: error },
+        { nonRetryable: true, details: { field }, cause: error },
       );
     }
   }
@@ -178,7 +205,7 @@ async function buildBody(ctx: Context, headers: Headers): Promise<string | undef
       ctx.nodeId,
       'HTTP_INVALID_BODY',
       `Node "${ctx.nodeId}": the rendered JSON body is not valid JSON (${String(error)})`,
-      { details: { field: 'body', body: snippetOf(text) } },
+      { nonRetryable: true, details: { field: 'body', body: snippetOf(text) } },
     );
   }
   return text;
@@ -186,7 +213,9 @@ async function buildBody(ctx: Context, headers: Headers): Promise<string | undef
 
 function statusError(ctx: Context, target: string, response: Response, text: string) {
   const { status, statusText } = response;
-  const retryable = status >= 500 || status === 429;
+  // 5xx and 429 are transient; a 429 is the upstream asking callers to slow down (a throttle).
+  const throttled = status === 429;
+  const retryable = status >= 500 || throttled;
   const retryAfterMs = retryable
     ? parseRetryAfter(response.headers.get('retry-after'), ctx.clock.now())
     : undefined;
@@ -197,6 +226,7 @@ function statusError(ctx: Context, target: string, response: Response, text: str
     {
       retryable,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(throttled ? { waitReason: 'throttled' as const } : {}),
       details: {
         status,
         statusText,

@@ -1,10 +1,19 @@
 /** logic.if: passes its input on through the `true` or the `false` port. */
-import { z } from 'zod';
-import { expressionField } from '../config-fields.ts';
-import { evaluateExpression } from '../expression.ts';
-import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
-const configSchema = z.strictObject({ condition: expressionField('Condition') });
+import {
+  defineNodeType,
+  evaluateExpression,
+  expressionField,
+  PURE_NODE_POLICY,
+} from '@patchbay/engine';
+import { z } from 'zod';
+import { LOGIC_IF_DOCS } from './node-docs.ts';
+
+const configSchema = z.strictObject({
+  condition: expressionField('Condition').describe(
+    'JSONata; a truthy value takes the "true" port, anything else the "false" port.',
+  ),
+});
 
 export type LogicIfConfig = z.infer<typeof configSchema>;
 
@@ -24,6 +33,7 @@ export const logicIfNode = defineNodeType({
   ],
   sideEffects: false,
   policyDefaults: PURE_NODE_POLICY,
+  docs: LOGIC_IF_DOCS,
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.condition, ctx, {
       nodeId: ctx.nodeId,

@@ -1,13 +1,18 @@
+import { createFakeClock, NodeExecutionError, PatchbayError } from '@patchbay/engine';
+import { type NodeRunOptions, runNodeType } from '@patchbay/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeExecutionError, PatchbayError } from '../errors.ts';
-import { createFakeClock } from '../fake-clock.ts';
+import {
+  createHttpRequestNode,
+  type HttpConnectorOptions,
+  upstreamTarget,
+} from './http-request.ts';
 import {
   closedPort,
   type LocalHttpServer,
   startLocalHttpServer,
-} from '../test-support/local-http-server.ts';
-import { runNodeType } from '../test-support/node-context.ts';
-import { createHttpRequestNode, httpRequestNode, upstreamTarget } from './http-request.ts';
+} from './test-support/local-http-server.ts';
+
+const httpRequestNode = createHttpRequestNode({ fetch: globalThis.fetch });
 
 const ORDERS = {
   orders: [
@@ -58,8 +63,15 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-const run = (config: Record<string, unknown>, options: Parameters<typeof runNodeType>[2] = {}) =>
-  runNodeType(httpRequestNode, config, { nodeId: 'fetch', ...options });
+/** Runs http.request; `fetch` replaces the connector's transport for this one call. */
+const run = (
+  config: Record<string, unknown>,
+  { fetch, ...options }: NodeRunOptions & Partial<HttpConnectorOptions> = {},
+) =>
+  runNodeType(fetch ? createHttpRequestNode({ fetch }) : httpRequestNode, config, {
+    nodeId: 'fetch',
+    ...options,
+  });
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -136,6 +148,7 @@ describe('http.request', () => {
     expect(error).toMatchObject({
       code: 'HTTP_INVALID_BODY',
       retryable: false,
+      nonRetryable: true,
       details: { field: 'body' },
     });
     expect(server.requests.length).toBe(before);
@@ -170,7 +183,12 @@ describe('http.request', () => {
 
   it('fails a 429 as retryable after the Retry-After delay', async () => {
     const seconds = await failure(run({ url: `${server.baseUrl}/busy` }));
-    expect(seconds).toMatchObject({ code: 'HTTP_STATUS', retryable: true, retryAfterMs: 7000 });
+    expect(seconds).toMatchObject({
+      code: 'HTTP_STATUS',
+      retryable: true,
+      retryAfterMs: 7000,
+      waitReason: 'throttled',
+    });
     const clock = createFakeClock(new Date('2025-01-01T00:00:00.000Z'));
     const date = await failure(run({ url: `${server.baseUrl}/busy-until` }, { clock }));
     expect(date.retryAfterMs).toBe(60_000);
@@ -206,7 +224,7 @@ describe('http.request', () => {
   });
 
   it('stops reading a body larger than the limit', async () => {
-    const small = createHttpRequestNode({ maxResponseBytes: 1024 });
+    const small = createHttpRequestNode({ fetch: globalThis.fetch, maxResponseBytes: 1024 });
     const error = await failure(
       runNodeType(small, { url: `${server.baseUrl}/big` }, { nodeId: 'fetch' }),
     );
@@ -226,7 +244,11 @@ describe('http.request', () => {
     const error = await failure(
       run({ url: '{{ $.target }}' }, { input: { target: 'file:///etc/passwd' } }),
     );
-    expect(error).toMatchObject({ code: 'HTTP_INVALID_URL', details: { field: 'url' } });
+    expect(error).toMatchObject({
+      code: 'HTTP_INVALID_URL',
+      nonRetryable: true,
+      details: { field: 'url' },
+    });
   });
 
   it('reports cancellation by the run as CANCELLED, not as a network error', async () => {

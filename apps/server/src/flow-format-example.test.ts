@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { executeFlow, type StepEvent, validateFlow } from '@patchbay/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDefaultRegistry } from './default-registry.ts';
-import { executeFlow } from './executor.ts';
-import type { StepEvent } from './step-event.ts';
-import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
-import { validateFlow } from './validate-flow.ts';
+import { createConnectorRegistry, shippedConnectors } from './connectors.ts';
 
 /** The first JSON block of docs/flow-format.md, so the documented example cannot rot. */
 function documentedExample(): { nodes: { id: string; config: Record<string, unknown> }[] } {
@@ -20,26 +19,33 @@ const ORDERS = [
   { id: 3, status: 'paid', total: 30 },
 ];
 
-let server: LocalHttpServer;
-beforeAll(async () => {
-  server = await startLocalHttpServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ orders: ORDERS }));
-  });
+/** The documented flow runs on the shipped connectors, as the server composes them. */
+const registry = createConnectorRegistry(shippedConnectors({ fetch: globalThis.fetch })).nodeTypes;
+
+const requests: IncomingHttpHeaders[] = [];
+const server = createServer((request, response) => {
+  requests.push(request.headers);
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(JSON.stringify({ orders: ORDERS }));
 });
-afterAll(() => server.close());
+let baseUrl = '';
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('the example in docs/flow-format.md', () => {
   it('is a valid flow', () => {
-    expect(validateFlow(documentedExample(), createDefaultRegistry())).toMatchObject({ ok: true });
+    expect(validateFlow(documentedExample(), registry)).toMatchObject({ ok: true });
   });
 
   it('runs end to end against a real HTTP server and keeps the paid orders', async () => {
     const document = documentedExample();
     const fetchNode = document.nodes.find((node) => node.id === 'fetch')!;
     expect(fetchNode.config.url).toBe('http://127.0.0.1:9000/orders');
-    fetchNode.config.url = `${server.baseUrl}/orders`;
-    const result = validateFlow(document, createDefaultRegistry());
+    fetchNode.config.url = `${baseUrl}/orders`;
+    const result = validateFlow(document, registry);
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
 
     const events: StepEvent[] = [];
@@ -61,6 +67,6 @@ describe('the example in docs/flow-format.md', () => {
       'step.started:paid',
       'step.succeeded:paid',
     ]);
-    expect(server.requests[0]?.headers['idempotency-key']).toBe('run-doc:fetch');
+    expect(requests[0]?.['idempotency-key']).toBe('run-doc:fetch');
   });
 });

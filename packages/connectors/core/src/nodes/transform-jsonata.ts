@@ -1,10 +1,19 @@
 /** transform.jsonata: reshapes data with a JSONata expression over `$`, `$nodes` and `$trigger`. */
-import { z } from 'zod';
-import { expressionField } from '../config-fields.ts';
-import { evaluateExpression } from '../expression.ts';
-import { defineNodeType, PURE_NODE_POLICY } from '../node-type.ts';
 
-const configSchema = z.strictObject({ expression: expressionField('Expression') });
+import {
+  defineNodeType,
+  evaluateExpression,
+  expressionField,
+  PURE_NODE_POLICY,
+} from '@patchbay/engine';
+import { z } from 'zod';
+import { TRANSFORM_JSONATA_DOCS } from './node-docs.ts';
+
+const configSchema = z.strictObject({
+  expression: expressionField('Expression').describe(
+    'JSONata over `$` (the input), `$nodes.<id>` and `$trigger`; its value is the output.',
+  ),
+});
 
 export type TransformJsonataConfig = z.infer<typeof configSchema>;
 
@@ -21,6 +30,7 @@ export const transformJsonataNode = defineNodeType({
   outputs: [{ id: 'out', label: 'Output' }],
   sideEffects: false,
   policyDefaults: PURE_NODE_POLICY,
+  docs: TRANSFORM_JSONATA_DOCS,
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.expression, ctx, {
       nodeId: ctx.nodeId,

@@ -1,7 +1,7 @@
 /** The config of http.request: method, URL, headers, query, body, error handling and timeout. */
+
+import { isTemplate, templateField, templateRecordField, uiHint } from '@patchbay/engine';
 import { z } from 'zod';
-import { templateField, templateRecordField } from '../config-fields.ts';
-import { isTemplate } from '../template.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -18,11 +18,17 @@ export const httpRequestConfigSchema = z
   .strictObject({
     method: z
       .enum(HTTP_METHODS, { error: `Method must be one of ${HTTP_METHODS.join(', ')}` })
-      .default('GET'),
-    url: templateField('URL').superRefine((url, ctx) => {
-      const problem = checkStaticUrl(url);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: url });
-    }),
+      .default('GET')
+      .describe('The HTTP method.'),
+    url: templateField('URL')
+      .superRefine((url, ctx) => {
+        const problem = checkStaticUrl(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: url });
+      })
+      .describe('An absolute http(s) URL; it may hold {{ JSONata }} templates.')
+      .meta(
+        uiHint({ widget: 'template', placeholder: 'https://api.example.com/orders/{{ $.id }}' }),
+      ),
     headers: templateRecordField('Header')
       .superRefine((headers, ctx) => {
         for (const name of Object.keys(headers)) {
@@ -36,19 +42,40 @@ export const httpRequestConfigSchema = z
           }
         }
       })
-      .default({}),
-    query: templateRecordField('Query parameter').default({}),
+      .default({})
+      .describe('Request headers; values may hold templates.'),
+    query: templateRecordField('Query parameter')
+      .default({})
+      .describe('Query parameters added to the URL; values may hold templates.'),
     bodyType: z
       .enum(HTTP_BODY_TYPES, { error: `Body type must be one of ${HTTP_BODY_TYPES.join(', ')}` })
-      .default('none'),
-    body: templateField('Body').default(''),
-    failOnHttpError: z.boolean({ error: 'failOnHttpError must be true or false' }).default(true),
+      .default('none')
+      .describe(
+        'none sends no body; json sends it as application/json and text as text/plain, unless a Content-Type header says otherwise.',
+      ),
+    body: templateField('Body')
+      .default('')
+      .describe('The request body; it may hold templates.')
+      .meta(
+        uiHint({
+          widget: 'template',
+          multiline: true,
+          showIf: { field: 'bodyType', notEquals: 'none' },
+        }),
+      ),
+    failOnHttpError: z
+      .boolean({ error: 'failOnHttpError must be true or false' })
+      .default(true)
+      .describe('Fail the step on a 4xx or 5xx response instead of passing it on as output.')
+      .meta(uiHint({ advanced: true })),
     timeoutMs: z
       .number({ error: 'Timeout must be a number of milliseconds' })
       .int('Timeout must be a whole number of milliseconds')
       .min(1, 'Timeout must be at least 1 ms')
       .max(MAX_TIMEOUT_MS, `Timeout must be at most ${MAX_TIMEOUT_MS} ms`)
-      .default(30_000),
+      .default(30_000)
+      .describe('How long one request may take, response body included.')
+      .meta(uiHint({ advanced: true, unit: 'ms' })),
   })
   .superRefine((config, ctx) => {
     if (config.bodyType !== 'none' && METHODS_WITHOUT_BODY.has(config.method)) {

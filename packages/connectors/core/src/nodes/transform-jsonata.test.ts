@@ -1,5 +1,5 @@
+import { runNodeType } from '@patchbay/engine/testing';
 import { describe, expect, it } from 'vitest';
-import { runNodeType } from '../test-support/node-context.ts';
 import { transformJsonataNode } from './transform-jsonata.ts';
 
 const orders = {

@@ -1,0 +1,173 @@
+/**
+ * http.request inside a run: the executor retries and parks it the way the HTTP connector
+ * classifies its answers (a 4xx is final, a 503 transient, a 429 a throttle with Retry-After).
+ */
+import type { ServerResponse } from 'node:http';
+import {
+  assertValidFlow,
+  createFakeClock,
+  createNodeTypeRegistry,
+  type ExecuteFlowOptions,
+  executeFlow,
+  type FlowNode,
+  type StepEvent,
+  systemClock,
+  type UpstreamGuard,
+  type UpstreamOutcome,
+} from '@patchbay/engine';
+import { edge, fixtureTriggerNode, flowDocument, node } from '@patchbay/engine/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpRequestNode } from './http-request.ts';
+import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
+
+const T0 = new Date('2025-01-01T00:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function harness() {
+  const registry = createNodeTypeRegistry([
+    fixtureTriggerNode,
+    createHttpRequestNode({ fetch: globalThis.fetch }),
+  ]);
+  const events: StepEvent[] = [];
+  const clock = createFakeClock(T0);
+  const flow = (nodes: FlowNode[]) =>
+    assertValidFlow(
+      flowDocument([node('trigger', 'test.trigger'), ...nodes], [edge('trigger', 'fetch')]),
+      registry,
+    );
+  const run = (options: Omit<ExecuteFlowOptions, 'runId' | 'onEvent'>) =>
+    executeFlow({
+      runId: 'run-1',
+      clock,
+      random: () => 0.5,
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      ...options,
+    });
+  const of = (nodeId: string) => events.filter((event) => event.nodeId === nodeId);
+  return { clock, flow, run, of };
+}
+
+/** A guard that lets every call through and records what each call reported. */
+function recordingGuard() {
+  const released: { target: string; outcome: UpstreamOutcome }[] = [];
+  const guard: UpstreamGuard = {
+    acquire: async (call) => ({ kind: 'proceed', permit: { target: call.target, probe: false } }),
+    release: async (call, _permit, outcome) => {
+      released.push({ target: call.target, outcome });
+    },
+  };
+  return { guard, released };
+}
+
+let server: LocalHttpServer;
+const hits = new Map<string, number>();
+beforeAll(async () => {
+  server = await startLocalHttpServer((request, response: ServerResponse) => {
+    const path = request.url.split('?')[0] ?? '';
+    const hit = (hits.get(path) ?? 0) + 1;
+    hits.set(path, hit);
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(body));
+    };
+    if (path === '/missing') return json(404, { error: 'no such order' });
+    if (path === '/conflict' && hit === 1) return json(409, { error: 'locked' });
+    if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
+    if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
+    if (path === '/unimplemented') return json(501, { error: 'later' });
+    return json(200, { hit });
+  });
+});
+afterAll(() => server.close());
+
+describe('http.request in a run', () => {
+  it('stops at attempt 1 on a 4xx answer, which is not transient', async () => {
+    const h = harness();
+    const outcome = await h.run({
+      flow: h.flow([node('fetch', 'http.request', { url: `${server.baseUrl}/missing` })]),
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'HTTP_STATUS', retryable: false, details: { status: 404 } },
+    });
+    expect(h.of('fetch').map((event) => event.type)).toEqual(['step.started', 'step.failed']);
+    expect(hits.get('/missing')).toBe(1);
+  });
+
+  it('retries a status listed in retryHttpStatuses and never one in noRetryHttpStatuses', async () => {
+    const h = harness();
+    const conflict = await h.run({
+      clock: systemClock,
+      flow: h.flow([
+        {
+          ...node('fetch', 'http.request', { url: `${server.baseUrl}/conflict` }),
+          policy: { retry: { retryHttpStatuses: [409], initialDelayMs: 5 } },
+        },
+      ]),
+    });
+    expect(conflict).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
+
+    const unimplemented = await h.run({
+      flow: h.flow([
+        {
+          ...node('fetch', 'http.request', { url: `${server.baseUrl}/unimplemented` }),
+          policy: { retry: { retryOn: 'any', noRetryHttpStatuses: [501] } },
+        },
+      ]),
+    });
+    expect(unimplemented).toMatchObject({ status: 'failed', error: { details: { status: 501 } } });
+    expect(hits.get('/unimplemented')).toBe(1);
+  });
+
+  it('honours a 429 Retry-After and sends the same Idempotency-Key on the retry', async () => {
+    const h = harness();
+    const { guard, released } = recordingGuard();
+    const flow = h.flow([node('fetch', 'http.request', { url: `${server.baseUrl}/busy-once` })]);
+    const first = await h.run({ flow, guard });
+    const target = `http://127.0.0.1:${server.port}`;
+    expect(released).toEqual([{ target, outcome: { kind: 'throttled', retryAfterMs: 3_000 } }]);
+    expect(h.of('fetch')[1]).toMatchObject({
+      type: 'step.failed',
+      error: { code: 'HTTP_STATUS', details: { status: 429 } },
+      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+    });
+    expect(first.waiting?.nodes).toEqual([
+      { nodeId: 'fetch', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },
+    ]);
+
+    h.clock.advance(3_000);
+    const second = await h.run({
+      flow,
+      guard,
+      resume: {
+        completed: { trigger: { output: {}, port: null } },
+        attempts: { fetch: 1 },
+        waiting: first.waiting!.nodes,
+      },
+    });
+    expect(second).toMatchObject({ status: 'succeeded', outputs: { fetch: { body: { hit: 2 } } } });
+    const keys = server.requests
+      .filter((request) => request.url === '/busy-once')
+      .map((request) => request.headers['idempotency-key']);
+    expect(keys).toEqual(['run-1:fetch', 'run-1:fetch']);
+  });
+
+  it('retries a 503 in process on the real clock and reports it as a failure', async () => {
+    const h = harness();
+    const { guard, released } = recordingGuard();
+    const outcome = await h.run({
+      flow: h.flow([
+        {
+          ...node('fetch', 'http.request', { url: `${server.baseUrl}/flaky` }),
+          policy: { retry: { initialDelayMs: 5 } },
+        },
+      ]),
+      guard,
+      clock: systemClock,
+    });
+    expect(outcome).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
+    expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
+  });
+});

@@ -1,0 +1,4 @@
+import { describeConnector } from '@patchbay/engine/connector-kit';
+import { scheduleConnector } from './index.ts';
+
+describeConnector(scheduleConnector);

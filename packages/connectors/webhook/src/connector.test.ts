@@ -1,0 +1,4 @@
+import { describeConnector } from '@patchbay/engine/connector-kit';
+import { webhookConnector } from './index.ts';
+
+describeConnector(webhookConnector);
