@@ -140,6 +140,7 @@ describe('WIDGETS', () => {
       'toggle',
       'number',
       'keyValue',
+      'object',
       'json',
     ];
     expect(Object.keys(WIDGETS).sort()).toEqual([...names].sort());

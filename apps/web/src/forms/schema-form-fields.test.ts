@@ -82,7 +82,7 @@ describe('formFieldsFromSchema', () => {
       'template',
       'toggle',
       'number',
-      'json',
+      'object',
     ]);
     expect(byName('headers')).toMatchObject({ widget: 'keyValue', valueWidget: 'template' });
     expect(byName('url')).toMatchObject({ multiline: false });
@@ -148,6 +148,28 @@ describe('formFieldsFromSchema', () => {
       widget: 'jsonata',
       multiline: true,
     });
+  });
+
+  it('gives a nested object with declared properties its own fields, hints included', () => {
+    const signature = fieldOf({
+      signature: {
+        type: 'object',
+        properties: {
+          preset: { type: 'string', enum: ['generic', 'github'], default: 'generic' },
+          credentialId: { type: 'string', 'x-ui': { widget: 'credential', credentialTypes: ['hmacSecret'] } },
+          header: { type: 'string', 'x-ui': { showIf: { field: 'preset', equals: ['generic'] } } },
+        },
+        required: ['preset', 'credentialId'],
+      },
+    });
+    expect(signature).toMatchObject({ widget: 'object', required: false });
+    if (signature.widget !== 'object') throw new Error('not an object field');
+    expect(signature.fields.map((f) => [f.name, f.widget, f.required])).toEqual([
+      ['preset', 'select', true],
+      ['credentialId', 'credential', true],
+      ['header', 'text', false],
+    ]);
+    expect(signature.fields[2]?.showIf).toEqual({ field: 'preset', equals: ['generic'] });
   });
 
   it('masks secrets, by widget or by the secret flag', () => {

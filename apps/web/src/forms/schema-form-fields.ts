@@ -29,7 +29,8 @@ export type WidgetName =
   | 'select'
   | 'toggle'
   | 'number'
-  | 'keyValue';
+  | 'keyValue'
+  | 'object';
 
 /** Show a field only when a sibling has (or has not) one of these values. */
 export type ShowIf = { field: string; equals: unknown } | { field: string; notEquals: unknown };
@@ -76,6 +77,8 @@ export type FormField =
       unit: string | undefined;
     })
   | (FieldBase & { widget: 'keyValue'; valueWidget: TextWidget })
+  /** A nested object with declared properties (a webhook's `signature`): its own fields. */
+  | (FieldBase & { widget: 'object'; fields: FormField[] })
   | (FieldBase & { widget: 'json' });
 
 /** The field a widget edits: every text widget shares one field shape. */
@@ -292,6 +295,9 @@ export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean
             widget: 'keyValue',
             valueWidget: textWidgetOf(readUiHint(values)) ?? 'text',
           };
+        }
+        if (propertiesOf(schema).length > 0) {
+          return { ...base, widget: 'object', fields: formFieldsFromSchema(schema) };
         }
         break;
       }

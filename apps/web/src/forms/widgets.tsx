@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { CredentialPicker } from '../credentials/credential-picker.tsx';
 import { JsonField } from './json-field.tsx';
 import { KeyValueEditor } from './key-value-editor.tsx';
+import { ObjectWidget } from './object-widget.tsx';
 import type {
   EnumValue,
   FieldOfWidget,
@@ -262,6 +263,7 @@ export const WIDGETS: { readonly [W in WidgetName]: Widget<W> } = {
   toggle: ToggleWidget,
   number: NumberWidget,
   keyValue: KeyValueWidget,
+  object: ObjectWidget,
   json: JsonWidget,
 };
 

@@ -125,7 +125,7 @@ export const webhookConfigSchema = z.strictObject({
     .max(MAX_SYNC_TIMEOUT_MS, `Sync timeout must be at most ${MAX_SYNC_TIMEOUT_MS} ms (5 minutes)`)
     .default(DEFAULT_SYNC_TIMEOUT_MS)
     .describe('In sync mode: answer 202 { runId } when the run takes longer')
-    .meta(uiHint({ showIf: { field: 'responseMode', equals: 'sync' } })),
+    .meta(uiHint({ showIf: { field: 'responseMode', equals: 'sync' }, unit: 'ms' })),
   idempotencyHeader: headerName('Idempotency header')
     .optional()
     .describe('A header whose value identifies a delivery: a repeated value returns the first run')
