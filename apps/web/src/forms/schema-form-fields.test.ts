@@ -156,7 +156,10 @@ describe('formFieldsFromSchema', () => {
         type: 'object',
         properties: {
           preset: { type: 'string', enum: ['generic', 'github'], default: 'generic' },
-          credentialId: { type: 'string', 'x-ui': { widget: 'credential', credentialTypes: ['hmacSecret'] } },
+          credentialId: {
+            type: 'string',
+            'x-ui': { widget: 'credential', credentialTypes: ['hmacSecret'] },
+          },
           header: { type: 'string', 'x-ui': { showIf: { field: 'preset', equals: ['generic'] } } },
         },
         required: ['preset', 'credentialId'],
