@@ -37,7 +37,7 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
   return (
     <div className="inspector__content" data-testid="inspector">
       <header className="inspector__header">
-        <CategoryIcon category={descriptor?.category} size={16} />
+        <CategoryIcon category={descriptor?.category} size={16} svg={descriptor?.icon} />
         <div>
           <div className="inspector__title">{descriptor?.title ?? data.nodeType}</div>
           <div className="inspector__subtitle">

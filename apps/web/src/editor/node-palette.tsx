@@ -35,7 +35,7 @@ export function NodePalette({ onAdd }: { onAdd: (descriptor: NodeTypeDescriptor)
                 }}
                 onClick={() => onAdd(descriptor)}
               >
-                <CategoryIcon category={descriptor.category} />
+                <CategoryIcon category={descriptor.category} svg={descriptor.icon} />
                 <span className="palette__text">
                   <span className="palette__title">{descriptor.title}</span>
                   <span className="palette__description">{descriptor.description}</span>

@@ -25,17 +25,42 @@ export function categoryStyle(category: NodeCategory | undefined): CategoryStyle
     : { heading: 'Unknown', icon: BracesIcon, className: 'cat-unknown' };
 }
 
+/**
+ * A node type's icon in its category's colours: the connector's own SVG when it ships one
+ * (a webhook, a clock), else the category's. The SVG is used as a CSS mask, never inserted as
+ * markup, so it draws in the category colour and cannot run anything.
+ */
 export function CategoryIcon({
   category,
   size = 14,
+  svg,
 }: {
   category: NodeCategory | undefined;
   size?: number;
+  /** The node type's own icon (NodeTypeDescriptor.icon): an SVG document. */
+  svg?: string | undefined;
 }) {
   const { icon: Icon, className } = categoryStyle(category);
   return (
     <span className={`cat-icon ${className}`}>
-      <Icon size={size} />
+      {svg ? <SvgMaskIcon svg={svg} size={size} /> : <Icon size={size} />}
     </span>
+  );
+}
+
+const maskUrls = new Map<string, string>();
+
+function SvgMaskIcon({ svg, size }: { svg: string; size: number }) {
+  let url = maskUrls.get(svg);
+  if (!url) {
+    url = `url("data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}")`;
+    maskUrls.set(svg, url);
+  }
+  return (
+    <span
+      className="svg-mask-icon"
+      aria-hidden="true"
+      style={{ width: size, height: size, maskImage: url, WebkitMaskImage: url }}
+    />
   );
 }

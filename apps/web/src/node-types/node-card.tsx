@@ -61,7 +61,7 @@ export function NodeCard({
         />
       ))}
       <div className="node-card__header">
-        <CategoryIcon category={category} size={15} />
+        <CategoryIcon category={category} size={15} svg={descriptor?.icon} />
         <div className="node-card__titles">
           <div className="node-card__title" title={title}>
             {title}

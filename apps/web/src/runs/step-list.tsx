@@ -171,7 +171,7 @@ function StepRow({
         aria-expanded={expanded}
       >
         <ChevronRightIcon size={12} className={`chevron${expanded ? ' is-open' : ''}`} />
-        <CategoryIcon category={descriptor?.category} size={13} />
+        <CategoryIcon category={descriptor?.category} size={13} svg={descriptor?.icon} />
         <span className="step-row__name">
           <span className="step-row__title">{descriptor?.title ?? group.nodeType}</span>
           <code className="step-row__id">{group.nodeId}</code>
