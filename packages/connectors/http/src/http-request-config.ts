@@ -119,7 +119,10 @@ export const httpRequestConfigSchema = z
         path: ['bodyType'],
       });
     }
-    if (config.pagination && (config.responseFormat === 'text' || config.responseFormat === 'binary')) {
+    if (
+      config.pagination &&
+      (config.responseFormat === 'text' || config.responseFormat === 'binary')
+    ) {
       ctx.addIssue({
         code: 'custom',
         message: `Pagination reads items from JSON pages; set the response format to "auto" or "json", not "${config.responseFormat}"`,

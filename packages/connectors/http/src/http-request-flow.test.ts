@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   assertValidFlow,
+  type CredentialAccess,
   createFakeClock,
   createNodeTypeRegistry,
   type ExecuteFlowOptions,
@@ -77,6 +78,10 @@ beforeAll(async () => {
     if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
     if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
     if (path === '/unimplemented') return json(501, { error: 'later' });
+    if (path === '/whoami') return json(200, { authorization: request.headers.authorization });
+    if (path === '/whoami-denied') {
+      return json(403, { authorization: request.headers.authorization });
+    }
     return json(200, { hit });
   });
 });
@@ -169,5 +174,71 @@ describe('http.request in a run', () => {
     });
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
     expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
+  });
+});
+
+describe('http.request with a credential in a run', () => {
+  /** A vault of one httpBearer credential, as the server's worker-side access resolves it. */
+  const vault = (token: string): CredentialAccess => ({
+    resolve: async (credentialId, site) => {
+      expect(credentialId).toBe('cred_api');
+      expect(site).toEqual({ nodeId: 'fetch', accepted: expect.arrayContaining(['httpBearer']) });
+      return { type: 'httpBearer', data: { token }, secrets: [token] };
+    },
+    connection: () => Promise.reject(new Error('httpBearer keeps no connection')),
+  });
+
+  it('sends the token and persists no secret in step events or the run outcome', async () => {
+    const h = harness();
+    const events: StepEvent[] = [];
+    const outcome = await executeFlow({
+      runId: 'run-cred',
+      clock: h.clock,
+      random: () => 0.5,
+      credentials: vault('tok_live_abcdef'),
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/whoami`,
+          auth: { credentialId: 'cred_api' },
+        }),
+      ]),
+    });
+    expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer tok_live_abcdef');
+    // The upstream echoed the header; what the run keeps reads *** in its place.
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      outputs: { fetch: { body: { authorization: 'Bearer ***' } } },
+    });
+    expect(JSON.stringify(events)).not.toContain('tok_live_abcdef');
+    expect(JSON.stringify(outcome)).not.toContain('tok_live_abcdef');
+  });
+
+  it('fails on an error answer without the secret in the stored error', async () => {
+    const h = harness();
+    const events: StepEvent[] = [];
+    const outcome = await executeFlow({
+      runId: 'run-cred-2',
+      clock: h.clock,
+      random: () => 0.5,
+      credentials: vault('tok_live_ghijkl'),
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/whoami-denied?x=1`,
+          auth: { credentialId: 'cred_api' },
+        }),
+      ]),
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'HTTP_STATUS', details: { status: 403 } },
+    });
+    expect(JSON.stringify(events)).not.toContain('tok_live_ghijkl');
+    expect(JSON.stringify(outcome)).not.toContain('tok_live_ghijkl');
   });
 });

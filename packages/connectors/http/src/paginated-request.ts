@@ -28,7 +28,7 @@ export type HttpPaginatedOutput = {
   headers: Record<string, string>;
   /** The items of every page, in order. */
   body: unknown[];
-  /** Pages whose items are in `body`. */
+  /** Pages received (an empty last page included; an error answer not). At most maxPages. */
   pages: number;
   /** True when pages were left: `maxPages` was reached, or an error answer stopped it. */
   truncated: boolean;
