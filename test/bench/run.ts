@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|memory|idle-memory]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -17,6 +17,10 @@
  * system temporary directory and are deleted unless BENCH_KEEP_SNAPSHOTS=1. MALLOC_ARENA_MAX and
  * other variables of this process reach the server.
  *
+ * `webhook` (only when asked for): the same install with two active webhook → JSONata → JSONata
+ * flows, async at BENCH_WEBHOOK_ASYNC_CONCURRENCY (50) and sync at BENCH_WEBHOOK_SYNC_CONCURRENCY
+ * (10), BENCH_WEBHOOK_SECONDS (20) each; see webhook.ts.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
@@ -29,6 +33,7 @@ import { benchIdleMemory } from './idle-memory.ts';
 import { benchMemory } from './memory.ts';
 import { memoryRows, retainerLines } from './memory-report.ts';
 import { benchPipeline, type PipelineResult } from './pipeline.ts';
+import { benchWebhook, webhookRows } from './webhook.ts';
 
 const which = process.argv[2] ?? 'all';
 const runs = Number(process.env.BENCH_RUNS ?? 10_000);
@@ -95,6 +100,17 @@ if (which === 'api') {
   });
   console.error(JSON.stringify(result));
   lines.push(...apiRows(result));
+}
+
+if (which === 'webhook') {
+  const result = await benchWebhook({
+    asyncConnections: Number(process.env.BENCH_WEBHOOK_ASYNC_CONCURRENCY ?? 50),
+    syncConnections: Number(process.env.BENCH_WEBHOOK_SYNC_CONCURRENCY ?? 10),
+    seconds: Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20),
+    drainTimeoutMs: Number(process.env.BENCH_API_DRAIN_TIMEOUT_S ?? 300) * 1_000,
+  });
+  console.error(JSON.stringify(result));
+  lines.push(...webhookRows(result));
 }
 
 if (which === 'idle-memory') {

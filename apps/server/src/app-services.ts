@@ -25,10 +25,17 @@ import { RateLimitService } from './resilience/rate-limit-service.ts';
 import { FlowVersionCache } from './runs/flow-version-cache.ts';
 import { QueueLoad } from './runs/queue-load.ts';
 import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
+import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
 import { TriggerManager } from './triggers/trigger-manager.ts';
+import { WebhookCaptures } from './webhooks/webhook-captures.ts';
+import { WebhookDirectory } from './webhooks/webhook-directory.ts';
+import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
+import { WebhookIngress } from './webhooks/webhook-ingress.ts';
+import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
+import { noSecrets, type SecretReader } from './webhooks/webhook-secrets.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -56,6 +63,10 @@ export type AppServices = {
   limits: RateLimitService;
   /** Users, sessions, API tokens, first-start setup and the audit log. */
   auth: AuthServices;
+  /** Runs awaited by sync webhooks: told by the worker, NOTIFYed across processes. */
+  completions: RunCompletions;
+  /** /hooks/<flowId or path>: the flows served, the ingress, and test-event captures. */
+  webhooks: { directory: WebhookDirectory; ingress: WebhookIngress; captures: WebhookCaptures };
   /**
    * The triggers of active flows this process serves (started by app-startup per role): the
    * webhook ingress asks it which flow serves a request, schedules tick inside it.
@@ -84,6 +95,8 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** Decrypts webhook signing secrets (the credentials vault). */
+  secrets?: SecretReader;
   /** The clock triggers tick by (schedules); default the system clock. */
   triggerClock?: Clock;
   /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
@@ -119,9 +132,36 @@ export function createAppServices(options: {
     intake,
     previews: options.runPreviews,
   });
+  const completions = new RunCompletions({
+    pool: pgPool,
+    connectionString: connectionStringOf(pgPool),
+    logger: options.logger,
+    isAwaitedFlow: isSyncWebhookFlow,
+  });
+  const triggers = new TriggerManager({
+    pool: pgPool,
+    versions,
+    startRun: (input) => runs.start(input),
+    logger: options.logger,
+    ...(options.triggerClock ? { clock: options.triggerClock } : {}),
+    ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
+  });
+  const directory = new WebhookDirectory(triggers);
+  const captures = new WebhookCaptures();
+  const ingress = new WebhookIngress({
+    directory,
+    intake,
+    completions,
+    captures,
+    rateLimits: new WebhookRateLimits(),
+    secrets: options.secrets ?? noSecrets,
+    logger: options.logger.child({ component: 'webhooks' }),
+  });
   return {
     prisma,
     registry,
+    completions,
+    webhooks: { directory, ingress, captures },
     credentialTypes: connectors.credentialTypes,
     connectors,
     egress,
@@ -142,13 +182,12 @@ export function createAppServices(options: {
       config: options.auth ?? DEFAULT_AUTH_CONFIG,
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
     }),
-    triggers: new TriggerManager({
-      pool: pgPool,
-      versions,
-      startRun: (input) => runs.start(input),
-      logger: options.logger,
-      ...(options.triggerClock ? { clock: options.triggerClock } : {}),
-      ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
-    }),
+    triggers,
   };
+}
+
+function connectionStringOf(pool: pg.Pool): string {
+  const connectionString = (pool.options as { connectionString?: string }).connectionString;
+  if (!connectionString) throw new Error('The database pool has no connection string');
+  return connectionString;
 }

@@ -15,10 +15,12 @@ import { migrateDatabase } from './db/migrate.ts';
 import { createPgPool } from './db/pg-pool.ts';
 import { createPrismaClient } from './db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from './egress/process-egress.ts';
+import { positiveInt } from './env-number.ts';
 import { createApp } from './http/app.ts';
 import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
 import { shedLimitsFromEnv } from './runs/run-admission.ts';
+import { DEFAULT_WEBHOOK_MAX_BYTES } from './webhooks/webhook-routes.ts';
 import type { WorkerConfig } from './worker/worker-config.ts';
 import { startWorkerProcess } from './worker/worker-process.ts';
 
@@ -93,6 +95,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     shedLimits: shedLimitsFromEnv(options.env),
   });
   options.onStarted(() => services.auth.audit.close());
+  options.onStarted(() => services.completions.stop());
 
   let firstStart: FirstStart = { kind: 'ready' };
   const app = servesHttp(role)
@@ -102,6 +105,11 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
         webDistDir: options.serveWebApp ? webDistDir : undefined,
         publicUrl: options.publicUrl,
         trustProxy: options.trustProxy,
+        webhookMaxBytes: positiveInt(
+          options.env,
+          'PATCHBAY_WEBHOOK_MAX_BYTES',
+          DEFAULT_WEBHOOK_MAX_BYTES,
+        ),
       })
     : undefined;
   if (app) {
@@ -133,6 +141,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       logger,
       role: role === 'worker' ? 'worker' : 'all',
       onFatal: options.onFatal,
+      completions: services.completions,
     });
     options.onStarted(() => worker.stop());
     // Runs started through this process's HTTP execute here at once while a slot is free.

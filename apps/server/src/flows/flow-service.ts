@@ -27,6 +27,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { cancelActiveRunsOfFlow } from '../runs/run-cancellation.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { isUuid } from '../uuid.ts';
+import { assertWebhookPathFree } from '../webhooks/webhook-paths.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { type EgressCheck, egressWarnings } from './egress-warnings.ts';
 import {
@@ -131,6 +132,11 @@ export class FlowService {
         if (!result.ok) {
           throw new FlowNotRunnableError(new FlowValidationError(flow.name, result.issues));
         }
+        await assertWebhookPathFree(
+          async (text, values) => (await client.query(text, values)).rows,
+          { id, name: flow.name },
+          flow.document,
+        );
       }
       await client.query(
         `UPDATE flows SET active = $2, activated_at = CASE WHEN $2 THEN now() ELSE activated_at END
@@ -203,6 +209,14 @@ export class FlowService {
           return { ...toFlowDetail(current), warnings };
         }
         if (changed) {
+          if (current.active) {
+            // Saving an active flow activates the new version: its webhook path must be free.
+            await assertWebhookPathFree(
+              (text, values) => tx.$queryRawUnsafe(text, ...values),
+              { id, name },
+              document,
+            );
+          }
           await tx.flowVersion.create({
             data: {
               flowId: id,

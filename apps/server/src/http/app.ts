@@ -1,7 +1,7 @@
 /**
  * Builds the Fastify app: request guards (Host, same-origin writes, security headers), sign-in
  * routes, tRPC at /trpc (every procedure behind a session or API token, but setup; batches bounded
- * in calls and response size), /healthz, clear errors (413 for oversized bodies, 503 without the
+ * in calls and response size), webhooks at /hooks/<flowId or path> (webhooks/), /healthz, clear errors (413 for oversized bodies, 503 without the
  * database, a reference instead of internals for anything unexpected) and, in production, the
  * built web app with SPA fallback. The caller decides when to listen.
  */
@@ -21,6 +21,7 @@ import { DATABASE_UNAVAILABLE_MESSAGE, retryAfterSecondsOf } from '../trpc/domai
 import { errorReference } from '../trpc/error-reference.ts';
 import { type AppRouter, appRouter } from '../trpc/root.ts';
 import { servicesContext, type TrpcContext } from '../trpc/trpc-context.ts';
+import { DEFAULT_WEBHOOK_MAX_BYTES, registerWebhookRoutes } from '../webhooks/webhook-routes.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { registerBatchResponseLimit } from './batch-response-limit.ts';
 import { registerErrorHandler } from './error-handler.ts';
@@ -50,6 +51,8 @@ export type CreateAppOptions = {
   trustProxy?: boolean | string | undefined;
   /** Default MAX_BATCH_RESPONSE_BYTES; tests pass a smaller one. */
   maxBatchResponseBytes?: number | undefined;
+  /** PATCHBAY_WEBHOOK_MAX_BYTES: larger webhook bodies get 413 (default 1 MiB). */
+  webhookMaxBytes?: number | undefined;
 };
 
 export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
@@ -131,6 +134,11 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
+  // Not behind sign-in: a webhook is protected by its signature or an unguessable path.
+  await registerWebhookRoutes(app, {
+    ingress: services.webhooks.ingress,
+    maxBytes: options.webhookMaxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES,
+  });
   registerHealthRoute(app, services.prisma, () =>
     loadStatus(services.queueLoad, services.shedLimits),
   );

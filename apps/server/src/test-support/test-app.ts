@@ -25,6 +25,7 @@ import type { ShedLimits } from '../runs/run-admission.ts';
 import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
 import { contextFor } from '../trpc/trpc-context.ts';
+import type { SecretReader } from '../webhooks/webhook-secrets.ts';
 import {
   DEFAULT_LEASE_MS,
   DEFAULT_MAX_RUN_EXECUTIONS,
@@ -103,6 +104,10 @@ export async function startTestApp(
     /** When new runs are refused; default DEFAULT_SHED_LIMITS. */
     shedLimits?: ShedLimits;
     maxBatchResponseBytes?: number;
+    /** Webhook signing secrets (default: none). */
+    secrets?: SecretReader;
+    /** PATCHBAY_WEBHOOK_MAX_BYTES for this app. */
+    webhookMaxBytes?: number;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
     /**
@@ -140,6 +145,7 @@ export async function startTestApp(
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.connectors ? { connectors: options.connectors } : {}),
     ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
     ...(triggerOptions?.resyncMs ? { triggerResyncMs: triggerOptions.resyncMs } : {}),
@@ -155,6 +161,7 @@ export async function startTestApp(
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',
+      completions: services.completions,
     });
     workers.push(worker);
     return worker;
@@ -173,6 +180,7 @@ export async function startTestApp(
     webDistDir: options.webDistDir,
     publicUrl: options.publicUrl,
     maxBatchResponseBytes: options.maxBatchResponseBytes,
+    webhookMaxBytes: options.webhookMaxBytes,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -228,6 +236,7 @@ export async function startTestApp(
       services.queueLoad.stop();
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));
+      await services.completions.stop();
       await egress.http.close();
       await prisma.$disconnect();
       await pgPool.end();

@@ -50,6 +50,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'tokens.create': 'viewer',
   'tokens.revoke': 'viewer',
   'audit.list': 'admin',
+  'webhooks.listen': 'editor',
   'triggers.schedulePreview': 'viewer',
 };
 

@@ -32,7 +32,15 @@ import { inputProblem } from './input-guard.ts';
 
 export type TrpcContext = Pick<
   AppServices,
-  'flows' | 'runs' | 'registry' | 'breakers' | 'limits' | 'auth' | 'queueLoad' | 'shedLimits'
+  | 'flows'
+  | 'runs'
+  | 'registry'
+  | 'breakers'
+  | 'limits'
+  | 'auth'
+  | 'queueLoad'
+  | 'shedLimits'
+  | 'webhooks'
 > & {
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;

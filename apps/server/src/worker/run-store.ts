@@ -9,6 +9,7 @@ import type { SerializedError } from '@patchbay/engine';
 import type pg from 'pg';
 import { GroupCommit } from '../db/group-commit.ts';
 import { withTransaction } from '../db/pg-pool.ts';
+import { RUN_FINISHED_CHANNEL } from '../runs/run-completions.ts';
 import { addRunJobSql } from '../runs/run-queue.ts';
 import { RUN_STATUS, STEP_STATUS } from '../runs/run-status.ts';
 import type { PersistedStep } from './resume-state.ts';
@@ -146,8 +147,10 @@ WITH run AS (
   RETURNING id
 ), steps AS (
   ${upsertStepsSql('$1::uuid', '$5', 'EXISTS (SELECT 1 FROM run)')}
+), notified AS (
+  SELECT pg_notify('${RUN_FINISHED_CHANNEL}', id::text) FROM run WHERE $6::boolean
 )
-SELECT count(*)::int AS changed FROM run`;
+SELECT count(*)::int AS changed, (SELECT count(*) FROM notified) AS notified FROM run`;
 
 /**
  * Finishes many succeeded runs in one statement, each with its remaining steps: the runs whose
@@ -155,7 +158,7 @@ SELECT count(*)::int AS changed FROM run`;
  */
 const FINISH_SUCCEEDED_MANY = `
 WITH request AS (
-  SELECT * FROM unnest($1::uuid[], $2::text[]) AS r(run_id, owner)
+  SELECT * FROM unnest($1::uuid[], $2::text[], $4::boolean[]) AS r(run_id, owner, notify)
 ), run AS (
   UPDATE runs
      SET status = '${RUN_STATUS.succeeded}', finished_at = now(), duration_ms = ${DURATION},
@@ -165,8 +168,14 @@ WITH request AS (
   RETURNING runs.id
 ), steps AS (
   ${upsertStepsOfRunsSql('$3', 's.run_id IN (SELECT id FROM run)')}
+), notified AS (
+  -- One notification for every awaited run of the batch (a sync webhook waits for it).
+  SELECT pg_notify('${RUN_FINISHED_CHANNEL}', string_agg(run.id::text, ','))
+    FROM run JOIN request ON request.run_id = run.id
+   WHERE request.notify
+  HAVING count(*) > 0
 )
-SELECT id FROM run`;
+SELECT id, (SELECT count(*) FROM notified) AS notified FROM run`;
 
 /**
  * Steps still waiting when the run ended will never run ($2 says why). Steps still running were
@@ -248,7 +257,13 @@ const MAX_CLAIM_BATCH = 200;
 /** Most finishes one statement may carry; more wait for the next. */
 const MAX_FINISH_BATCH = 200;
 
-type SucceededRun = { runId: string; owner: string; steps: readonly StepRow[] };
+type SucceededRun = {
+  runId: string;
+  owner: string;
+  steps: readonly StepRow[];
+  /** NOTIFY RUN_FINISHED_CHANNEL: someone may await the run (run-completions.ts). */
+  notify: boolean;
+};
 
 export class RunStore {
   /**
@@ -283,6 +298,7 @@ export class RunStore {
         runs.map((run) => run.runId),
         runs.map((run) => run.owner),
         serializeStepRowsOfRuns(runs.map((run) => ({ runId: run.runId, rows: run.steps }))),
+        runs.map((run) => run.notify),
       ],
     });
     const finished = new Set(rows.map((row) => row.id));
@@ -383,13 +399,17 @@ export class RunStore {
     steps: readonly StepRow[];
     /** A concurrency-limited flow: wake its next queued run. */
     limitedFlowId?: string | undefined;
+    /** NOTIFY RUN_FINISHED_CHANNEL at commit: someone may await the run. */
+    notify?: boolean | undefined;
   }): Promise<boolean> {
+    const notify = options.notify ?? false;
     if (options.status === RUN_STATUS.succeeded && !options.limitedFlowId) {
       // The hot path: one statement for every run finishing at about the same time.
       return this.succeeded.submit({
         runId: options.runId,
         owner: options.owner,
         steps: options.steps,
+        notify,
       });
     }
     const params = [
@@ -398,6 +418,7 @@ export class RunStore {
       options.status,
       options.error === null ? null : JSON.stringify(options.error),
       serializeStepRows(options.steps),
+      notify,
     ];
     return withTransaction(this.pool, async ({ client }) => {
       if (options.limitedFlowId) await this.lockFlowSlots(client, options.limitedFlowId);

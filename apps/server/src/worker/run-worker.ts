@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
+import type { RunCompletionSink } from '../runs/run-completions.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { serializeError } from '../runs/serialize-error.ts';
 import { isUuid } from '../uuid.ts';
@@ -54,6 +55,8 @@ type Execution = {
   recorder: StepRecorder | undefined;
   /** The final statement is under way: the lease is being given up on purpose. */
   settling: boolean;
+  /** For an awaited run: the output of the last step that succeeded in this execution. */
+  lastOutput: unknown;
   done: Promise<void>;
 };
 
@@ -75,6 +78,8 @@ export type RunWorkerDeps = {
   maxStepOutputBytes: number;
   guard?: UpstreamGuard;
   clock?: Clock;
+  /** Told when an awaited run (a sync webhook's) finishes; its finish is also NOTIFYed. */
+  completions?: RunCompletionSink | undefined;
 };
 
 export class RunWorker {
@@ -160,7 +165,7 @@ export class RunWorker {
    */
   async executeInline(run: ClaimedRun, version: CachedFlowVersion): Promise<void> {
     try {
-      await this.track(run, version, undefined);
+      await this.track(run, version, undefined, true);
     } catch (error) {
       // Only the database can make an execution throw: the lease then expires unrenewed, and
       // the sweeper hands the run to the queue.
@@ -180,6 +185,7 @@ export class RunWorker {
     run: ClaimedRun,
     version: CachedFlowVersion | undefined,
     invalid: unknown,
+    inline = false,
   ): Promise<void> {
     let finished!: () => void;
     const execution: Execution = {
@@ -188,15 +194,20 @@ export class RunWorker {
       stop: undefined,
       recorder: undefined,
       settling: false,
+      lastOutput: undefined,
       done: new Promise<void>((resolve) => {
         finished = resolve;
       }),
     };
     this.executions.set(run.id, execution);
+    const completions =
+      version && this.deps.completions?.awaited(version.flow) ? this.deps.completions : undefined;
+    completions?.executing(run.id, { inline });
     try {
       await this.execute(run, version, invalid, execution);
     } finally {
       this.executions.delete(run.id);
+      completions?.executed(run.id);
       finished();
     }
   }
@@ -290,13 +301,20 @@ export class RunWorker {
     execution.recorder = recorder;
     this.fenceRecorder(execution);
 
+    const awaited = this.deps.completions?.awaited(version.flow) === true;
     let outcome: RunOutcome;
     try {
       outcome = await executeFlow({
         flow: version.flow,
         runId: run.id,
         triggerInput: run.input ?? undefined,
-        onEvent: recorder.record,
+        onEvent: awaited
+          ? (event) => {
+              // The sync webhook's answer: the output of the last node to finish.
+              if (event.type === 'step.succeeded') execution.lastOutput = event.output;
+              return recorder.record(event);
+            }
+          : recorder.record,
         clock: this.clock,
         signal: execution.controller.signal,
         ...(resume ? { resume } : {}),
@@ -350,6 +368,9 @@ export class RunWorker {
   ): Promise<void> {
     execution.settling = true;
     const steps = execution.recorder ? await execution.recorder.drain() : [];
+    const completions = this.deps.completions;
+    const awaited = version !== undefined && completions?.awaited(version.flow) === true;
+    const notify = awaited && completions?.notifyOnFinish(run.id) === true;
     const recorded = await this.store.finish({
       runId: run.id,
       owner: this.deps.workerId,
@@ -357,6 +378,7 @@ export class RunWorker {
       error,
       steps,
       limitedFlowId: version?.maxConcurrentRuns === undefined ? undefined : version.flowId,
+      notify,
     });
     if (!recorded) {
       this.deps.logger.warn(
@@ -364,6 +386,9 @@ export class RunWorker {
         'Run was taken over by another worker, or deleted with its flow; its outcome here is dropped',
       );
       return;
+    }
+    if (awaited) {
+      completions?.finished({ runId: run.id, status, error, output: execution.lastOutput }, notify);
     }
     this.deps.logger.debug({ runId: run.id, status }, 'Run finished');
   }

@@ -20,6 +20,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { queuePoolSize } from '../db/connection-budget.ts';
 import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
+import type { RunCompletionSink } from '../runs/run-completions.ts';
 import { RUN_TASK } from '../runs/run-queue.ts';
 import { CancelListener } from './cancel-listener.ts';
 import { graphileLogger } from './graphile-logger.ts';
@@ -56,6 +57,8 @@ export type StartWorkerOptions = {
   clock?: Clock;
   /** Called if the queue runner stops on its own (it lost the database for good). */
   onFatal?: (error: unknown) => void;
+  /** Told when an awaited run (a sync webhook's) finishes here. */
+  completions?: RunCompletionSink;
 };
 
 export async function startWorkerProcess(options: StartWorkerOptions): Promise<WorkerProcess> {
@@ -86,6 +89,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     maxStepOutputBytes: config.maxStepOutputBytes,
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
+    completions: options.completions,
   });
   const heartbeat = new LeaseHeartbeat({
     pool,

@@ -14,12 +14,14 @@ import type { FlowNodeData } from './flow-types.ts';
 import { policyIssuePath } from './override-issues.ts';
 import { ReliabilitySection } from './reliability-section.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
+import { WEBHOOK_NODE_TYPE, WebhookSection } from './webhook-section.tsx';
 
 function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData }) {
   const descriptor = useNodeType(data.nodeType);
   const issues = useEditorStore(selectNodeIssues(nodeId));
   const updateConfig = useEditorStore((s) => s.updateConfig);
   const updateLabel = useEditorStore((s) => s.updateLabel);
+  const flowId = useEditorStore((s) => s.flowId);
   const { deleteElements } = useReactFlow();
 
   const fieldNames = new Set(
@@ -92,6 +94,10 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
         )}
         {data.nodeType === 'trigger.schedule' && <SchedulePreview config={data.config} />}
       </div>
+
+      {data.nodeType === WEBHOOK_NODE_TYPE && (
+        <WebhookSection key={`webhook-${nodeId}`} flowId={flowId} config={data.config} />
+      )}
 
       {descriptor && (
         <ReliabilitySection

@@ -1,14 +1,49 @@
 /** Webhook: the trigger.webhook node, started by HTTP requests to /hooks/<flowId or path>. */
 import { defineConnector } from '@patchbay/engine';
+import { WEBHOOK_ICON, webhookTriggerNode } from './trigger-webhook.ts';
 
-export const WEBHOOK_ICON =
-  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><path d="M18 16.98h-5.99c-1.1 0-1.95.94-2.48 1.9A4 4 0 0 1 2 17c.01-.7.2-1.4.57-2"/><path d="m6 17 3.13-5.78c.53-.97.1-2.18-.5-3.1a4 4 0 1 1 6.89-4.06"/><path d="m12 6 3.13 5.73C15.66 12.7 16.9 13 18 13a4 4 0 0 1 0 8"/></svg>';
+export {
+  DEFAULT_TOLERANCE_SECONDS,
+  hmac,
+  type SignatureCheck,
+  type SignatureFailure,
+  type SignatureScheme,
+  type SignatureVerdict,
+  signatureScheme,
+  verifySignature,
+} from './signature.ts';
+export { WEBHOOK_ICON, WEBHOOK_NODE_TYPE, webhookTriggerNode } from './trigger-webhook.ts';
+export {
+  DEFAULT_SYNC_TIMEOUT_MS,
+  HMAC_SECRET_CREDENTIAL,
+  MAX_SYNC_TIMEOUT_MS,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_ENCODINGS,
+  SIGNATURE_PRESETS,
+  type SignatureAlgorithm,
+  type SignatureEncoding,
+  type SignaturePreset,
+  WEBHOOK_METHODS,
+  WEBHOOK_PATH_PATTERN,
+  type WebhookConfig,
+  type WebhookMethod,
+  type WebhookSignatureConfig,
+  webhookConfigSchema,
+} from './webhook-config.ts';
+export {
+  formOf,
+  headersOf,
+  mediaTypeOf,
+  parseWebhookBody,
+  WebhookBodyError,
+  type WebhookInput,
+} from './webhook-input.ts';
 
 export const webhookConnector = defineConnector({
   name: 'webhook',
   title: 'Webhook',
   description: 'Start a flow when an HTTP request arrives, with signature checks and idempotency.',
   icon: WEBHOOK_ICON,
-  nodeTypes: [],
+  nodeTypes: [webhookTriggerNode],
   credentialTypes: [],
 });
