@@ -13,7 +13,7 @@ import {
 } from './http-errors.ts';
 import type { HttpRequestConfig } from './http-request-config.ts';
 import { bodySnippet, decodeBody, headersToRecord, readBodyBytes } from './http-response.ts';
-import type { RequestAuth } from './request-auth.ts';
+import type { AppliedAuth, RequestAuth } from './request-auth.ts';
 
 /** What sending one request needs besides the node's context. */
 export type Transport = { fetch: typeof globalThis.fetch; maxResponseBytes: number };
@@ -100,23 +100,15 @@ async function sendAndRead(
   });
 
   try {
-    const url = new URL(request.url);
-    const headers = new Headers(request.headers);
-    const applied = await request.auth?.apply({ url, headers, signal: controller.signal });
-    const send = () =>
-      transport.fetch(url, {
-        method: config.method,
-        headers,
-        ...(request.body === undefined ? {} : { body: request.body }),
-        signal: controller.signal,
-      });
-    let response = await send();
-    if (response.status === 401 && applied?.refresh) {
+    const init = { method: config.method, body: request.body, signal: controller.signal };
+    let sent = await send(transport, request, init);
+    if (sent.response.status === 401 && sent.applied?.refresh) {
       // The token was refused (revoked, or expired early): forget it and send once more.
-      await response.body?.cancel();
-      await applied.refresh();
-      response = await send();
+      await sent.response.body?.cancel();
+      await sent.applied.refresh();
+      sent = await send(transport, request, init);
     }
+    const { response } = sent;
     const bytes = await readBodyBytes(response, read.budgetBytes);
     const contentType = response.headers.get('content-type');
     if (!response.ok && config.failOnHttpError) {
@@ -135,5 +127,74 @@ async function sendAndRead(
   } finally {
     cancelTimer();
     ctx.signal.removeEventListener('abort', onAttemptAbort);
+  }
+}
+
+type SendInit = { method: string; body: string | undefined; signal: AbortSignal };
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+/**
+ * Sends the request. Without a credential, fetch follows redirects itself. With one, redirects
+ * are followed here, so that the credential goes only to the origin it was configured for: fetch
+ * drops `Authorization` on a cross-origin redirect, but would carry a credential's own header
+ * (`X-API-Key`) along, and the hop after a redirect would lack the credential on the same origin.
+ */
+async function send(
+  transport: Transport,
+  request: OutgoingRequest,
+  init: SendInit,
+): Promise<{ response: Response; applied?: AppliedAuth }> {
+  const { auth } = request;
+  if (!auth) {
+    const response = await transport.fetch(request.url, {
+      method: init.method,
+      headers: new Headers(request.headers),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal: init.signal,
+    });
+    return { response };
+  }
+  const origin = request.url.origin;
+  let url = new URL(request.url);
+  let { method, body } = init;
+  let bodyDropped = false;
+  for (let hop = 0; ; hop++) {
+    const headers = new Headers(request.headers);
+    let applied: AppliedAuth | undefined;
+    if (url.origin === origin) {
+      applied = await auth.apply({ url, headers, signal: init.signal });
+    } else {
+      headers.delete('authorization');
+    }
+    if (bodyDropped) headers.delete('content-type');
+    const response = await transport.fetch(url, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      redirect: 'manual',
+      signal: init.signal,
+    });
+    const location = response.headers.get('location');
+    if (!REDIRECT_STATUSES.has(response.status) || location === null) {
+      return applied ? { response, applied } : { response };
+    }
+    await response.body?.cancel();
+    if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects`);
+    const next = URL.parse(location, url.href);
+    if (!next || (next.protocol !== 'http:' && next.protocol !== 'https:')) {
+      throw new Error('a redirect to a location that is not an http(s) URL');
+    }
+    // As fetch does: 303 turns into GET, and so do 301 and 302 after a POST.
+    const toGet =
+      (response.status === 303 && method !== 'HEAD') ||
+      ((response.status === 301 || response.status === 302) && method === 'POST');
+    if (toGet) {
+      method = 'GET';
+      bodyDropped ||= body !== undefined;
+      body = undefined;
+    }
+    url = next;
   }
 }

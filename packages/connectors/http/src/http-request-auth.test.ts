@@ -257,3 +257,73 @@ describe('http.request with oauth2ClientCredentials', () => {
     expect(JSON.stringify(error.toJSON())).not.toMatch(/tok-\d/);
   });
 });
+
+describe('http.request auth across redirects', () => {
+  let elsewhere: LocalHttpServer;
+  let home: LocalHttpServer;
+  beforeAll(async () => {
+    elsewhere = await startLocalHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"elsewhere":true}');
+    });
+    home = await startLocalHttpServer((request, response) => {
+      if (request.url.startsWith('/moved')) {
+        response.writeHead(302, { location: '/final' });
+        return response.end();
+      }
+      if (request.url.startsWith('/away')) {
+        response.writeHead(307, { location: `${elsewhere.baseUrl}/landing` });
+        return response.end();
+      }
+      if (request.url.startsWith('/post-moved')) {
+        response.writeHead(303, { location: '/final' });
+        return response.end();
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ url: request.url, method: request.method }));
+    });
+  });
+  afterAll(async () => {
+    await elsewhere.close();
+    await home.close();
+  });
+
+  it('sends the credential again after a redirect on the same origin', async () => {
+    const result = await call(
+      { url: `${home.baseUrl}/moved` },
+      withCredential('httpQuery', { name: 'key', value: 'same-origin-key' }),
+    );
+    expect(result.output).toMatchObject({
+      status: 200,
+      body: { url: '/final?key=same-origin-key' },
+    });
+    expect(home.requests.at(-1)?.url).toBe('/final?key=same-origin-key');
+  });
+
+  it('does not carry a header or bearer credential to another origin', async () => {
+    for (const [type, data] of [
+      ['httpHeader', { name: 'X-Api-Key', value: 'header-only-home' }],
+      ['httpBearer', { token: 'bearer-only-home' }],
+    ] as const) {
+      const result = await call({ url: `${home.baseUrl}/away` }, withCredential(type, data));
+      expect(result.output).toMatchObject({ status: 200, body: { elsewhere: true } });
+      const landed = elsewhere.requests.at(-1);
+      expect(landed?.url).toBe('/landing');
+      expect(landed?.headers['x-api-key']).toBeUndefined();
+      expect(landed?.headers.authorization).toBeUndefined();
+      expect(home.requests.at(-1)?.url).toBe('/away');
+    }
+  });
+
+  it('turns a POST into a GET without its body after a 303, as fetch does', async () => {
+    const result = await call(
+      { method: 'POST', url: `${home.baseUrl}/post-moved`, bodyType: 'json', body: '{"a":1}' },
+      withCredential('httpBearer', { token: 'post-token' }),
+    );
+    expect(result.output).toMatchObject({ body: { url: '/final', method: 'GET' } });
+    const last = home.requests.at(-1);
+    expect(last?.headers.authorization).toBe('Bearer post-token');
+    expect(last?.headers['content-type']).toBeUndefined();
+    expect(last?.body).toBe('');
+  });
+});

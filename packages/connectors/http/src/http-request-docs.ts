@@ -27,7 +27,9 @@ Bodies larger than the server's response limit (10 MiB by default) fail with
 \`httpBearer\` (\`Authorization: Bearer …\`), \`httpBasic\`, \`httpHeader\` (its header replaces one of the
 same name), \`httpQuery\` (its parameter replaces one of the same name) or \`oauth2ClientCredentials\`
 (\`Authorization: Bearer\` with a token cached per worker until it expires; a 401 answer drops the
-token, and the request is sent once more with a new one, within the same call). The values are
+token, and the request is sent once more with a new one, within the same call). Redirects are
+followed with the credential only on the origin it was set for: a hop to another origin goes
+without it (and without \`Authorization\`). The values are
 decrypted on the worker when the node runs and never appear in the flow, its runs or its errors.
 Saving or importing a flow with a literal secret in a header such as \`Authorization\` or
 \`X-API-Key\`, or in a query parameter such as \`api_key\` or \`token\`, gives a warning that
