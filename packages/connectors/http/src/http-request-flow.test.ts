@@ -78,6 +78,10 @@ beforeAll(async () => {
     if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
     if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
     if (path === '/unimplemented') return json(501, { error: 'later' });
+    if (path === '/pages') {
+      const page = Number(new URL(request.url, 'http://x').searchParams.get('page'));
+      return json(200, page <= 3 ? [page] : []);
+    }
     if (path === '/whoami') return json(200, { authorization: request.headers.authorization });
     if (path === '/whoami-denied') {
       return json(403, { authorization: request.headers.authorization });
@@ -174,6 +178,32 @@ describe('http.request in a run', () => {
     });
     expect(outcome).toMatchObject({ status: 'succeeded', outputs: { fetch: { status: 200 } } });
     expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
+  });
+});
+
+describe('http.request paginating in a run', () => {
+  it('reports each page to the shared guard as its own call', async () => {
+    const h = harness();
+    const { guard, released } = recordingGuard();
+    const outcome = await h.run({
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/pages`,
+          pagination: { mode: 'page' },
+        }),
+      ]),
+      guard,
+    });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      outputs: { fetch: { body: [1, 2, 3], pages: 4, truncated: false } },
+    });
+    expect(released.map((release) => release.outcome.kind)).toEqual([
+      'success',
+      'success',
+      'success',
+      'success',
+    ]);
   });
 });
 
