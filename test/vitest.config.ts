@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // Every test fails if an API response leaked a credential secret (support/secret-leak-check.ts).
+    setupFiles: ['support/no-secret-leaks.setup.ts'],
   },
 });

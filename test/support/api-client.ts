@@ -3,6 +3,7 @@ import type { FlowDocument } from '@patchbay/engine';
 import type { AppRouter } from '@patchbay/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import pg from 'pg';
+import { secretCheckingFetch } from './secret-leak-check.ts';
 import type { Credentials } from './server-process.ts';
 
 export type Api = TRPCClient<AppRouter>;
@@ -33,6 +34,8 @@ export async function createApi(server: { baseUrl: string; admin: Credentials })
         maxURLLength: 4000,
         maxItems: 20,
         headers: { cookie, origin: server.baseUrl },
+        // Fails any response that carries a credential secret this client sent.
+        fetch: secretCheckingFetch(server.baseUrl, { cookie, origin: server.baseUrl }),
       }),
     ],
   });

@@ -50,6 +50,9 @@ export async function freePort(): Promise<number> {
 
 type Spawned = { child: ChildProcess; output: () => string };
 
+/** The credentials vault's key for test servers (32 bytes, base64). */
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 'patchbay-e2e').toString('base64');
+
 function spawnPatchbay(args: string[], env: Record<string, string>): Spawned {
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
@@ -64,6 +67,8 @@ function spawnPatchbay(args: string[], env: Record<string, string>): Spawned {
       // Tests of load shedding set their own limits.
       PATCHBAY_MAX_QUEUED_RUNS: '1000000',
       PATCHBAY_MAX_QUEUE_WAIT_MS: '3600000',
+      // One vault key for every process of a test (else each would generate a key file in .data/).
+      PATCHBAY_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

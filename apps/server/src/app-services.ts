@@ -17,6 +17,9 @@ import {
   createConnectorRegistry,
   shippedConnectors,
 } from './connectors.ts';
+import { CredentialService } from './credentials/credential-service.ts';
+import { KeyRing } from './credentials/key-ring.ts';
+import { WorkerCredentialAccess } from './credentials/worker-credential-access.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
@@ -30,12 +33,13 @@ import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
 import { TriggerManager } from './triggers/trigger-manager.ts';
+import { vaultSecretReader } from './webhooks/vault-secret-reader.ts';
 import { WebhookCaptures } from './webhooks/webhook-captures.ts';
 import { WebhookDirectory } from './webhooks/webhook-directory.ts';
 import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
 import { WebhookIngress } from './webhooks/webhook-ingress.ts';
 import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
-import { noSecrets, type SecretReader } from './webhooks/webhook-secrets.ts';
+import type { SecretReader } from './webhooks/webhook-secrets.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -67,6 +71,10 @@ export type AppServices = {
   completions: RunCompletions;
   /** /hooks/<flowId or path>: the flows served, the ingress, and test-event captures. */
   webhooks: { directory: WebhookDirectory; ingress: WebhookIngress; captures: WebhookCaptures };
+  /** The vault's keys (credentials/encryption-key-config.ts); workers decrypt with them. */
+  keyRing: KeyRing;
+  /** The credentials vault behind credentials.*. */
+  credentials: CredentialService;
   /**
    * The triggers of active flows this process serves (started by app-startup per role): the
    * webhook ingress asks it which flow serves a request, schedules tick inside it.
@@ -95,8 +103,10 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
-  /** Decrypts webhook signing secrets (the credentials vault). */
+  /** Decrypts webhook signing secrets; default the credentials vault. */
   secrets?: SecretReader;
+  /** The vault's keys (keyRingFromEnv); default a random key that lives as long as the process (tests). */
+  keyRing?: KeyRing;
   /** The clock triggers tick by (schedules); default the system clock. */
   triggerClock?: Clock;
   /** How often the trigger manager resyncs every active flow (default RESYNC_MS). */
@@ -110,6 +120,7 @@ export function createAppServices(options: {
       options.fetch ? shippedConnectors({ fetch: options.fetch }) : CONNECTORS,
     );
   const registry = connectors.nodeTypes;
+  const keyRing = options.keyRing ?? KeyRing.random();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
   let intake: RunIntake | undefined;
@@ -146,6 +157,27 @@ export function createAppServices(options: {
     ...(options.triggerClock ? { clock: options.triggerClock } : {}),
     ...(options.triggerResyncMs ? { resyncMs: options.triggerResyncMs } : {}),
   });
+  const fetch = options.fetch ?? globalThis.fetch;
+  const credentials = new CredentialService({
+    pool: pgPool,
+    keyRing,
+    types: connectors.credentialTypes,
+    nodeTypes: registry,
+    // Credential tests obey the egress policy like runs; without a fetch (tests), the global one.
+    fetch,
+    clock,
+  });
+  const webhookSecrets = vaultSecretReader(
+    new WorkerCredentialAccess({
+      pool: pgPool,
+      keyRing,
+      types: connectors.credentialTypes,
+      fetch,
+      clock,
+      logger: options.logger,
+    }),
+    connectors.credentialTypes.list().map((type) => type.type),
+  );
   const directory = new WebhookDirectory(triggers);
   const captures = new WebhookCaptures();
   const ingress = new WebhookIngress({
@@ -154,7 +186,7 @@ export function createAppServices(options: {
     completions,
     captures,
     rateLimits: new WebhookRateLimits(),
-    secrets: options.secrets ?? noSecrets,
+    secrets: options.secrets ?? webhookSecrets,
     logger: options.logger.child({ component: 'webhooks' }),
   });
   return {
@@ -183,6 +215,8 @@ export function createAppServices(options: {
       ...(options.signInThrottle ? { throttle: options.signInThrottle } : {}),
     }),
     triggers,
+    keyRing,
+    credentials,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { createAppServices } from './app-services.ts';
 import { authConfigFromEnv } from './auth/auth-config.ts';
 import type { FirstStart } from './auth/first-owner-setup.ts';
+import { keyRingFromEnv } from './credentials/encryption-key-config.ts';
 import { connectionBudget, warnIfOverConnectionLimit } from './db/connection-budget.ts';
 import { migrateJobQueue } from './db/job-queue-schema.ts';
 import { migrateDatabase } from './db/migrate.ts';
@@ -61,6 +62,8 @@ export type StartedApp = {
 /** The HTTP app, ready to listen, or undefined for a worker-only process (or a shutdown). */
 export async function startApp(options: AppStartupOptions): Promise<StartedApp | undefined> {
   const { connectionString, role, workerConfig, logger, listen } = options;
+  // First: a bad key stops the start before anything else happens.
+  const keyRing = await keyRingFromEnv(options.env, logger);
   const migrations = await migrateDatabase({ connectionString, migrationsDir, logger });
   await migrateJobQueue({ connectionString, logger });
   logger[migrations.applied.length > 0 ? 'info' : 'debug'](
@@ -93,6 +96,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     fetch: egress.http.fetch,
     auth: authConfigFromEnv(options.env, options.publicUrl),
     shedLimits: shedLimitsFromEnv(options.env),
+    keyRing,
   });
   options.onStarted(() => services.auth.audit.close());
   options.onStarted(() => services.completions.stop());
@@ -137,6 +141,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
+      credentials: { keyRing, types: services.credentialTypes, fetch: egress.http.fetch },
       config: workerConfig,
       logger,
       role: role === 'worker' ? 'worker' : 'all',

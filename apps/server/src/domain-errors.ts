@@ -3,7 +3,7 @@ import { type FlowValidationError, PatchbayError, type ValidationIssue } from '@
 
 export class NotFoundError extends PatchbayError {
   constructor(
-    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit' | 'User' | 'API token',
+    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit' | 'User' | 'API token' | 'Credential',
     id: string,
     hint = 'It may have been deleted.',
   ) {

@@ -9,6 +9,7 @@
 import { egressSettingsFromEnv } from '@patchbay/egress';
 import { PatchbayError } from '@patchbay/engine/errors';
 import type { FastifyInstance } from 'fastify';
+import { validateEncryptionKeySettings } from './credentials/encryption-key-config.ts';
 import { connectionBudget, embeddedMaxConnections } from './db/connection-budget.ts';
 import { parsePort, resolveDatabase } from './db/database-url.ts';
 import { parsePublicUrl } from './http/site-identity.ts';
@@ -19,11 +20,17 @@ import { workerConfigFromEnv } from './worker/worker-config.ts';
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger(env);
+  if (process.argv[2] === 'rotate-credentials') {
+    await rotateCredentialsAndExit(env, logger);
+    return;
+  }
   let settings: ReturnType<typeof readSettings>;
   try {
     settings = readSettings(env);
   } catch (error) {
-    logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
+    // A ConfigurationError says what to change in one sentence; a stack adds nothing.
+    if (error instanceof PatchbayError) logger.fatal({ code: error.code }, error.message);
+    else logger.fatal({ err: error }, 'Patchbay failed to start: invalid configuration');
     process.exit(1);
   }
   const { role, port, host, workerConfig, publicUrl } = settings;
@@ -131,6 +138,24 @@ async function main(): Promise<void> {
   })();
 }
 
+/** `main.js rotate-credentials`: re-encrypts every credential with the current key, then exits. */
+async function rotateCredentialsAndExit(
+  env: NodeJS.ProcessEnv,
+  logger: ReturnType<typeof createLogger>,
+): Promise<never> {
+  try {
+    validateEncryptionKeySettings(env);
+    const { runRotateCredentialsCommand } = await import(
+      './credentials/rotate-credentials-command.ts'
+    );
+    process.exit(await runRotateCredentialsCommand(env, logger));
+  } catch (error) {
+    if (error instanceof PatchbayError) logger.fatal({ code: error.code }, error.message);
+    else logger.fatal({ err: error }, 'Rotating the credentials failed');
+    process.exit(1);
+  }
+}
+
 /**
  * Fastify logs "Server listening at …" at info when it listens. The URL line printed after it
  * says the same for a person, so at the default level Fastify's line is left out.
@@ -157,6 +182,7 @@ function readSettings(env: NodeJS.ProcessEnv) {
       'A worker process (--role=worker) needs DATABASE_URL: the PostgreSQL the API server uses.',
     );
   }
+  validateEncryptionKeySettings(env);
   return {
     role,
     port: parsePort(env.PORT, 3000, 'PORT'),

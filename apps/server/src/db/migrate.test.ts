@@ -66,6 +66,7 @@ describe('migrateDatabase', () => {
       'auth_throttles',
       'breaker_transitions',
       'circuit_breakers',
+      'credentials',
       'flow_versions',
       'flows',
       'one_time_tokens',

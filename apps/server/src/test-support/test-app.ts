@@ -33,6 +33,7 @@ import {
   type WorkerConfig,
 } from '../worker/worker-config.ts';
 import { startWorkerProcess, type WorkerProcess } from '../worker/worker-process.ts';
+import { checkedCaller, inspectResponses, rememberSecretsOf } from './known-secrets.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export type TestApp = {
@@ -150,6 +151,8 @@ export async function startTestApp(
     ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
     ...(triggerOptions?.resyncMs ? { triggerResyncMs: triggerOptions.resyncMs } : {}),
   });
+  // Every secret stored through the vault is remembered, and every response checked for one.
+  rememberSecretsOf(services.credentials);
   await services.queueLoad.start();
   const workers: WorkerProcess[] = [];
   const startWorker = async (config: Partial<WorkerConfig> = {}) => {
@@ -158,6 +161,11 @@ export async function startTestApp(
       pool: pgPool,
       versions: services.versions,
       guard: services.upstreamGuard,
+      credentials: {
+        keyRing: services.keyRing,
+        types: services.credentialTypes,
+        fetch: egress.http.fetch,
+      },
       config: { ...TEST_WORKER_CONFIG, ...config },
       logger,
       role: 'all',
@@ -182,6 +190,7 @@ export async function startTestApp(
     maxBatchResponseBytes: options.maxBatchResponseBytes,
     webhookMaxBytes: options.webhookMaxBytes,
   });
+  inspectResponses(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('Server has no TCP address');
@@ -211,7 +220,7 @@ export async function startTestApp(
   };
   const owner = await createUser('owner');
   const client = clientWith({ authorization: `Bearer ${owner.token}` });
-  const caller = createCaller(contextFor(services, owner.principal));
+  const caller = checkedCaller(createCaller(contextFor(services, owner.principal)));
 
   return {
     database,

@@ -51,6 +51,13 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'tokens.revoke': 'viewer',
   'audit.list': 'admin',
   'webhooks.listen': 'editor',
+  'credentials.types': 'viewer',
+  'credentials.list': 'viewer',
+  'credentials.get': 'editor',
+  'credentials.test': 'editor',
+  'credentials.create': 'admin',
+  'credentials.update': 'admin',
+  'credentials.delete': 'admin',
   'triggers.schedulePreview': 'viewer',
 };
 

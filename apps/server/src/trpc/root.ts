@@ -2,6 +2,7 @@
 import { auditRouter } from './routers/audit.ts';
 import { authRouter } from './routers/auth.ts';
 import { breakersRouter } from './routers/breakers.ts';
+import { credentialsRouter } from './routers/credentials.ts';
 import { flowsRouter } from './routers/flows.ts';
 import { limitsRouter } from './routers/limits.ts';
 import { nodeTypesRouter } from './routers/node-types.ts';
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   users: usersRouter,
   tokens: tokensRouter,
+  credentials: credentialsRouter,
   audit: auditRouter,
   system: systemRouter,
   webhooks: webhooksRouter,

@@ -17,6 +17,7 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     queueLoad: services.queueLoad,
     shedLimits: services.shedLimits,
     webhooks: services.webhooks,
+    credentials: services.credentials,
   };
 }
 

@@ -41,6 +41,7 @@ export type TrpcContext = Pick<
   | 'queueLoad'
   | 'shedLimits'
   | 'webhooks'
+  | 'credentials'
 > & {
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;

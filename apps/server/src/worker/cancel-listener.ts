@@ -1,10 +1,12 @@
 /**
  * LISTENs for cancellation requests (runs.cancel NOTIFYs the run id) on a connection of its own,
- * and stops the run if it executes here. A lost connection is re-established; notifications sent
+ * and stops the run if it executes here. The same connection hears credential changes (the
+ * vault NOTIFYs the credential id), so pooled connections close at once. A lost connection is re-established; notifications sent
  * meanwhile are caught by the heartbeat, which also checks for cancellations.
  */
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { CREDENTIALS_CHANNEL } from '../credentials/sealed-credential.ts';
 import { RUN_CANCEL_CHANNEL } from '../runs/run-cancellation.ts';
 
 const RECONNECT_DELAY_MS = 1_000;
@@ -18,6 +20,8 @@ export class CancelListener {
     private readonly deps: {
       connectionString: string;
       onCancel: (runId: string) => void;
+      /** A credential was updated or deleted. */
+      onCredentialChanged?: (credentialId: string) => void;
       logger: Pick<Logger, 'warn'>;
     },
   ) {}
@@ -28,6 +32,8 @@ export class CancelListener {
     client.on('notification', (message) => {
       if (message.channel === RUN_CANCEL_CHANNEL && message.payload) {
         this.deps.onCancel(message.payload);
+      } else if (message.channel === CREDENTIALS_CHANNEL && message.payload) {
+        this.deps.onCredentialChanged?.(message.payload);
       }
     });
     client.on('error', (error) => {
@@ -38,6 +44,7 @@ export class CancelListener {
     this.client = client;
     await client.connect();
     await client.query(`LISTEN ${RUN_CANCEL_CHANNEL}`);
+    if (this.deps.onCredentialChanged) await client.query(`LISTEN ${CREDENTIALS_CHANNEL}`);
   }
 
   async stop(): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import {
   type Clock,
+  type CredentialAccess,
   DEFAULT_RUN_TIMEOUT_MS,
   type ExpressionEvaluator,
   executeFlow,
@@ -80,6 +81,8 @@ export type RunWorkerDeps = {
   clock?: Clock;
   /** Told when an awaited run (a sync webhook's) finishes; its finish is also NOTIFYed. */
   completions?: RunCompletionSink | undefined;
+  /** The credentials vault, decrypting at call time (ctx.credential, ctx.connection). */
+  credentials?: CredentialAccess;
 };
 
 export class RunWorker {
@@ -323,6 +326,7 @@ export class RunWorker {
         ...(this.deps.expressions ? { expressions: this.deps.expressions } : {}),
         ...(recorder.outputLimit ? { outputLimit: recorder.outputLimit } : {}),
         ...(this.deps.guard ? { guard: this.deps.guard } : {}),
+        ...(this.deps.credentials ? { credentials: this.deps.credentials } : {}),
       });
     } catch (thrown) {
       // A step could not be persisted. When the database is briefly unavailable the run is

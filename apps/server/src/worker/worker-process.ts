@@ -8,7 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
-import type { Clock, UpstreamGuard } from '@patchbay/engine';
+import {
+  type Clock,
+  type CredentialTypeRegistry,
+  systemClock,
+  type UpstreamGuard,
+} from '@patchbay/engine';
 import {
   createSandboxedExpressionEvaluator,
   JSONATA_TASK,
@@ -18,6 +23,8 @@ import {
 import { type Runner, run, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import type { KeyRing } from '../credentials/key-ring.ts';
+import { WorkerCredentialAccess } from '../credentials/worker-credential-access.ts';
 import { queuePoolSize } from '../db/connection-budget.ts';
 import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
@@ -55,6 +62,11 @@ export type StartWorkerOptions = {
   logger: Logger;
   role: 'all' | 'worker';
   clock?: Clock;
+  /**
+   * The vault's keys and the credential types: nodes resolve credentials at call time; pooled
+   * connections (OAuth 2 token sources) open through `fetch`, the process's egress-guarded fetch.
+   */
+  credentials?: { keyRing: KeyRing; types: CredentialTypeRegistry; fetch: typeof fetch };
   /** Called if the queue runner stops on its own (it lost the database for good). */
   onFatal?: (error: unknown) => void;
   /** Told when an awaited run (a sync webhook's) finishes here. */
@@ -76,6 +88,16 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
       logger.warn({ err: error }, 'A sandbox process stopped unexpectedly'),
   });
   const expressions = createSandboxedExpressionEvaluator(sandbox);
+  const credentials = options.credentials
+    ? new WorkerCredentialAccess({
+        pool,
+        keyRing: options.credentials.keyRing,
+        types: options.credentials.types,
+        fetch: options.credentials.fetch,
+        clock: options.clock ?? systemClock,
+        logger,
+      })
+    : undefined;
   const runs = new RunWorker({
     pool,
     versions: options.versions,
@@ -90,6 +112,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     guard: options.guard,
     ...(options.clock ? { clock: options.clock } : {}),
     completions: options.completions,
+    ...(credentials ? { credentials } : {}),
   });
   const heartbeat = new LeaseHeartbeat({
     pool,
@@ -110,6 +133,9 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     onCancel: (runId) => {
       if (runs.stop(runId, 'cancel')) logger.info({ runId }, 'Cancelling run on request');
     },
+    ...(credentials
+      ? { onCredentialChanged: (credentialId: string) => credentials.invalidate(credentialId) }
+      : {}),
     logger,
   });
 
@@ -146,6 +172,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   } catch (error) {
     await cancels.stop();
     await sandbox.close();
+    await credentials?.close();
     await pool.query('DELETE FROM workers WHERE id = $1', [id]).catch(() => undefined);
     throw error;
   }
@@ -185,6 +212,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         heartbeat.stop();
         await cancels.stop();
         await sandbox.close();
+        await credentials?.close();
         await pool.query('DELETE FROM workers WHERE id = $1', [id]);
         logger.info({ workerId: id }, 'Worker stopped');
       })();

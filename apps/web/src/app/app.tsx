@@ -6,6 +6,7 @@ import { AuthGate } from '../auth/auth-gate.tsx';
 import { useCan } from '../auth/session.ts';
 import { AccountPage } from '../pages/account-page.tsx';
 import { AuditLogPage } from '../pages/audit-log-page.tsx';
+import { CredentialsPage } from '../pages/credentials-page.tsx';
 import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
 import { FlowListPage } from '../pages/flow-list-page.tsx';
 import { RunDetailPage } from '../pages/run-detail-page.tsx';
@@ -62,6 +63,9 @@ function AppRoutes() {
       </Route>
       <Route path="/tokens">
         <TokensPage />
+      </Route>
+      <Route path="/credentials">
+        <CredentialsPage />
       </Route>
       {isAdmin && (
         <Route path="/users">

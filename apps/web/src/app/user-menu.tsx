@@ -8,6 +8,7 @@ import {
   KeyIcon,
   ListIcon,
   LogOutIcon,
+  ShieldIcon,
   UserIcon,
   UsersIcon,
 } from '../ui/icons.tsx';
@@ -79,6 +80,15 @@ export function UserMenu() {
             onClick={close}
           >
             <KeyIcon size={14} /> API tokens
+          </Link>
+          <Link
+            href="/credentials"
+            className="user-menu__item"
+            role="menuitem"
+            data-testid="nav-credentials"
+            onClick={close}
+          >
+            <ShieldIcon size={14} /> Credentials
           </Link>
           {isAdmin && (
             <>

@@ -1,6 +1,8 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { ValidationIssue } from '../api/types.ts';
+import { createClient, TRPCProvider } from '../trpc.ts';
 import { ConfigForm } from './config-form.tsx';
 import type { WidgetName } from './schema-form-fields.ts';
 import { WIDGETS } from './widgets.tsx';
@@ -63,9 +65,15 @@ class Markup {
 }
 
 function render(config: Record<string, unknown>, issues: ValidationIssue[] = []): Markup {
+  // The credential picker reads the vault's list through tRPC (nothing is fetched on the server).
+  const queryClient = new QueryClient();
   return new Markup(
     renderToStaticMarkup(
-      <ConfigForm schema={schema} config={config} issues={issues} onChange={() => {}} />,
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={createClient()} queryClient={queryClient}>
+          <ConfigForm schema={schema} config={config} issues={issues} onChange={() => {}} />
+        </TRPCProvider>
+      </QueryClientProvider>,
     ),
   );
 }
@@ -80,7 +88,8 @@ describe('ConfigForm', () => {
     expect(doc.byTestId('field-token')?.attributes.get('type')).toBe('password');
     const credential = doc.byTestId('field-auth');
     expect(credential?.attributes.get('data-widget')).toBe('credential');
-    expect(credential?.attributes.get('value')).toBe('cred_1');
+    expect(credential?.tag).toBe('select');
+    expect(doc.html).toContain('<option value="cred_1" selected="">');
     expect(doc.byTestId('field-method')?.tag).toBe('select');
   });
 

@@ -1,9 +1,10 @@
 /**
  * The widget map: one component per widget name a form field can have (schema-form-fields.ts
  * picks the name from the property's `x-ui` hint or its JSON Schema type). A new widget is one
- * entry here, e.g. the vault's credential picker replacing `CredentialIdWidget`.
+ * entry here.
  */
 import type { ReactNode } from 'react';
+import { CredentialPicker } from '../credentials/credential-picker.tsx';
 import { JsonField } from './json-field.tsx';
 import { KeyValueEditor } from './key-value-editor.tsx';
 import type {
@@ -119,35 +120,28 @@ function TextWidgetControl(props: WidgetProps<TextField>) {
 }
 
 /**
- * PLACEHOLDER until the credentials vault's picker lands: a plain text input for a credential's
- * id. The picker replaces this one entry of WIDGETS.
+ * A credential reference: the vault's picker, offering the credentials of the types the field
+ * accepts (and "Create new…" for admins). The value is the id, or `{ [idProperty]: id }` when
+ * the schema wraps it in an object (the HTTP node's `auth: { credentialId }`).
  */
-function CredentialIdWidget({ field, value, invalid, onChange, controlId }: PropsOf<'credential'>) {
+function CredentialWidget({ field, value, onChange, controlId }: PropsOf<'credential'>) {
   const key = field.idProperty;
   const id =
     key && typeof value === 'object' && value !== null
       ? (value as Record<string, unknown>)[key]
       : value;
   return (
-    <>
-      <input
-        id={controlId}
-        className={`input mono nodrag${invalid ? ' is-invalid' : ''}`}
-        value={typeof id === 'string' ? id : ''}
-        placeholder="Credential id"
-        spellCheck={false}
-        data-widget="credential"
-        data-testid={controlId}
-        onChange={(e) => {
-          const text = e.target.value.trim();
-          onChange(text === '' ? undefined : key ? { [key]: text } : text);
-        }}
-      />
-      <p className="field__hint" data-testid={`${controlId}-placeholder-note`}>
-        Credential id ({field.credentialTypes.join(', ') || 'any type'}); a picker replaces this box
-        once the credentials vault exists.
-      </p>
-    </>
+    <CredentialPicker
+      id={controlId}
+      testId={controlId}
+      value={typeof id === 'string' ? id : undefined}
+      acceptedTypes={field.credentialTypes.length > 0 ? field.credentialTypes : undefined}
+      onChange={(credentialId) =>
+        onChange(
+          credentialId === undefined ? undefined : key ? { [key]: credentialId } : credentialId,
+        )
+      }
+    />
   );
 }
 
@@ -263,7 +257,7 @@ export const WIDGETS: { readonly [W in WidgetName]: Widget<W> } = {
   secret: TextWidgetControl,
   cron: TextWidgetControl,
   timezone: TextWidgetControl,
-  credential: CredentialIdWidget,
+  credential: CredentialWidget,
   select: SelectWidget,
   toggle: ToggleWidget,
   number: NumberWidget,

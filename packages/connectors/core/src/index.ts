@@ -5,6 +5,7 @@ import { logicIfNode } from './nodes/logic-if.ts';
 import { transformJsonataNode } from './nodes/transform-jsonata.ts';
 import { manualTriggerNode } from './nodes/trigger-manual.ts';
 
+export { type HmacSecretData, hmacSecretSchema } from './credentials/index.ts';
 export { isTruthy, type LogicIfConfig, logicIfNode } from './nodes/logic-if.ts';
 export { type TransformJsonataConfig, transformJsonataNode } from './nodes/transform-jsonata.ts';
 export { type ManualTriggerConfig, manualTriggerNode } from './nodes/trigger-manual.ts';

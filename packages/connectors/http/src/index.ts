@@ -4,6 +4,10 @@ import { CREDENTIAL_TYPES } from './credentials/index.ts';
 import { createHttpRequestNode, type HttpConnectorOptions } from './http-request.ts';
 
 export {
+  createOAuth2TokenSource,
+  type OAuth2ClientCredentialsData,
+} from './credentials/index.ts';
+export {
   createHttpRequestNode,
   DEFAULT_MAX_RESPONSE_BYTES,
   type HttpConnectorOptions,

@@ -27,7 +27,8 @@ export type CredentialTestResult = { message?: string };
 export type CredentialConnection<Data, Connection> = {
   open(
     data: Data,
-    context: { signal: AbortSignal; fetch: typeof globalThis.fetch },
+    /** `clock`: for expiry (cached tokens); the worker's clock, a fake one in tests. */
+    context: { signal: AbortSignal; fetch: typeof globalThis.fetch; clock: Clock },
   ): Promise<Connection>;
   close(connection: Connection): Promise<void>;
   /** Closed after this long without use. Default 5 minutes. */
