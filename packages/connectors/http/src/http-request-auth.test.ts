@@ -3,16 +3,13 @@
  * reaches the server where it belongs, OAuth 2 tokens are cached and refreshed after a 401, and
  * no secret shows in an error.
  */
-import { NodeExecutionError } from '@patchbay/engine';
+import { createFakeClock, NodeExecutionError } from '@patchbay/engine';
 import { type NodeRunOptions, runNodeType } from '@patchbay/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOAuth2TokenSource } from './credentials/oauth2-client-credentials.ts';
 import { createHttpRequestNode } from './http-request.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
-import {
-  simpleTokenSource,
-  startTokenServer,
-  type TokenServer,
-} from './test-support/oauth-token-server.ts';
+import { startTokenServer, type TokenServer } from './test-support/oauth-token-server.ts';
 
 const node = createHttpRequestNode({ fetch: globalThis.fetch });
 
@@ -175,11 +172,17 @@ describe('http.request auth', () => {
 });
 
 describe('http.request with oauth2ClientCredentials', () => {
-  const source = () =>
-    simpleTokenSource({
-      tokenUrl: tokens.tokenUrl,
-      clientId: 'patchbay',
-      clientSecret: 'client-secret-value',
+  /** The credential's own pooled connection (what ctx.connection returns on a worker). */
+  const source = (clock = createFakeClock()) =>
+    createOAuth2TokenSource({
+      data: {
+        tokenUrl: tokens.tokenUrl,
+        clientId: 'patchbay',
+        clientSecret: 'client-secret-value',
+        clientAuth: 'body',
+      },
+      fetch: globalThis.fetch,
+      clock,
     });
   const oauth = (connection: unknown, extra: NodeRunOptions = {}) => ({
     ...withCredential(
@@ -201,6 +204,22 @@ describe('http.request with oauth2ClientCredentials', () => {
     const token = tokens.issued.at(-1);
     const sent = api.requests.slice(-3).map((request) => request.headers.authorization);
     expect(sent).toEqual([`Bearer ${token}`, `Bearer ${token}`, `Bearer ${token}`]);
+  });
+
+  it('fetches a new token once the cached one is about to expire', async () => {
+    const clock = createFakeClock();
+    const pooled = source(clock);
+    await call({ url: `${api.baseUrl}/oauth/me` }, oauth(pooled, { clock }));
+    const first = tokens.issued.at(-1);
+    // expires_in 3600 s, refreshed 60 s early.
+    clock.advance(3_539_000);
+    await call({ url: `${api.baseUrl}/oauth/me` }, oauth(pooled, { clock }));
+    expect(tokens.issued.at(-1)).toBe(first);
+    clock.advance(1_000);
+    await call({ url: `${api.baseUrl}/oauth/me` }, oauth(pooled, { clock }));
+    const second = tokens.issued.at(-1);
+    expect(second).not.toBe(first);
+    expect(api.requests.at(-1)?.headers.authorization).toBe(`Bearer ${second}`);
   });
 
   it('after a 401, forgets the token, gets a new one and re-sends once, in one upstream call', async () => {

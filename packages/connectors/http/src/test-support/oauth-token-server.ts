@@ -1,11 +1,8 @@
 /**
- * OAuth 2 for tests: a real local token server (client credentials grant) that issues numbered
- * tokens and can revoke them, and a minimal OAuthTokenSource that caches its token until it is
- * invalidated. The vault's oauth2ClientCredentials credential provides the real source; this one
- * lets the node's tests run against the same interface without it.
+ * A real local OAuth 2 token server for tests (client credentials grant): it issues numbered
+ * tokens valid for an hour, and an API in the test asks it whether a token is still accepted.
  */
 
-import type { OAuthTokenSource } from '../request-auth.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 
 export type TokenServer = {
@@ -48,39 +45,5 @@ export async function startTokenServer(client: {
     accepts: (token) => token !== undefined && issued.includes(token) && !revoked.has(token),
     revoke: (token) => revoked.add(token),
     close: () => server.close(),
-  };
-}
-
-/** A token source that asks the token URL for a token and keeps it until invalidated. */
-export function simpleTokenSource(options: {
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  fetch?: typeof globalThis.fetch;
-}): OAuthTokenSource {
-  let cached: string | undefined;
-  return {
-    async getToken(signal) {
-      if (cached) return cached;
-      const response = await (options.fetch ?? globalThis.fetch)(options.tokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: options.clientId,
-          client_secret: options.clientSecret,
-        }).toString(),
-        ...(signal ? { signal } : {}),
-      });
-      const body = (await response.json()) as { access_token?: string };
-      if (!response.ok || !body.access_token) {
-        throw new Error(`token request answered ${response.status}`);
-      }
-      cached = body.access_token;
-      return cached;
-    },
-    invalidate(token) {
-      if (cached === token) cached = undefined;
-    },
   };
 }
