@@ -18,8 +18,10 @@ import {
 } from '@patchbay/engine';
 import { edge, fixtureTriggerNode, flowDocument, node } from '@patchbay/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOAuth2TokenSource } from './credentials/oauth2-client-credentials.ts';
 import { createHttpRequestNode } from './http-request.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
+import { startTokenServer } from './test-support/oauth-token-server.ts';
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -272,3 +274,77 @@ describe('http.request with a credential in a run', () => {
     expect(JSON.stringify(outcome)).not.toContain('tok_live_ghijkl');
   });
 });
+
+describe('http.request with values derived from a credential', () => {
+  it('persists an OAuth 2 access token and a Basic pair as *** when an upstream echoes them', async () => {
+    const tokens = await startTokenServer({ id: 'client', secret: 'client-secret-xyz' });
+    try {
+      const data = {
+        tokenUrl: tokens.tokenUrl,
+        clientId: 'client',
+        clientSecret: 'client-secret-xyz',
+        clientAuth: 'body' as const,
+      };
+      const source = createOAuth2TokenSource({ data, fetch: globalThis.fetch, clock: T0Clock() });
+      const access: CredentialAccess = {
+        resolve: async (credentialId) =>
+          credentialId === 'cred_oauth'
+            ? { type: 'oauth2ClientCredentials', data, secrets: [data.clientSecret] }
+            : {
+                type: 'httpBasic',
+                data: { username: 'ada', password: 'basic-password-1' },
+                secrets: ['basic-password-1'],
+              },
+        connection: async () => ({ connection: source, secrets: [data.clientSecret] }),
+      };
+      const h = harness();
+      const events: StepEvent[] = [];
+      const outcome = await executeFlow({
+        runId: 'run-derived',
+        clock: h.clock,
+        random: () => 0.5,
+        credentials: access,
+        onEvent: async (event) => {
+          events.push(event);
+        },
+        flow: assertValidFlow(
+          flowDocument(
+            [
+              node('trigger', 'test.trigger'),
+              node('oauth', 'http.request', {
+                url: `${server.baseUrl}/whoami`,
+                auth: { credentialId: 'cred_oauth' },
+              }),
+              node('basic', 'http.request', {
+                url: `${server.baseUrl}/whoami`,
+                auth: { credentialId: 'cred_basic' },
+              }),
+            ],
+            [edge('trigger', 'oauth'), edge('oauth', 'basic')],
+          ),
+          createNodeTypeRegistry([fixtureTriggerNode, createHttpRequestNode({ fetch })]),
+        ),
+      });
+      const token = tokens.issued.at(-1) ?? '';
+      const pair = Buffer.from('ada:basic-password-1').toString('base64');
+      expect(token).toMatch(/^tok-/);
+      expect(outcome).toMatchObject({
+        status: 'succeeded',
+        outputs: {
+          oauth: { body: { authorization: 'Bearer ***' } },
+          basic: { body: { authorization: 'Basic ***' } },
+        },
+      });
+      for (const value of [token, pair]) {
+        expect(JSON.stringify(events)).not.toContain(value);
+        expect(JSON.stringify(outcome)).not.toContain(value);
+      }
+    } finally {
+      await tokens.close();
+    }
+  });
+});
+
+function T0Clock() {
+  return createFakeClock(T0);
+}

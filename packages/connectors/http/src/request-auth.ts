@@ -26,6 +26,8 @@ type AuthContext = {
   nodeId: string;
   credential<Data>(credentialId: string): Promise<{ type: string; data: Data }>;
   connection<Connection>(credentialId: string): Promise<Connection>;
+  /** Values derived from the credential (tokens, the Basic pair), persisted as `***`. */
+  redactSecrets?(values: readonly string[]): void;
 };
 
 /** One outgoing request: auth sets a header or a query parameter on it. */
@@ -49,6 +51,10 @@ export type RequestAuth = {
 export async function resolveAuth(ctx: AuthContext, credentialId: string): Promise<RequestAuth> {
   const { type, data } = await ctx.credential<Record<string, string>>(credentialId);
   const applied = new Set<string>();
+  const remember = (value: string) => {
+    applied.add(value);
+    ctx.redactSecrets?.([value]);
+  };
   const staticAuth = (set: (request: AuthRequest) => void): RequestAuth => ({
     apply: async (request) => {
       set(request);
@@ -58,33 +64,33 @@ export async function resolveAuth(ctx: AuthContext, credentialId: string): Promi
   });
   switch (type) {
     case 'httpBearer':
-      applied.add(data.token ?? '');
+      remember(data.token ?? '');
       return staticAuth(({ headers }) => headers.set('Authorization', `Bearer ${data.token}`));
     case 'httpBasic': {
       const pair = Buffer.from(`${data.username}:${data.password}`, 'utf8').toString('base64');
-      applied.add(pair);
+      remember(pair);
       return staticAuth(({ headers }) => headers.set('Authorization', `Basic ${pair}`));
     }
     case 'httpHeader':
-      applied.add(data.value ?? '');
+      remember(data.value ?? '');
       return staticAuth(({ headers }) =>
         setHeader(ctx.nodeId, headers, data.name ?? '', data.value ?? ''),
       );
     case 'httpQuery':
-      applied.add(data.value ?? '');
+      remember(data.value ?? '');
       return staticAuth(({ url }) => url.searchParams.set(data.name ?? '', data.value ?? ''));
     case 'oauth2ClientCredentials': {
       const source = await ctx.connection<OAuthTokenSource>(credentialId);
       return {
         apply: async (request) => {
           let token = await source.getToken(request.signal);
-          applied.add(token);
+          remember(token);
           request.headers.set('Authorization', `Bearer ${token}`);
           return {
             refresh: async () => {
               source.invalidate(token);
               token = await source.getToken(request.signal);
-              applied.add(token);
+              remember(token);
               request.headers.set('Authorization', `Bearer ${token}`);
             },
           };
