@@ -241,6 +241,7 @@ function contextFor(
       host.secrets.add(pooled.secrets);
       return pooled.connection as never;
     },
+    redactSecrets: (values) => host.secrets.add(values),
     clock: host.clock,
     expressions: { evaluator: host.expressions, timeoutMs: policy.expressionTimeoutMs },
   };

@@ -57,6 +57,11 @@ export type NodeExecutionContext<Config> = {
    * `connection`): shared by steps, closed when idle or when the credential changes.
    */
   connection<Connection = unknown>(credentialId: string): Promise<Connection>;
+  /**
+   * Values derived from a credential at call time (an OAuth 2 access token): the run persists
+   * them as `***`, like the credential's own secret fields. Values under 4 characters are kept.
+   */
+  redactSecrets(values: readonly string[]): void;
   clock: Clock;
   /**
    * Where this node's JSONata runs (the run's evaluator: the server's sandbox) and for how long

@@ -161,6 +161,65 @@ describe('flows: create, read, update, delete', () => {
   });
 });
 
+describe('flows: literal secrets in HTTP nodes', () => {
+  const literalSecrets = () =>
+    documentWith(
+      [
+        trigger,
+        {
+          id: 'api',
+          type: 'http.request',
+          label: 'Call the API',
+          position: { x: 200, y: 0 },
+          config: {
+            url: 'https://{{ $.host }}/orders',
+            headers: { Authorization: 'Bearer sk_live_literal', Accept: 'application/json' },
+            query: { api_key: 'abc123literal', page: '{{ $.page }}' },
+          },
+        },
+      ],
+      [{ id: 'e1', source: 'trigger', target: 'api' }],
+    );
+
+  it('imports a document with a literal secret, warning with the node and field and suggesting a credential', async () => {
+    const imported = await t.client.flows.import.mutate({ document: literalSecrets() });
+    expect(imported.latestVersion).toBe(1);
+    expect(imported.warnings).toEqual([
+      {
+        nodeId: 'api',
+        path: ['headers', 'Authorization'],
+        message:
+          'Node "Call the API" (api): header "Authorization" holds a literal secret, which is stored in the flow and its exports; use an httpBearer or httpBasic credential in Authentication instead',
+      },
+      {
+        nodeId: 'api',
+        path: ['query', 'api_key'],
+        message: expect.stringContaining('use an httpQuery credential'),
+      },
+    ]);
+  });
+
+  it('warns on save too, and not once the secret comes from a credential', async () => {
+    const created = await t.client.flows.create.mutate({
+      name: 'Literal',
+      document: literalSecrets(),
+    });
+    expect(created.warnings.map((warning) => warning.path)).toEqual([
+      ['headers', 'Authorization'],
+      ['query', 'api_key'],
+    ]);
+    const fixed = literalSecrets();
+    const api = fixed.nodes[1] as { config: Record<string, unknown> };
+    api.config = {
+      url: 'https://{{ $.host }}/orders',
+      headers: { Accept: 'application/json' },
+      auth: { credentialId: 'cred_api' },
+    };
+    const updated = await t.client.flows.update.mutate({ id: created.id, document: fixed });
+    expect(updated.warnings).toEqual([]);
+  });
+});
+
 describe('flows: invalid input writes nothing', () => {
   it('rejects a malformed document', async () => {
     const error = await expectRejectedWithoutWrites(

@@ -27,10 +27,32 @@ describeConnector(createHttpConnector({ fetch: globalThis.fetch }), {
         code: 'HTTP_NETWORK',
         retried: true,
       },
+      {
+        name: 'a credential that does not exist',
+        config: { url: 'https://api.example.com/', auth: { credentialId: 'cred_gone' } },
+        code: 'CREDENTIAL_NOT_FOUND',
+        retried: false,
+      },
+      {
+        name: 'a credential of a type HTTP cannot use',
+        config: { url: 'https://api.example.com/', auth: { credentialId: 'cred_hmac' } },
+        run: {
+          credential: async <Data>() => ({ type: 'hmacSecret', data: { secret: 'x' } as Data }),
+        },
+        code: 'CREDENTIAL_TYPE_NOT_ACCEPTED',
+        retried: false,
+      },
     ],
   },
   configExamples: {
     'http.request': [
+      {
+        url: 'https://api.example.com/items',
+        auth: { credentialId: 'cred_1' },
+        responseFormat: 'json',
+        pagination: { mode: 'cursor', cursorPath: 'meta.next', itemsPath: 'data', maxPages: 50 },
+      },
+      { url: 'https://cdn.example.com/logo.png', responseFormat: 'binary' },
       {
         method: 'POST',
         url: 'https://api.example.com/orders/{{ $.id }}',

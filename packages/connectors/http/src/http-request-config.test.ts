@@ -37,8 +37,58 @@ describe('http.request config in a flow', () => {
       query: {},
       bodyType: 'none',
       body: '',
+      responseFormat: 'auto',
       failOnHttpError: true,
       timeoutMs: 30_000,
+    });
+  });
+
+  it('fills in pagination defaults and keeps auth as given', () => {
+    const flow = assertValidFlow(
+      flowDocument(
+        [
+          trigger(),
+          fetchNode({
+            url: 'https://x.test/items',
+            auth: { credentialId: 'cred_1' },
+            pagination: { mode: 'page' },
+          }),
+        ],
+        [edge('trigger', 'fetch')],
+      ),
+      registry,
+    );
+    expect(flow.nodes.get('fetch')?.config).toMatchObject({
+      auth: { credentialId: 'cred_1' },
+      pagination: { mode: 'page', maxPages: 10, pageParam: 'page', firstPage: 1 },
+    });
+  });
+
+  it('names the field of a bad auth, pagination or response format', () => {
+    const issues = issuesOf(
+      flowDocument(
+        [
+          trigger(),
+          fetchNode({
+            url: 'https://x.test/items',
+            auth: { credentialId: ' ' },
+            pagination: { mode: 'cursor', maxPages: 0 },
+            responseFormat: 'binary',
+          }),
+        ],
+        [edge('trigger', 'fetch')],
+      ),
+    );
+    const byPath = Object.fromEntries(issues.map((issue) => [issue.path.join('.'), issue.message]));
+    expect(byPath).toEqual({
+      'auth.credentialId':
+        'Node "fetch", field "auth.credentialId": Choose a credential, or remove authentication',
+      'pagination.maxPages':
+        'Node "fetch", field "pagination.maxPages": Max pages must be at least 1',
+      'pagination.cursorPath': expect.stringContaining('Cursor mode needs a cursor path'),
+      responseFormat: expect.stringContaining(
+        'Pagination reads items from JSON pages; set the response format to "auto" or "json", not "binary"',
+      ),
     });
   });
 

@@ -1,7 +1,13 @@
-/** The config of http.request: method, URL, headers, query, body, error handling and timeout. */
+/**
+ * The config of http.request: method, URL, headers, query, body, authentication, pagination,
+ * response format, error handling and timeout.
+ */
 
 import { isTemplate, templateField, templateRecordField, uiHint } from '@patchbay/engine';
 import { z } from 'zod';
+import { RESPONSE_FORMATS } from './http-response.ts';
+import { paginationSchema } from './pagination.ts';
+import { HTTP_AUTH_CREDENTIAL_TYPES } from './request-auth.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -63,6 +69,33 @@ export const httpRequestConfigSchema = z
           showIf: { field: 'bodyType', notEquals: 'none' },
         }),
       ),
+    auth: z
+      .strictObject({
+        credentialId: z
+          .string({ error: 'Credential id must be a string' })
+          .trim()
+          .min(1, 'Choose a credential, or remove authentication'),
+      })
+      .optional()
+      .describe(
+        `A credential applied to every request (and every page): ${HTTP_AUTH_CREDENTIAL_TYPES.join(', ')}. Prefer it to secrets typed into headers or query, which are stored in the flow.`,
+      )
+      .meta(uiHint({ widget: 'credential', credentialTypes: HTTP_AUTH_CREDENTIAL_TYPES })),
+    responseFormat: z
+      .enum(RESPONSE_FORMATS, {
+        error: `Response format must be one of ${RESPONSE_FORMATS.join(', ')}`,
+      })
+      .default('auto')
+      .describe(
+        'How the body is output. auto: parsed JSON when the content type is JSON, text for text/*, XML and the like, otherwise binary ({ encoding: "base64", data, contentType, bytes }). json, text and binary force one.',
+      )
+      .meta(uiHint({ advanced: true })),
+    pagination: paginationSchema
+      .optional()
+      .describe(
+        'Follow pages (linkHeader, cursor, offset or page) and output all their items as one body, with `pages` and `truncated`.',
+      )
+      .meta(uiHint({ advanced: true })),
     failOnHttpError: z
       .boolean({ error: 'failOnHttpError must be true or false' })
       .default(true)
@@ -84,6 +117,17 @@ export const httpRequestConfigSchema = z
         message: `A ${config.method} request cannot have a body; set the body type to "none" or use another method`,
         input: config.bodyType,
         path: ['bodyType'],
+      });
+    }
+    if (
+      config.pagination &&
+      (config.responseFormat === 'text' || config.responseFormat === 'binary')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Pagination reads items from JSON pages; set the response format to "auto" or "json", not "${config.responseFormat}"`,
+        input: config.responseFormat,
+        path: ['responseFormat'],
       });
     }
     if (config.bodyType === 'json') {

@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import {
   assertValidFlow,
+  type CredentialAccess,
   createFakeClock,
   createNodeTypeRegistry,
   type ExecuteFlowOptions,
@@ -17,8 +18,10 @@ import {
 } from '@patchbay/engine';
 import { edge, fixtureTriggerNode, flowDocument, node } from '@patchbay/engine/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOAuth2TokenSource } from './credentials/oauth2-client-credentials.ts';
 import { createHttpRequestNode } from './http-request.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './test-support/local-http-server.ts';
+import { startTokenServer } from './test-support/oauth-token-server.ts';
 
 const T0 = new Date('2025-01-01T00:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -77,6 +80,14 @@ beforeAll(async () => {
     if (path === '/busy-once' && hit === 1) return json(429, {}, { 'retry-after': '3' });
     if (path === '/flaky' && hit === 1) return json(503, { error: 'maintenance' });
     if (path === '/unimplemented') return json(501, { error: 'later' });
+    if (path === '/pages') {
+      const page = Number(new URL(request.url, 'http://x').searchParams.get('page'));
+      return json(200, page <= 3 ? [page] : []);
+    }
+    if (path === '/whoami') return json(200, { authorization: request.headers.authorization });
+    if (path === '/whoami-denied') {
+      return json(403, { authorization: request.headers.authorization });
+    }
     return json(200, { hit });
   });
 });
@@ -171,3 +182,169 @@ describe('http.request in a run', () => {
     expect(released.map((release) => release.outcome.kind)).toEqual(['failure', 'success']);
   });
 });
+
+describe('http.request paginating in a run', () => {
+  it('reports each page to the shared guard as its own call', async () => {
+    const h = harness();
+    const { guard, released } = recordingGuard();
+    const outcome = await h.run({
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/pages`,
+          pagination: { mode: 'page' },
+        }),
+      ]),
+      guard,
+    });
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      outputs: { fetch: { body: [1, 2, 3], pages: 4, truncated: false } },
+    });
+    expect(released.map((release) => release.outcome.kind)).toEqual([
+      'success',
+      'success',
+      'success',
+      'success',
+    ]);
+  });
+});
+
+describe('http.request with a credential in a run', () => {
+  /** A vault of one httpBearer credential, as the server's worker-side access resolves it. */
+  const vault = (token: string): CredentialAccess => ({
+    resolve: async (credentialId, site) => {
+      expect(credentialId).toBe('cred_api');
+      expect(site).toEqual({ nodeId: 'fetch', accepted: expect.arrayContaining(['httpBearer']) });
+      return { type: 'httpBearer', data: { token }, secrets: [token] };
+    },
+    connection: () => Promise.reject(new Error('httpBearer keeps no connection')),
+  });
+
+  it('sends the token and persists no secret in step events or the run outcome', async () => {
+    const h = harness();
+    const events: StepEvent[] = [];
+    const outcome = await executeFlow({
+      runId: 'run-cred',
+      clock: h.clock,
+      random: () => 0.5,
+      credentials: vault('tok_live_abcdef'),
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/whoami`,
+          auth: { credentialId: 'cred_api' },
+        }),
+      ]),
+    });
+    expect(server.requests.at(-1)?.headers.authorization).toBe('Bearer tok_live_abcdef');
+    // The upstream echoed the header; what the run keeps reads *** in its place.
+    expect(outcome).toMatchObject({
+      status: 'succeeded',
+      outputs: { fetch: { body: { authorization: 'Bearer ***' } } },
+    });
+    expect(JSON.stringify(events)).not.toContain('tok_live_abcdef');
+    expect(JSON.stringify(outcome)).not.toContain('tok_live_abcdef');
+  });
+
+  it('fails on an error answer without the secret in the stored error', async () => {
+    const h = harness();
+    const events: StepEvent[] = [];
+    const outcome = await executeFlow({
+      runId: 'run-cred-2',
+      clock: h.clock,
+      random: () => 0.5,
+      credentials: vault('tok_live_ghijkl'),
+      onEvent: async (event) => {
+        events.push(event);
+      },
+      flow: h.flow([
+        node('fetch', 'http.request', {
+          url: `${server.baseUrl}/whoami-denied?x=1`,
+          auth: { credentialId: 'cred_api' },
+        }),
+      ]),
+    });
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'HTTP_STATUS', details: { status: 403 } },
+    });
+    expect(JSON.stringify(events)).not.toContain('tok_live_ghijkl');
+    expect(JSON.stringify(outcome)).not.toContain('tok_live_ghijkl');
+  });
+});
+
+describe('http.request with values derived from a credential', () => {
+  it('persists an OAuth 2 access token and a Basic pair as *** when an upstream echoes them', async () => {
+    const tokens = await startTokenServer({ id: 'client', secret: 'client-secret-xyz' });
+    try {
+      const data = {
+        tokenUrl: tokens.tokenUrl,
+        clientId: 'client',
+        clientSecret: 'client-secret-xyz',
+        clientAuth: 'body' as const,
+      };
+      const source = createOAuth2TokenSource({ data, fetch: globalThis.fetch, clock: T0Clock() });
+      const access: CredentialAccess = {
+        resolve: async (credentialId) =>
+          credentialId === 'cred_oauth'
+            ? { type: 'oauth2ClientCredentials', data, secrets: [data.clientSecret] }
+            : {
+                type: 'httpBasic',
+                data: { username: 'ada', password: 'basic-password-1' },
+                secrets: ['basic-password-1'],
+              },
+        connection: async () => ({ connection: source, secrets: [data.clientSecret] }),
+      };
+      const h = harness();
+      const events: StepEvent[] = [];
+      const outcome = await executeFlow({
+        runId: 'run-derived',
+        clock: h.clock,
+        random: () => 0.5,
+        credentials: access,
+        onEvent: async (event) => {
+          events.push(event);
+        },
+        flow: assertValidFlow(
+          flowDocument(
+            [
+              node('trigger', 'test.trigger'),
+              node('oauth', 'http.request', {
+                url: `${server.baseUrl}/whoami`,
+                auth: { credentialId: 'cred_oauth' },
+              }),
+              node('basic', 'http.request', {
+                url: `${server.baseUrl}/whoami`,
+                auth: { credentialId: 'cred_basic' },
+              }),
+            ],
+            [edge('trigger', 'oauth'), edge('oauth', 'basic')],
+          ),
+          createNodeTypeRegistry([fixtureTriggerNode, createHttpRequestNode({ fetch })]),
+        ),
+      });
+      const token = tokens.issued.at(-1) ?? '';
+      const pair = Buffer.from('ada:basic-password-1').toString('base64');
+      expect(token).toMatch(/^tok-/);
+      expect(outcome).toMatchObject({
+        status: 'succeeded',
+        outputs: {
+          oauth: { body: { authorization: 'Bearer ***' } },
+          basic: { body: { authorization: 'Basic ***' } },
+        },
+      });
+      for (const value of [token, pair]) {
+        expect(JSON.stringify(events)).not.toContain(value);
+        expect(JSON.stringify(outcome)).not.toContain(value);
+      }
+    } finally {
+      await tokens.close();
+    }
+  });
+});
+
+function T0Clock() {
+  return createFakeClock(T0);
+}

@@ -11,6 +11,7 @@ export {
   createHttpRequestNode,
   DEFAULT_MAX_RESPONSE_BYTES,
   type HttpConnectorOptions,
+  type HttpPaginatedOutput,
   type HttpResponseOutput,
   upstreamTarget,
 } from './http-request.ts';
@@ -21,7 +22,14 @@ export {
   type HttpMethod,
   type HttpRequestConfig,
 } from './http-request-config.ts';
+export { type BinaryBody, RESPONSE_FORMATS, type ResponseFormat } from './http-response.ts';
 export { httpRetryOptions } from './http-retry.ts';
+export { PAGINATION_MODES, type PaginationConfig, type PaginationMode } from './pagination.ts';
+export {
+  HTTP_AUTH_CREDENTIAL_TYPES,
+  type OAuthTokenSource,
+  resolveAuth,
+} from './request-auth.ts';
 
 export const HTTP_ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2"><circle cx="12" cy="12" r="10"/><path d="M2 12h20M12 2a15 15 0 0 1 0 20M12 2a15 15 0 0 0 0 20"/></svg>';

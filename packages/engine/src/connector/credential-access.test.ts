@@ -49,8 +49,11 @@ describe('ctx.credential in a run', () => {
     execute: async (ctx) => {
       const config = ctx.config as { credentialId: string; fail: boolean };
       const { data } = await ctx.credential<{ token: string }>(config.credentialId);
-      if (config.fail) throw new Error(`upstream rejected ${data.token}`);
-      return { output: { echoed: `Bearer ${data.token}` } };
+      // A value derived from the credential at call time, as an OAuth 2 access token is.
+      const derived = `derived-from-${data.token}`.split('').reverse().join('');
+      ctx.redactSecrets([derived]);
+      if (config.fail) throw new Error(`upstream rejected ${data.token} and ${derived}`);
+      return { output: { echoed: `Bearer ${data.token}`, derived } };
     },
   });
   const registry = createNodeTypeRegistry([trigger, leaky]);
@@ -93,12 +96,13 @@ describe('ctx.credential in a run', () => {
       onEvent: async (event) => void events.push(event),
     });
     expect(outcome.status).toBe('succeeded');
-    expect(outcome.outputs.l).toEqual({ echoed: 'Bearer ***' });
+    expect(outcome.outputs.l).toEqual({ echoed: 'Bearer ***', derived: '***' });
     const succeeded = events.find(
       (event) => event.type === 'step.succeeded' && event.nodeId === 'l',
     );
-    expect(succeeded).toMatchObject({ output: { echoed: 'Bearer ***' } });
+    expect(succeeded).toMatchObject({ output: { echoed: 'Bearer ***', derived: '***' } });
     expect(JSON.stringify(events)).not.toContain('secret-of-c1');
+    expect(JSON.stringify(events)).not.toContain('1c-fo-terces');
   });
 
   it('redacts the secret from a failed step and the run error', async () => {
@@ -112,6 +116,7 @@ describe('ctx.credential in a run', () => {
     expect(outcome.status).toBe('failed');
     expect(JSON.stringify(outcome)).not.toContain('secret-of-c1');
     expect(JSON.stringify(events)).not.toContain('secret-of-c1');
-    expect(outcome.error?.message).toContain('***');
+    expect(JSON.stringify(events)).not.toContain('1c-fo-terces');
+    expect(outcome.error?.message).toBe('Node "l" failed: upstream rejected *** and ***');
   });
 });

@@ -26,6 +26,7 @@ export function runNodeType(
     upstream: (_target, call) => call(),
     credential: (credentialId) => Promise.reject(credentialNotFound(credentialId, 'node')),
     connection: (credentialId) => Promise.reject(credentialNotFound(credentialId, 'node')),
+    redactSecrets: () => {},
     expressions: {
       evaluator: inProcessExpressionEvaluator,
       timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
