@@ -134,7 +134,7 @@ describe('a signed webhook flow built in the browser', () => {
       .poll(async () => (await api.flows.get.query({ id: flowId })).active, POLL)
       .toBe(true);
     await page.getByTestId('copy-webhook-url').click();
-    const url = await page.evaluate(() => navigator.clipboard.readText());
+    const url = String(await page.evaluate('navigator.clipboard.readText()'));
     expect(url).toBe(`${server.baseUrl}/hooks/${flowId}`);
 
     // 5. A signed POST gets the flow's result in the response.
