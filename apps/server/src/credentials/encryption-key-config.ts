@@ -63,7 +63,9 @@ export async function keyRingFromEnv(
   if (existing) return new KeyRing(existing, previous);
   const created = await createKeyFile(keyFile);
   if (created.created) {
-    logger.warn(
+    // Info, not a warning: a default install is expected to generate its key (issue 6 keeps
+    // defaults free of warnings); the line still says where the key is and why to back it up.
+    logger.info(
       { keyFile, keyId: created.key.id },
       'PATCHBAY_ENCRYPTION_KEY is not set: generated a credentials encryption key into the data directory. ' +
         'Back it up with the database; every process that runs flows needs the same key (set PATCHBAY_ENCRYPTION_KEY when they run on several machines).',
