@@ -33,6 +33,7 @@ export function TopBar() {
   const [location] = useLocation();
   const inRuns = location.startsWith('/runs');
   const inUpstreams = location.startsWith('/upstreams');
+  const inCredentials = location.startsWith('/credentials');
   const inFlows = location === '/' || location.startsWith('/flows');
   return (
     <header className="topbar">
@@ -63,6 +64,13 @@ export function TopBar() {
           data-testid="nav-upstreams"
         >
           Upstreams
+        </Link>
+        <Link
+          href="/credentials"
+          className={`topbar__link${inCredentials ? ' is-active' : ''}`}
+          data-testid="nav-credentials-top"
+        >
+          Credentials
         </Link>
       </nav>
       <div className="topbar__spacer" />
