@@ -80,7 +80,10 @@ export const httpRequestConfigSchema = z
       .describe(
         `A credential applied to every request (and every page): ${HTTP_AUTH_CREDENTIAL_TYPES.join(', ')}. Prefer it to secrets typed into headers or query, which are stored in the flow.`,
       )
-      .meta(uiHint({ widget: 'credential', credentialTypes: HTTP_AUTH_CREDENTIAL_TYPES })),
+      .meta({
+        title: 'Authentication',
+        ...uiHint({ widget: 'credential', credentialTypes: HTTP_AUTH_CREDENTIAL_TYPES }),
+      }),
     responseFormat: z
       .enum(RESPONSE_FORMATS, {
         error: `Response format must be one of ${RESPONSE_FORMATS.join(', ')}`,

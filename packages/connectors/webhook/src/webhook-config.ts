@@ -50,7 +50,10 @@ const signatureSchema = z
       .string({ error: 'Signature needs a credential (an HMAC secret)' })
       .min(1, 'Signature needs a credential (an HMAC secret)')
       .describe('The hmacSecret credential holding the signing secret')
-      .meta(uiHint({ widget: 'credential', credentialTypes: [HMAC_SECRET_CREDENTIAL] })),
+      .meta({
+        title: 'Credential',
+        ...uiHint({ widget: 'credential', credentialTypes: [HMAC_SECRET_CREDENTIAL] }),
+      }),
     header: headerName('Signature header')
       .optional()
       .describe('The header carrying the signature (generic: required)')
