@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_RUN_TIMEOUT_MS,
+  flowSettingsSchema,
   nodePolicySchema,
   resolveFlowSettings,
   resolveNodePolicy,
@@ -32,19 +33,34 @@ describe('resolveNodePolicy', () => {
 });
 
 describe('resolveFlowSettings', () => {
-  it('has no concurrency limit, no queue cap and a 24 h run timeout unless the flow sets them', () => {
+  it('has no concurrency limit, no queue cap, no run limit and a 24 h run timeout unless the flow sets them', () => {
     expect(resolveFlowSettings(undefined)).toEqual({
       maxConcurrentRuns: undefined,
       maxQueuedRuns: undefined,
       runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS,
+      maxRunsKept: undefined,
     });
     expect(
-      resolveFlowSettings({ maxConcurrentRuns: 2, maxQueuedRuns: 50, runTimeoutMs: 60_000 }),
+      resolveFlowSettings({
+        maxConcurrentRuns: 2,
+        maxQueuedRuns: 50,
+        runTimeoutMs: 60_000,
+        maxRunsKept: 1_000,
+      }),
     ).toEqual({
       maxConcurrentRuns: 2,
       maxQueuedRuns: 50,
       runTimeoutMs: 60_000,
+      maxRunsKept: 1_000,
     });
+  });
+
+  it('refuses a max runs kept that is not a whole number of at least 1', () => {
+    const messages = (settings: unknown) =>
+      flowSettingsSchema.safeParse(settings).error?.issues.map((issue) => issue.message);
+    expect(messages({ maxRunsKept: 0 })).toEqual(['Max runs kept must be at least 1']);
+    expect(messages({ maxRunsKept: 2.5 })).toEqual(['Max runs kept must be a whole number']);
+    expect(messages({ maxRunsKept: 'ten' })).toEqual(['Max runs kept must be a number']);
   });
 });
 

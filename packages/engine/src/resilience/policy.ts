@@ -212,6 +212,15 @@ export const flowSettingsSchema = z.strictObject({
     .min(1, 'Run timeout must be at least 1 ms')
     .describe('A run still unfinished this long after it started fails with RUN_TIMEOUT.')
     .optional(),
+  maxRunsKept: z
+    .number({ error: 'Max runs kept must be a number' })
+    .int('Max runs kept must be a whole number')
+    .min(1, 'Max runs kept must be at least 1')
+    .max(10_000_000, 'Max runs kept must be at most 10000000')
+    .describe(
+      'Finished runs of this flow kept in the history at most; the retention job deletes older ones (queued and running runs are never deleted). Empty: only the server-wide retention in days.',
+    )
+    .optional(),
 });
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 
@@ -260,6 +269,8 @@ export type ResolvedFlowSettings = {
   /** Runs of the flow waiting in the queue at most; undefined: only the server-wide limit. */
   maxQueuedRuns: number | undefined;
   runTimeoutMs: number;
+  /** Finished runs of the flow kept at most; undefined: only the server-wide retention in days. */
+  maxRunsKept: number | undefined;
 };
 
 export function resolveFlowSettings(settings: FlowSettings | undefined): ResolvedFlowSettings {
@@ -267,6 +278,7 @@ export function resolveFlowSettings(settings: FlowSettings | undefined): Resolve
     maxConcurrentRuns: settings?.maxConcurrentRuns,
     maxQueuedRuns: settings?.maxQueuedRuns,
     runTimeoutMs: settings?.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+    maxRunsKept: settings?.maxRunsKept,
   };
 }
 
