@@ -25,6 +25,8 @@ import { FlowService } from './flows/flow-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
 import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
 import { RateLimitService } from './resilience/rate-limit-service.ts';
+import { DEFAULT_RETENTION_CONFIG, type RetentionConfig } from './retention/retention-config.ts';
+import { type RetentionStatus, retentionStatus } from './retention/retention-status.ts';
 import { FlowVersionCache } from './runs/flow-version-cache.ts';
 import { QueueLoad } from './runs/queue-load.ts';
 import { DEFAULT_SHED_LIMITS, type ShedLimits } from './runs/run-admission.ts';
@@ -61,6 +63,8 @@ export type AppServices = {
   /** The run queue's depth and lag, read every QUEUE_LOAD_REFRESH_MS once started. */
   queueLoad: QueueLoad;
   shedLimits: ShedLimits;
+  /** Retention settings (PATCHBAY_RUN_RETENTION_DAYS, ...) and the latest pruning passes. */
+  retention: { config: RetentionConfig; status(): Promise<RetentionStatus> };
   /** Shared circuit breakers and rate limits, for the executor (`executeFlow({ guard })`). */
   upstreamGuard: PostgresUpstreamGuard;
   breakers: BreakerService;
@@ -103,6 +107,8 @@ export function createAppServices(options: {
   runPreviews?: RunPreviewLimits;
   /** When new runs are refused (PATCHBAY_MAX_QUEUED_RUNS, PATCHBAY_MAX_QUEUE_WAIT_MS). */
   shedLimits?: ShedLimits;
+  /** How long run history is kept (retentionConfigFromEnv); default 30 days. */
+  retention?: RetentionConfig;
   /** Decrypts webhook signing secrets; default the credentials vault. */
   secrets?: SecretReader;
   /** The vault's keys (keyRingFromEnv); default a random key that lives as long as the process (tests). */
@@ -123,6 +129,7 @@ export function createAppServices(options: {
   const keyRing = options.keyRing ?? KeyRing.random();
   const versions = new FlowVersionCache({ pool: pgPool, registry });
   const shedLimits = options.shedLimits ?? DEFAULT_SHED_LIMITS;
+  const retention = options.retention ?? DEFAULT_RETENTION_CONFIG;
   let intake: RunIntake | undefined;
   const queueLoad = new QueueLoad({
     pool: pgPool,
@@ -201,6 +208,10 @@ export function createAppServices(options: {
     intake,
     queueLoad,
     shedLimits,
+    retention: {
+      config: retention,
+      status: () => retentionStatus(prisma, retention),
+    },
     flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
     runs,
     upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),

@@ -20,6 +20,7 @@ import { positiveInt } from './env-number.ts';
 import { createApp } from './http/app.ts';
 import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
+import { retentionConfigFromEnv } from './retention/retention-config.ts';
 import { shedLimitsFromEnv } from './runs/run-admission.ts';
 import { DEFAULT_WEBHOOK_MAX_BYTES } from './webhooks/webhook-routes.ts';
 import type { WorkerConfig } from './worker/worker-config.ts';
@@ -88,6 +89,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     listen,
   });
   options.onStarted(() => egress.http.close());
+  const retention = retentionConfigFromEnv(options.env);
   const services = createAppServices({
     prisma,
     pgPool,
@@ -96,6 +98,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     fetch: egress.http.fetch,
     auth: authConfigFromEnv(options.env, options.publicUrl),
     shedLimits: shedLimitsFromEnv(options.env),
+    retention,
     keyRing,
   });
   options.onStarted(() => services.auth.audit.close());
@@ -147,6 +150,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       role: role === 'worker' ? 'worker' : 'all',
       onFatal: options.onFatal,
       completions: services.completions,
+      retention,
     });
     options.onStarted(() => worker.stop());
     // Runs started through this process's HTTP execute here at once while a slot is free.

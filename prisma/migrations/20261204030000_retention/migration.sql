@@ -15,4 +15,7 @@ CREATE TABLE "pruning_log" (
     CONSTRAINT "pruning_log_pkey" PRIMARY KEY ("id")
 );
 
+-- Succeeded runs whose step data is still kept, oldest first: what step-data pruning scans.
+CREATE INDEX "runs_step_data_unpruned_idx" ON "runs"("created_at") WHERE "status" = 'succeeded' AND "step_data_pruned_at" IS NULL;
+
 CREATE INDEX "pruning_log_started_at_idx" ON "pruning_log"("started_at" DESC);

@@ -34,6 +34,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'breakers.get': 'viewer',
   'breakers.reset': 'admin',
   'system.status': 'viewer',
+  'system.retention': 'viewer',
   'limits.list': 'viewer',
   'limits.get': 'viewer',
   'auth.setupStatus': 'public',

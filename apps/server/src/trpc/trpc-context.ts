@@ -16,6 +16,7 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     auth: services.auth,
     queueLoad: services.queueLoad,
     shedLimits: services.shedLimits,
+    retention: services.retention,
     webhooks: services.webhooks,
     credentials: services.credentials,
   };

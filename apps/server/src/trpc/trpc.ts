@@ -40,6 +40,7 @@ export type TrpcContext = Pick<
   | 'auth'
   | 'queueLoad'
   | 'shedLimits'
+  | 'retention'
   | 'webhooks'
   | 'credentials'
 > & {

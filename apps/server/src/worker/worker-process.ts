@@ -26,6 +26,8 @@ import type { Logger } from 'pino';
 import type { KeyRing } from '../credentials/key-ring.ts';
 import { WorkerCredentialAccess } from '../credentials/worker-credential-access.ts';
 import { queuePoolSize } from '../db/connection-budget.ts';
+import type { RetentionConfig } from '../retention/retention-config.ts';
+import { RetentionPruner } from '../retention/retention-pruner.ts';
 import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
 import { RUN_TASK } from '../runs/run-queue.ts';
@@ -71,6 +73,8 @@ export type StartWorkerOptions = {
   onFatal?: (error: unknown) => void;
   /** Told when an awaited run (a sync webhook's) finishes here. */
   completions?: RunCompletionSink;
+  /** Prunes run history on this schedule (one process at a time); unset: this process never prunes. */
+  retention?: RetentionConfig;
 };
 
 export async function startWorkerProcess(options: StartWorkerOptions): Promise<WorkerProcess> {
@@ -128,6 +132,15 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     logger,
   });
   const sweeper = new LeaseSweeper({ pool, workerId: id, leaseMs: config.leaseMs, logger });
+  const pruner = options.retention
+    ? new RetentionPruner({
+        pool,
+        config: options.retention,
+        workerId: id,
+        logger,
+        ...(options.clock ? { clock: options.clock } : {}),
+      })
+    : undefined;
   const cancels = new CancelListener({
     connectionString: options.connectionString,
     onCancel: (runId) => {
@@ -183,6 +196,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   await heartbeat.beat(); // now with the queue pool id, so a crash releases its locked jobs
   heartbeat.start();
   sweeper.start();
+  pruner?.start();
   logger.info(
     { workerId: id, concurrency: config.concurrency, leaseMs: config.leaseMs },
     'Worker is taking runs',
@@ -198,6 +212,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
       stopping ??= (async () => {
         const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
         sweeper.stop();
+        const prunerStopped = pruner?.stop();
         runs.stopInline();
         // Stops fetching at once; resolves when every job handler returned.
         const runnerStopped = runner.stop();
@@ -209,6 +224,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
           }
         }
         await runnerStopped;
+        await prunerStopped;
         heartbeat.stop();
         await cancels.stop();
         await sandbox.close();
