@@ -70,6 +70,7 @@ describe('migrateDatabase', () => {
       'flow_versions',
       'flows',
       'one_time_tokens',
+      'pruning_log',
       'rate_limits',
       'runs',
       'sessions',
