@@ -9,6 +9,9 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
+import { DEFAULT_RUN_PREVIEW_LIMITS, loadRunDetail } from '../runs/run-detail-query.ts';
+import { toRunDetail } from '../runs/run-views.ts';
+import { chainFlow, transformNode } from '../test-support/flow-documents.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.ts';
 import {
   DEFAULT_RETENTION_CONFIG,
@@ -58,10 +61,10 @@ function pruner(config: Partial<RetentionConfig> = {}, workerId = 'worker-a') {
   });
 }
 
-async function createFlow(settings: Record<string, unknown> = {}) {
+async function createFlow(settings?: { maxRunsKept?: number }) {
   const flowId = randomUUID();
   const versionId = randomUUID();
-  const document = { name: 'f', nodes: [], edges: [], settings };
+  const document = chainFlow('f', [transformNode('call', '$')], settings);
   await pool.query(
     'INSERT INTO flows (id, name, document, updated_at) VALUES ($1, $2, $3, now())',
     [flowId, `flow ${flowId}`, document],
@@ -265,6 +268,15 @@ describe('PATCHBAY_STEP_DATA_RETENTION_DAYS', () => {
     );
     const marked = marks.rows.filter((row) => row.step_data_pruned_at !== null);
     expect(marked).toEqual([{ id: oldSucceeded, step_data_pruned_at: NOW }]);
+
+    // runs.get tells the UI when the step data was pruned.
+    const detail = await loadRunDetail(pool, oldSucceeded, DEFAULT_RUN_PREVIEW_LIMITS);
+    expect(detail && toRunDetail(detail.run, detail.steps)).toMatchObject({
+      stepDataPrunedAt: NOW.toISOString(),
+      steps: [{ output: null }, { output: null }],
+    });
+    const kept = await loadRunDetail(pool, recentSucceeded, DEFAULT_RUN_PREVIEW_LIMITS);
+    expect(kept && toRunDetail(kept.run, kept.steps)).toMatchObject({ stepDataPrunedAt: null });
 
     // The run's own input stays; a second pass has nothing left to prune.
     const run = await pool.query('SELECT input FROM runs WHERE id = $1', [oldSucceeded]);

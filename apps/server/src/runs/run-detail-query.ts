@@ -39,6 +39,7 @@ export type RunDetailRecord = Omit<RunRow, 'flowVersion'> & {
   wakeAt: Date | null;
   cancelRequestedAt: Date | null;
   deadlineAt: Date | null;
+  stepDataPrunedAt: Date | null;
   flowVersion: { number: number; document: unknown };
   input: PreviewedValue;
 };
@@ -67,7 +68,7 @@ export type StepRecord = {
 const RUN_SQL = `
 SELECT r.id, r.flow_id, r.trigger, r.status, r.error, r.created_at, r.started_at, r.finished_at,
        r.duration_ms, r.executions, r.retry_of_run_id, r.retry_mode, r.idempotency_key, r.wake_at,
-       r.cancel_requested_at, r.deadline_at,
+       r.cancel_requested_at, r.deadline_at, r.step_data_pruned_at,
        f.name AS flow_name, f.deleted_at AS flow_deleted_at,
        v.number AS flow_version, v.document AS flow_document,
        octet_length(i.text) AS input_bytes,
@@ -131,6 +132,7 @@ type RunDetailRow = {
   wake_at: Date | null;
   cancel_requested_at: Date | null;
   deadline_at: Date | null;
+  step_data_pruned_at: Date | null;
   flow_name: string;
   flow_deleted_at: Date | null;
   flow_version: number;
@@ -205,6 +207,7 @@ export async function loadRunDetail(
       wakeAt: row.wake_at,
       cancelRequestedAt: row.cancel_requested_at,
       deadlineAt: row.deadline_at,
+      stepDataPrunedAt: row.step_data_pruned_at,
       flow: { name: row.flow_name, deletedAt: row.flow_deleted_at },
       flowVersion: { number: row.flow_version, document: row.flow_document },
       input,

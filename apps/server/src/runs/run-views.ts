@@ -77,6 +77,8 @@ export type RunDetail = RunSummary & {
   cancelRequestedAt: string | null;
   /** The run fails with RUN_TIMEOUT if still going at this time. */
   deadlineAt: string | null;
+  /** Retention cleared the input and output of its steps then (PATCHBAY_STEP_DATA_RETENTION_DAYS). */
+  stepDataPrunedAt: string | null;
   steps: StepRunView[];
 };
 
@@ -125,6 +127,7 @@ export function toRunDetail(row: RunDetailRecord, steps: StepRecord[]): RunDetai
     wakeAt: iso(row.wakeAt),
     cancelRequestedAt: iso(row.cancelRequestedAt),
     deadlineAt: iso(row.deadlineAt),
+    stepDataPrunedAt: iso(row.stepDataPrunedAt),
     steps: steps.map(toStepRunView),
   };
 }

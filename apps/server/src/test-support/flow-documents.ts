@@ -11,7 +11,12 @@ export type ChainNode = {
 export function chainFlow(
   name: string,
   nodes: ChainNode[],
-  settings?: { maxConcurrentRuns?: number; maxQueuedRuns?: number; runTimeoutMs?: number },
+  settings?: {
+    maxConcurrentRuns?: number;
+    maxQueuedRuns?: number;
+    runTimeoutMs?: number;
+    maxRunsKept?: number;
+  },
 ): FlowDocument {
   const ids = ['trigger', ...nodes.map((node) => node.id)];
   return {
