@@ -4,9 +4,9 @@ import type { RetentionConfig } from './retention-config.ts';
 
 export type PruningPassView = {
   id: string;
-  startedAt: Date;
+  startedAt: string;
   /** null while the pass is still going. */
-  finishedAt: Date | null;
+  finishedAt: string | null;
   runsDeleted: number;
   runsOverFlowLimitDeleted: number;
   runsStepDataPruned: number;
@@ -44,8 +44,8 @@ export async function retentionStatus(
     },
     passes: rows.map((row) => ({
       id: row.id.toString(),
-      startedAt: row.startedAt,
-      finishedAt: row.finishedAt,
+      startedAt: row.startedAt.toISOString(),
+      finishedAt: row.finishedAt?.toISOString() ?? null,
       runsDeleted: row.runsDeleted,
       runsOverFlowLimitDeleted: row.runsOverFlowLimitDeleted,
       runsStepDataPruned: row.runsStepDataPruned,

@@ -184,6 +184,12 @@ export function RunDetailPage({ runId }: { runId: string }) {
             <dd className="mono small">{data.id}</dd>
           </div>
         </dl>
+        {data.stepDataPrunedAt && (
+          <p className="muted small" data-testid="run-step-data-pruned">
+            Step inputs and outputs were pruned <RelativeTime iso={data.stepDataPrunedAt} /> by the
+            data retention setting (PATCHBAY_STEP_DATA_RETENTION_DAYS).
+          </p>
+        )}
         {live && <RunWaitBanner run={data} waiting={waiting} onSelectNode={setSelectedNodeId} />}
         {data.error && (
           <div

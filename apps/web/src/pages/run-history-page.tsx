@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
 import type { RunStatus, RunTrigger } from '../api/types.ts';
+import { RetentionNote } from '../runs/retention-note.tsx';
 import { RUN_TRIGGER_KINDS, RUN_TRIGGER_LABELS } from '../runs/run-trigger.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -249,6 +250,7 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
           </div>
         )}
       </div>
+      <RetentionNote />
     </div>
   );
 }
