@@ -1,5 +1,5 @@
 /**
- * "Flow settings": concurrency, queue cap and run timeout, generated from the settings' JSON Schema. Edits
+ * "Flow settings": concurrency, queue cap, run timeout and runs kept, generated from the settings' JSON Schema. Edits
  * go into the editor's document as they are typed (validated live, saved with the flow).
  */
 import { useMemo } from 'react';
@@ -16,6 +16,7 @@ import { settingsIssuePath } from './override-issues.ts';
 const EMPTY_PLACEHOLDERS: Readonly<Record<string, string>> = {
   maxConcurrentRuns: 'Unlimited',
   maxQueuedRuns: 'Server-wide limit',
+  maxRunsKept: 'Server-wide retention in days',
 };
 
 export function FlowSettingsDialog({ readOnly = false }: { readOnly?: boolean }) {

@@ -53,6 +53,7 @@ describe('policy JSON Schemas', () => {
         maxConcurrentRuns: { type: 'integer', minimum: 1, maximum: 10_000 },
         maxQueuedRuns: { type: 'integer', minimum: 1, maximum: 1_000_000 },
         runTimeoutMs: { type: 'integer', minimum: 1, maximum: 604_800_000 },
+        maxRunsKept: { type: 'integer', minimum: 1, maximum: 10_000_000 },
       },
     });
     expect(FLOW_SETTINGS_JSON_SCHEMA).not.toHaveProperty('required');
