@@ -21,6 +21,7 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
 import { createApp } from '../http/app.ts';
+import type { RetentionConfig } from '../retention/retention-config.ts';
 import type { ShedLimits } from '../runs/run-admission.ts';
 import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
 import { type AppRouter, createCaller } from '../trpc/root.ts';
@@ -118,6 +119,8 @@ export async function startTestApp(
     triggers?: false | { clock?: Clock; resyncMs?: number };
     /** Default: every connector in connectors.ts. */
     connectors?: ConnectorRegistry;
+    /** Retention settings; the workers prune on this schedule only when given. */
+    retention?: RetentionConfig;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -146,6 +149,7 @@ export async function startTestApp(
     ...(options.signInThrottle ? { signInThrottle: options.signInThrottle } : {}),
     ...(options.runPreviews ? { runPreviews: options.runPreviews } : {}),
     ...(options.shedLimits ? { shedLimits: options.shedLimits } : {}),
+    ...(options.retention ? { retention: options.retention } : {}),
     ...(options.secrets ? { secrets: options.secrets } : {}),
     ...(options.connectors ? { connectors: options.connectors } : {}),
     ...(triggerOptions?.clock ? { triggerClock: triggerOptions.clock } : {}),
@@ -170,6 +174,7 @@ export async function startTestApp(
       logger,
       role: 'all',
       completions: services.completions,
+      ...(options.retention ? { retention: options.retention } : {}),
     });
     workers.push(worker);
     return worker;
