@@ -2,6 +2,7 @@
  * The pruner as a worker process runs it: on its own schedule, and visible through
  * `system.retention` (what the Runs page shows).
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chainFlow, transformNode } from '../test-support/flow-documents.ts';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
@@ -78,5 +79,53 @@ describe('the scheduled pruning job', () => {
     );
     const detail = await viewer.client.runs.get.query({ id: recent.id });
     expect(detail.stepDataPrunedAt).toBe(kept.stepDataPrunedAt?.toISOString());
+  });
+});
+
+describe('a retry racing the pruner', () => {
+  it('answers NOT_FOUND when the run it retries is deleted while the retry is written', async () => {
+    const flow = await t.client.flows.create.mutate({
+      name: 'retention race',
+      document: chainFlow('retention race', [transformNode('shape', '$')]),
+    });
+    const version = await t.prisma.flowVersion.findFirstOrThrow({ where: { flowId: flow.id } });
+    const failed = await t.prisma.run.create({
+      data: {
+        flowId: flow.id,
+        flowVersionId: version.id,
+        trigger: 'manual',
+        status: 'failed',
+        startedAt: new Date(),
+        finishedAt: new Date(),
+      },
+    });
+    // A pruning statement that has deleted the run but not committed yet.
+    const pruner = new pg.Client({ connectionString: t.database.url });
+    await pruner.connect();
+    try {
+      await pruner.query('BEGIN');
+      await pruner.query('DELETE FROM runs WHERE id = $1', [failed.id]);
+      const retry = t.client.runs.retry.mutate({ id: failed.id, from: 'start' });
+      retry.catch(() => undefined);
+      // The retry's insert waits on the deleted row's lock.
+      await vi.waitFor(
+        async () => {
+          const waiting = await pruner.query(
+            `SELECT 1 FROM pg_stat_activity
+              WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          );
+          expect(waiting.rowCount).toBe(1);
+        },
+        { timeout: 5_000, interval: 20 },
+      );
+      await pruner.query('COMMIT');
+      await expect(retry).rejects.toMatchObject({
+        data: { code: 'NOT_FOUND' },
+        message: expect.stringContaining(failed.id),
+      });
+    } finally {
+      await pruner.end();
+    }
+    expect(await t.prisma.run.count({ where: { retryOfRunId: failed.id } })).toBe(0);
   });
 });

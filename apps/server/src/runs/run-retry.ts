@@ -15,6 +15,7 @@ import type { CachedFlowVersion } from './flow-version-cache.ts';
 import { addRunJobSql } from './run-queue.ts';
 import { RETRY_MODE, type RetryMode, RUN_STATUS, STEP_STATUS } from './run-status.ts';
 
+const FOREIGN_KEY_VIOLATION = '23503';
 const RETRYABLE_STATUSES: readonly string[] = [RUN_STATUS.failed, RUN_STATUS.cancelled];
 
 export type RetryRunDeps = {
@@ -58,13 +59,21 @@ export async function retryRun(
     );
     const flow = live.rows[0];
     if (flow?.deleted) throw new FlowDeletedError(flow.name, source.flowId);
-    const inserted = await client.query(
-      `INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, retry_of_run_id, retry_mode)
-       SELECT $1, flow_id, $3, trigger, '${RUN_STATUS.queued}', input, id, $4
-         FROM runs WHERE id = $2`,
-      [runId, sourceId, version.id, from],
-    );
-    // Deleted (with its flow) since it was read.
+    const inserted = await client
+      .query(
+        `INSERT INTO runs (id, flow_id, flow_version_id, trigger, status, input, retry_of_run_id, retry_mode)
+         SELECT $1, flow_id, $3, trigger, '${RUN_STATUS.queued}', input, id, $4
+           FROM runs WHERE id = $2`,
+        [runId, sourceId, version.id, from],
+      )
+      .catch((error: unknown) => {
+        // Deleted by the retention job while this insert waited on its row (foreign key).
+        if ((error as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
+          throw new NotFoundError('Run', sourceId);
+        }
+        throw error;
+      });
+    // Deleted (with its flow, or by the retention job) since it was read.
     if (inserted.rowCount === 0) throw new NotFoundError('Run', sourceId);
     if (reuse) {
       // The latest succeeded attempt of each node, attributed to the run that executed it.
