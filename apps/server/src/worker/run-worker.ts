@@ -21,6 +21,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
@@ -203,6 +204,7 @@ export class RunWorker {
       }),
     };
     this.executions.set(run.id, execution);
+    processMetrics.runsInFlight.inc();
     const completions =
       version && this.deps.completions?.awaited(version.flow) ? this.deps.completions : undefined;
     completions?.executing(run.id, { inline });
@@ -210,6 +212,7 @@ export class RunWorker {
       await this.execute(run, version, invalid, execution);
     } finally {
       this.executions.delete(run.id);
+      processMetrics.runsInFlight.dec();
       completions?.executed(run.id);
       finished();
     }
@@ -391,6 +394,7 @@ export class RunWorker {
       );
       return;
     }
+    processMetrics.noteRunFinished(status, this.clock.now().getTime() - run.startedAt.getTime());
     if (awaited) {
       completions?.finished({ runId: run.id, status, error, output: execution.lastOutput }, notify);
     }

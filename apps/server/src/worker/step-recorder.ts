@@ -11,6 +11,7 @@
  */
 import type { StepEvent, StepOutputLimit, ValidatedFlow } from '@patchbay/engine';
 import type pg from 'pg';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { STEP_STATUS } from '../runs/run-status.ts';
 import { SerializedValues } from './serialized-values.ts';
 import { type StepRow, serializeStepRows, upsertStepsSql } from './step-rows.ts';
@@ -60,6 +61,13 @@ export class StepRecorder {
   /** The executor's StepEventSink. */
   readonly record = async (event: StepEvent): Promise<void> => {
     if (this.fenced) return;
+    if (event.type === 'step.succeeded' || event.type === 'step.failed') {
+      processMetrics.noteStepFinished(
+        event.nodeType,
+        event.type === 'step.succeeded' ? 'succeeded' : 'failed',
+        event.durationMs,
+      );
+    }
     const row = this.rowOf(event);
     const key = `${row.node_id}\u0000${row.attempt}`;
     this.latest.set(key, row);
