@@ -199,10 +199,10 @@ async function serveWorkerHttp(
   });
   options.onStarted(() => app.close());
   const host = options.listen.host;
+  // Fastify logs "Server listening at …" (component worker-http) at info.
   await app.listen({ host, port });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   // Flows may not call the worker's own listener, as they may not call the server's.
   await egress.guard.addOwnEndpoint({ kind: 'http', host, port: actualPort });
-  options.logger.info({ host, port: actualPort }, 'Worker serves /healthz and /metrics');
 }

@@ -58,7 +58,7 @@ async function scrape(baseUrl = t.baseUrl, token = METRICS_TOKEN): Promise<Sampl
 }
 
 /** The sum of a metric's samples whose labels include `labels`. */
-function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
+function sampleSum(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
   return samples
     .filter(
       (sample) =>
@@ -196,7 +196,7 @@ describe('run metrics', () => {
       async () => {
         const after = await scrape();
         const delta = (name: string, labels: Record<string, string> = {}) =>
-          valueOf(after, name, labels) - valueOf(before, name, labels);
+          sampleSum(after, name, labels) - sampleSum(before, name, labels);
         expect(delta('patchbay_runs_started_total')).toBe(5);
         expect(delta('patchbay_runs_finished_total', { status: 'succeeded' })).toBe(3);
         expect(delta('patchbay_runs_finished_total', { status: 'failed' })).toBe(2);
@@ -224,8 +224,8 @@ describe('run metrics', () => {
         expect(
           delta('patchbay_step_duration_seconds_count', { node_type: 'transform.jsonata' }),
         ).toBe(5);
-        expect(valueOf(after, 'patchbay_runs_in_flight')).toBe(0);
-        expect(valueOf(after, 'patchbay_queue_depth')).toBe(
+        expect(sampleSum(after, 'patchbay_runs_in_flight')).toBe(0);
+        expect(sampleSum(after, 'patchbay_queue_depth')).toBe(
           t.services.queueLoad.snapshot().queuedRuns,
         );
       },
@@ -247,8 +247,8 @@ describe('run metrics', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     const after = await scrape();
     expect(
-      valueOf(after, 'patchbay_webhook_requests_total', { status }) -
-        valueOf(before, 'patchbay_webhook_requests_total', { status }),
+      sampleSum(after, 'patchbay_webhook_requests_total', { status }) -
+        sampleSum(before, 'patchbay_webhook_requests_total', { status }),
     ).toBe(1);
   });
 });
@@ -296,12 +296,12 @@ describe('upstream metrics', () => {
     expect(second.kind).toBe('wait');
     const after = await scrape();
     expect(
-      valueOf(after, 'patchbay_rate_limit_wait_seconds_count') -
-        valueOf(before, 'patchbay_rate_limit_wait_seconds_count'),
+      sampleSum(after, 'patchbay_rate_limit_wait_seconds_count') -
+        sampleSum(before, 'patchbay_rate_limit_wait_seconds_count'),
     ).toBe(1);
     expect(
-      valueOf(after, 'patchbay_rate_limit_wait_seconds_sum') -
-        valueOf(before, 'patchbay_rate_limit_wait_seconds_sum'),
+      sampleSum(after, 'patchbay_rate_limit_wait_seconds_sum') -
+        sampleSum(before, 'patchbay_rate_limit_wait_seconds_sum'),
     ).toBeGreaterThan(1);
   });
 
