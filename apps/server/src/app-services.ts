@@ -37,6 +37,7 @@ import { vaultSecretReader } from './webhooks/vault-secret-reader.ts';
 import { WebhookCaptures } from './webhooks/webhook-captures.ts';
 import { WebhookDirectory } from './webhooks/webhook-directory.ts';
 import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
+import { StatsService } from './stats/stats-service.ts';
 import { WebhookIngress } from './webhooks/webhook-ingress.ts';
 import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
 import type { SecretReader } from './webhooks/webhook-secrets.ts';
@@ -75,6 +76,8 @@ export type AppServices = {
   keyRing: KeyRing;
   /** The credentials vault behind credentials.*. */
   credentials: CredentialService;
+  /** Dashboard figures from the per-minute run rollups. */
+  stats: StatsService;
   /**
    * The triggers of active flows this process serves (started by app-startup per role): the
    * webhook ingress asks it which flow serves a request, schedules tick inside it.
@@ -217,6 +220,7 @@ export function createAppServices(options: {
     triggers,
     keyRing,
     credentials,
+    stats: new StatsService({ pool: pgPool }),
   };
 }
 
