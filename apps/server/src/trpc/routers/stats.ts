@@ -21,7 +21,11 @@ const range = z
   .transform((value) => ({ ...value, from: new Date(value.from), to: new Date(value.to) }))
   .superRefine((value, ctx) => {
     if (value.from.getTime() >= value.to.getTime()) {
-      ctx.addIssue({ code: 'custom', path: ['to'], message: '"to" must be later than "from"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: 'The end of the range (to) must be later than its start (from)',
+      });
     } else if (value.to.getTime() - value.from.getTime() > MAX_STATS_RANGE_DAYS * 86_400_000) {
       ctx.addIssue({
         code: 'custom',
