@@ -43,6 +43,10 @@ CREATE INDEX "run_error_stats_minute_minute_idx" ON "run_error_stats_minute"("mi
 CREATE FUNCTION run_stats_record_finished() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  -- Most updates of runs (claims, lease renewals, parking) finish nothing: leave at once.
+  IF NOT EXISTS (SELECT 1 FROM new_runs WHERE status IN ('succeeded', 'failed', 'cancelled')) THEN
+    RETURN NULL;
+  END IF;
   WITH finished AS (
     SELECT n.flow_id, date_trunc('minute', n.finished_at) AS minute, n.status, n.duration_ms,
            n.finished_at, n.error
