@@ -10,6 +10,7 @@ import { InvalidRequestError, NotFoundError } from '../domain-errors.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import { isUuid } from '../uuid.ts';
 import { estimateQuantile, HISTOGRAM_BUCKETS } from './duration-histogram.ts';
+import { type UpstreamStats, upstreamStats } from './upstream-stats.ts';
 
 export const STATS_BUCKETS = {
   '1m': 60_000,
@@ -196,6 +197,11 @@ export class StatsService {
       count: Number(row.count),
       lastAt: row.last_at.toISOString(),
     }));
+  }
+
+  /** Breaker state and timeline, and rate limit, per upstream target. */
+  upstreams(range: { from: Date; to: Date; limit: number }): Promise<UpstreamStats[]> {
+    return upstreamStats(this.#pool, range);
   }
 
   /** The flow to filter by (null: every flow); an unknown flow is NOT_FOUND, not zeros. */

@@ -244,6 +244,70 @@ describe('stats of finished runs', () => {
   }, 120_000);
 });
 
+describe('stats.upstreams', () => {
+  it('gives each target its breaker now, its timeline in the range and its rate limit', async () => {
+    const at = (time: string) => new Date(`2026-11-20T${time}Z`);
+    await t.prisma.circuitBreaker.create({
+      data: {
+        target: 'api.flaky.test',
+        state: 'open',
+        openedAt: at('10:40:00'),
+        openUntil: at('10:45:00'),
+        lastFailureAt: at('10:40:00'),
+      },
+    });
+    await t.prisma.circuitBreaker.create({ data: { target: 'a.steady.test', state: 'closed' } });
+    const transitions: [string, string, string][] = [
+      ['09:00:00', 'closed', 'open'], // before the range: the state at its start
+      ['10:05:00', 'open', 'half_open'],
+      ['10:06:00', 'half_open', 'closed'],
+      ['10:40:00', 'closed', 'open'],
+      ['11:30:00', 'open', 'half_open'], // after the range
+    ];
+    for (const [time, fromState, toState] of transitions) {
+      await t.prisma.breakerTransition.create({
+        data: { target: 'api.flaky.test', fromState, toState, reason: 'test', at: at(time) },
+      });
+    }
+    await t.prisma.rateLimit.create({
+      data: { target: 'api.limited.test', limit: 10, periodMs: 1000, burst: 5 },
+    });
+
+    const stats = await t.client.stats.upstreams.query({
+      from: '2026-11-20T10:00:00Z',
+      to: '2026-11-20T11:00:00Z',
+    });
+    expect(stats.map((entry) => entry.target)).toEqual([
+      'api.flaky.test', // open first
+      'a.steady.test',
+      'api.limited.test',
+    ]);
+    expect(stats[0]).toEqual({
+      target: 'api.flaky.test',
+      state: 'open',
+      openUntil: '2026-11-20T10:45:00.000Z',
+      lastFailureAt: '2026-11-20T10:40:00.000Z',
+      stateAtFrom: 'open',
+      transitions: [
+        { at: '2026-11-20T10:05:00.000Z', from: 'open', to: 'half_open', reason: 'test' },
+        { at: '2026-11-20T10:06:00.000Z', from: 'half_open', to: 'closed', reason: 'test' },
+        { at: '2026-11-20T10:40:00.000Z', from: 'closed', to: 'open', reason: 'test' },
+      ],
+      opens: 1,
+      rateLimit: null,
+      throttledUntil: null,
+    });
+    expect(stats[2]).toMatchObject({
+      state: null,
+      stateAtFrom: 'closed',
+      transitions: [],
+      opens: 0,
+      rateLimit: { limit: 10, periodMs: 1000, burst: 5 },
+    });
+    expect(stats[1]).toMatchObject({ state: 'closed', stateAtFrom: 'closed', rateLimit: null });
+  });
+});
+
 describe('stats input', () => {
   const from = '2026-12-01T00:00:00Z';
 

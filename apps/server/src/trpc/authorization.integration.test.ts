@@ -62,6 +62,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'stats.overview': 'viewer',
   'stats.timeseries': 'viewer',
   'stats.topErrors': 'viewer',
+  'stats.upstreams': 'viewer',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
