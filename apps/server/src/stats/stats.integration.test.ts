@@ -244,6 +244,58 @@ describe('stats of finished runs', () => {
   }, 120_000);
 });
 
+describe('runs written or removed outside the finish', () => {
+  it('counts runs inserted already finished, forgets deleted ones, and purges with the flow', async () => {
+    const flow = await createFlow('Seeded and pruned');
+    const version = await t.prisma.flowVersion.findFirstOrThrow({ where: { flowId: flow.id } });
+    const base = Date.parse('2026-11-10T12:00:00.000Z');
+    const statuses = ['succeeded', 'failed', 'cancelled'] as const;
+    await t.prisma.run.createMany({
+      data: Array.from({ length: 90 }, (_, i) => ({
+        flowId: flow.id,
+        flowVersionId: version.id,
+        trigger: 'api',
+        status: statuses[i % 3]!,
+        createdAt: new Date(base + i * 20_000),
+        startedAt: new Date(base + i * 20_000),
+        finishedAt: new Date(base + i * 20_000 + 10 * i),
+        durationMs: 10 * i,
+        ...(i % 3 === 1 ? { error: { code: 'SEEDED', message: 'seeded' } } : {}),
+      })),
+    });
+    const range = { from: '2026-11-10T11:00:00Z', to: '2026-11-10T14:00:00Z', flowId: flow.id };
+    expect(await t.client.stats.overview.query(range)).toMatchObject({
+      succeeded: 30,
+      failed: 30,
+      cancelled: 30,
+    });
+
+    // Pruning the first 20 minutes (60 runs) removes them from the figures and empty minutes.
+    await t.prisma.run.deleteMany({
+      where: { flowId: flow.id, finishedAt: { lt: new Date(base + 20 * 60_000) } },
+    });
+    const left = await t.prisma.run.groupBy({
+      by: ['status'],
+      where: { flowId: flow.id },
+      _count: true,
+    });
+    const overview = await t.client.stats.overview.query(range);
+    for (const status of statuses) {
+      expect(overview[status]).toBe(left.find((row) => row.status === status)?._count ?? 0);
+    }
+    expect(overview.total).toBe(30);
+    const minutes = await t.prisma.runStatsMinute.findMany({ where: { flowId: flow.id } });
+    expect(minutes.every((row) => row.minute.getTime() >= base + 20 * 60_000)).toBe(true);
+    const errors = await t.client.stats.topErrors.query(range);
+    expect(errors).toEqual([expect.objectContaining({ code: 'SEEDED', count: 10 })]);
+
+    await t.client.flows.delete.mutate({ id: flow.id });
+    await t.client.flows.purge.mutate({ id: flow.id });
+    expect(await t.prisma.runStatsMinute.count({ where: { flowId: flow.id } })).toBe(0);
+    expect(await t.prisma.runErrorStatsMinute.count({ where: { flowId: flow.id } })).toBe(0);
+  });
+});
+
 describe('stats.upstreams', () => {
   it('gives each target its breaker now, its timeline in the range and its rate limit', async () => {
     const at = (time: string) => new Date(`2026-11-20T${time}Z`);
