@@ -71,6 +71,8 @@ describe('migrateDatabase', () => {
       'flows',
       'one_time_tokens',
       'rate_limits',
+      'run_error_stats_minute',
+      'run_stats_minute',
       'runs',
       'sessions',
       'step_runs',

@@ -18,6 +18,7 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     shedLimits: services.shedLimits,
     webhooks: services.webhooks,
     credentials: services.credentials,
+    stats: services.stats,
   };
 }
 

@@ -42,6 +42,7 @@ export type TrpcContext = Pick<
   | 'shedLimits'
   | 'webhooks'
   | 'credentials'
+  | 'stats'
 > & {
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;
