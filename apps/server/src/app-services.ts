@@ -34,6 +34,7 @@ import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { StatsService } from './stats/stats-service.ts';
 import { TriggerManager } from './triggers/trigger-manager.ts';
 import { vaultSecretReader } from './webhooks/vault-secret-reader.ts';
 import { WebhookCaptures } from './webhooks/webhook-captures.ts';
@@ -79,6 +80,8 @@ export type AppServices = {
   keyRing: KeyRing;
   /** The credentials vault behind credentials.*. */
   credentials: CredentialService;
+  /** Dashboard figures from the per-minute run rollups. */
+  stats: StatsService;
   /**
    * The triggers of active flows this process serves (started by app-startup per role): the
    * webhook ingress asks it which flow serves a request, schedules tick inside it.
@@ -228,6 +231,7 @@ export function createAppServices(options: {
     triggers,
     keyRing,
     credentials,
+    stats: new StatsService({ pool: pgPool }),
   };
 }
 

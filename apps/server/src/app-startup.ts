@@ -6,7 +6,7 @@
 import type { EgressSettings } from '@patchbay/egress';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createAppServices } from './app-services.ts';
+import { type AppServices, createAppServices } from './app-services.ts';
 import { authConfigFromEnv } from './auth/auth-config.ts';
 import type { FirstStart } from './auth/first-owner-setup.ts';
 import { keyRingFromEnv } from './credentials/encryption-key-config.ts';
@@ -18,6 +18,7 @@ import { createPrismaClient } from './db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from './egress/process-egress.ts';
 import { positiveInt } from './env-number.ts';
 import { createApp } from './http/app.ts';
+import { createWorkerHttpApp } from './observability/worker-http.ts';
 import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
 import { retentionConfigFromEnv } from './retention/retention-config.ts';
@@ -40,6 +41,11 @@ export type AppStartupOptions = {
   env: NodeJS.ProcessEnv;
   /** Set when this process executes runs. */
   workerConfig: WorkerConfig | undefined;
+  /**
+   * PATCHBAY_WORKER_HTTP_PORT: a worker-role process serves /healthz and /metrics on it (on the
+   * listen host). Unset: a worker has no HTTP listener.
+   */
+  workerHttpPort?: number | undefined;
   logger: Logger;
   /** Serve the built web app (production). */
   serveWebApp: boolean;
@@ -117,6 +123,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
           'PATCHBAY_WEBHOOK_MAX_BYTES',
           DEFAULT_WEBHOOK_MAX_BYTES,
         ),
+        metricsToken: options.env.PATCHBAY_METRICS_TOKEN,
       })
     : undefined;
   if (app) {
@@ -164,6 +171,9 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     // Registered last, so closed first on shutdown: no new requests before the worker stops.
     options.onStarted(() => app.close());
   }
+  if (!app && options.workerHttpPort !== undefined && !options.shuttingDown()) {
+    await serveWorkerHttp(options, services, egress, options.workerHttpPort);
+  }
   if (!app || options.shuttingDown()) return undefined;
   return {
     app,
@@ -174,4 +184,29 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       }
     },
   };
+}
+
+/** A worker-role process's /healthz and /metrics (observability/worker-http.ts). */
+async function serveWorkerHttp(
+  options: AppStartupOptions,
+  services: AppServices,
+  egress: ProcessEgress,
+  port: number,
+): Promise<void> {
+  // The queue depth for /metrics and /healthz: read as the HTTP processes read it.
+  await services.queueLoad.start();
+  options.onStarted(async () => services.queueLoad.stop());
+  const app = await createWorkerHttpApp({
+    services,
+    logger: options.logger,
+    metricsToken: options.env.PATCHBAY_METRICS_TOKEN,
+  });
+  options.onStarted(() => app.close());
+  const host = options.listen.host;
+  // Fastify logs "Server listening at …" (component worker-http) at info.
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  // Flows may not call the worker's own listener, as they may not call the server's.
+  await egress.guard.addOwnEndpoint({ kind: 'http', host, port: actualPort });
 }

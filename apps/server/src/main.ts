@@ -101,6 +101,7 @@ async function main(): Promise<void> {
         egressSettings: settings.egressSettings,
         env,
         workerConfig,
+        workerHttpPort: settings.workerHttpPort,
         logger,
         serveWebApp: env.NODE_ENV === 'production',
         onStarted: (stop) => cleanups.push(stop),
@@ -109,7 +110,11 @@ async function main(): Promise<void> {
       });
       if (shuttingDown) return;
       if (!started) {
-        console.log(`Patchbay worker ${process.pid} is taking runs (no HTTP listener)`);
+        console.log(
+          settings.workerHttpPort === undefined
+            ? `Patchbay worker ${process.pid} is taking runs (no HTTP listener)`
+            : `Patchbay worker ${process.pid} is taking runs (/healthz and /metrics on PATCHBAY_WORKER_HTTP_PORT)`,
+        );
         return;
       }
       const actualPort = await listenQuietly(started.app, { port, host });
@@ -188,6 +193,11 @@ function readSettings(env: NodeJS.ProcessEnv) {
     port: parsePort(env.PORT, 3000, 'PORT'),
     host: env.HOST?.trim() || '127.0.0.1',
     workerConfig: executesRuns(role) ? workerConfigFromEnv(env) : undefined,
+    // Only a worker-role process listens on it; the other roles serve /metrics on PORT.
+    workerHttpPort:
+      role === 'worker' && env.PATCHBAY_WORKER_HTTP_PORT?.trim()
+        ? parsePort(env.PATCHBAY_WORKER_HTTP_PORT, 0, 'PATCHBAY_WORKER_HTTP_PORT')
+        : undefined,
     publicUrl: parsePublicUrl(env.PATCHBAY_PUBLIC_URL),
     trustProxy: parseTrustProxy(env.PATCHBAY_TRUST_PROXY),
     egressSettings: egressSettingsFromEnv(env),

@@ -72,6 +72,8 @@ describe('migrateDatabase', () => {
       'one_time_tokens',
       'pruning_log',
       'rate_limits',
+      'run_error_stats_minute',
+      'run_stats_minute',
       'runs',
       'sessions',
       'step_runs',

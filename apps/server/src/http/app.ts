@@ -1,9 +1,11 @@
 /**
  * Builds the Fastify app: request guards (Host, same-origin writes, security headers), sign-in
  * routes, tRPC at /trpc (every procedure behind a session or API token, but setup; batches bounded
- * in calls and response size), webhooks at /hooks/<flowId or path> (webhooks/), /healthz, clear errors (413 for oversized bodies, 503 without the
- * database, a reference instead of internals for anything unexpected) and, in production, the
- * built web app with SPA fallback. The caller decides when to listen.
+ * in calls and response size), webhooks at /hooks/<flowId or path> (webhooks/), /healthz,
+ * /metrics (observability/, behind PATCHBAY_METRICS_TOKEN or an API token), clear errors (413
+ * for oversized bodies, 503 without the database, a reference instead of internals for anything
+ * unexpected) and, in production, the built web app with SPA fallback. The caller decides when
+ * to listen.
  */
 import fastifyCookie from '@fastify/cookie';
 import { TRPCError } from '@trpc/server';
@@ -16,6 +18,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppServices } from '../app-services.ts';
 import { isDatabaseUnavailableError } from '../db/database-unavailable.ts';
+import { registerMetricsRoute } from '../observability/metrics-route.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { loadStatus } from '../runs/load-status.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, retryAfterSecondsOf } from '../trpc/domain-error-mapping.ts';
 import { errorReference } from '../trpc/error-reference.ts';
@@ -31,6 +35,23 @@ import { registerRequestGuards } from './request-guards.ts';
 import { RequestLogController } from './request-log.ts';
 import { createSiteIdentity } from './site-identity.ts';
 import { registerWebApp } from './web-app.ts';
+
+/**
+ * /metrics for this process; its queue depth is read from this app's QueueLoad (started by the
+ * caller wherever the app serves).
+ */
+export function registerObservabilityRoutes(
+  app: FastifyInstance,
+  services: AppServices,
+  metricsToken: string | undefined,
+): void {
+  processMetrics.readQueueDepthFrom(() => services.queueLoad.snapshot().queuedRuns);
+  registerMetricsRoute(app, {
+    metrics: processMetrics,
+    metricsToken,
+    isApiToken: async (bearer) => (await services.auth.authenticate({ bearer })) !== null,
+  });
+}
 
 /** Requests larger than this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -53,6 +74,8 @@ export type CreateAppOptions = {
   maxBatchResponseBytes?: number | undefined;
   /** PATCHBAY_WEBHOOK_MAX_BYTES: larger webhook bodies get 413 (default 1 MiB). */
   webhookMaxBytes?: number | undefined;
+  /** PATCHBAY_METRICS_TOKEN: a bearer token for /metrics besides API tokens. */
+  metricsToken?: string | undefined;
 };
 
 export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
@@ -142,6 +165,7 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   registerHealthRoute(app, services.prisma, () =>
     loadStatus(services.queueLoad, services.shedLimits),
   );
+  registerObservabilityRoutes(app, services, options.metricsToken);
   if (options.webDistDir !== undefined) {
     await registerWebApp(app, options.webDistDir, TRPC_PREFIX);
   }

@@ -2,7 +2,8 @@
  * Hooks every request passes: the Host header must name this server (421 otherwise, against DNS
  * rebinding); writes authenticated by the session cookie must come from this site (Origin or
  * Sec-Fetch-Site, against cross-site request forgery); every response carries security headers.
- * `/healthz` answers any Host, so load balancers and orchestrators can probe it by address.
+ * `/healthz` and `/metrics` answer any Host, so load balancers, orchestrators and Prometheus can
+ * probe them by address (/metrics needs a bearer token, which a rebound page cannot send).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from './request-credentials.ts';
@@ -10,6 +11,7 @@ import type { SiteIdentity } from './site-identity.ts';
 import { sendError } from './trpc-error-response.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const ANY_HOST_PATHS = new Set(['/healthz', '/metrics']);
 
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -32,7 +34,7 @@ export function registerRequestGuards(
   const { site, trpcPrefix } = options;
 
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url !== '/healthz' && !site.isAllowedHost(request.headers.host)) {
+    if (!ANY_HOST_PATHS.has(request.url) && !site.isAllowedHost(request.headers.host)) {
       request.log.info({ host: request.headers.host }, 'Refused a request for another host');
       return sendError(request, reply, trpcPrefix, {
         status: 421,

@@ -20,6 +20,7 @@ import type {
 import { applyOutcome, decideAcquire, decideRate, throttleUntil } from '@patchbay/engine';
 import type pg from 'pg';
 import { withTransaction } from '../db/pg-pool.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { lockTarget, readTarget, type TargetState, writeTarget } from './upstream-state-store.ts';
 
 /**
@@ -32,11 +33,22 @@ export class PostgresUpstreamGuard implements UpstreamGuard {
   constructor(private readonly deps: { pool: pg.Pool }) {}
 
   async acquire(call: UpstreamCall): Promise<GuardDecision> {
+    const decision = await this.decide(call);
+    if (decision.kind === 'wait') processMetrics.noteRateLimitWait(decision.waitMs);
+    return decision;
+  }
+
+  private async decide(call: UpstreamCall): Promise<GuardDecision> {
     // With a rate limit nearly every acquire takes a token (callers sleep the waitMs they are
     // given), which needs the lock anyway: skip the read-only attempt.
     if (!call.rateLimit) {
-      const settled = decideReadOnly(call, await readTarget(this.deps.pool, call.target));
-      if (settled) return settled;
+      const current = await readTarget(this.deps.pool, call.target);
+      const settled = decideReadOnly(call, current);
+      if (settled) {
+        if (call.breaker.enabled)
+          processMetrics.noteBreakerState(call.target, current.breaker.state);
+        return settled;
+      }
     }
 
     return withTransaction(
@@ -44,6 +56,7 @@ export class PostgresUpstreamGuard implements UpstreamGuard {
       async ({ client, commitWith }) => {
         const current = await lockTarget(client, call.target, { rateLimit: true });
         const breaker = decideAcquire(current.breaker, call.breaker, current.nowMs);
+        if (call.breaker.enabled) processMetrics.noteBreakerState(call.target, breaker.next.state);
         const transitions = breaker.transition ? [breaker.transition] : [];
         const breakerWrite =
           breaker.next === current.breaker
@@ -101,6 +114,7 @@ export class PostgresUpstreamGuard implements UpstreamGuard {
           permit.probe,
           current.nowMs,
         );
+        if (call.breaker.enabled) processMetrics.noteBreakerState(call.target, breaker.next.state);
         commitWith(
           writeTarget(client, call.target, {
             ...(breaker.next === current.breaker

@@ -11,6 +11,7 @@
  * whose worker died. A queued run gets its job in the same statement: a run is never recorded
  * without a way to execute it.
  */
+
 import { randomUUID } from 'node:crypto';
 import { FlowValidationError } from '@patchbay/engine';
 import type pg from 'pg';
@@ -23,6 +24,7 @@ import {
   NotFoundError,
   OverloadedError,
 } from '../domain-errors.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import type { ClaimedRun } from '../worker/run-store.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
 import type { QueueLoad } from './queue-load.ts';
@@ -236,6 +238,7 @@ export class RunIntake {
       ],
     });
     const inserted = new Map(rows.map((row) => [row.id, row]));
+    processMetrics.runsStarted.inc(rows.length);
     const missing: Planned[] = [];
     for (const run of planned) {
       const row = inserted.get(run.runId);

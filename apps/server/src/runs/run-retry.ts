@@ -5,11 +5,13 @@
  * the flow's latest version, nothing reused. The new run, its copied steps and its job are
  * written in one transaction.
  */
+
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { withTransaction } from '../db/pg-pool.ts';
 import type { PrismaClient } from '../db/prisma-client.ts';
 import { FlowDeletedError, NotFoundError, RunStateError } from '../domain-errors.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion } from './flow-version-cache.ts';
 import { addRunJobSql } from './run-queue.ts';
@@ -91,5 +93,6 @@ export async function retryRun(
     }
     await client.query(`SELECT ${addRunJobSql('$1::uuid', '$2::uuid')}`, [runId, version.id]);
   });
+  processMetrics.runsStarted.inc();
   return { runId };
 }

@@ -110,6 +110,8 @@ export async function startTestApp(
     secrets?: SecretReader;
     /** PATCHBAY_WEBHOOK_MAX_BYTES for this app. */
     webhookMaxBytes?: number;
+    /** PATCHBAY_METRICS_TOKEN for this app. */
+    metricsToken?: string;
     /** Default: silent (or TEST_LOG_LEVEL). */
     logger?: Logger;
     /**
@@ -194,6 +196,7 @@ export async function startTestApp(
     publicUrl: options.publicUrl,
     maxBatchResponseBytes: options.maxBatchResponseBytes,
     webhookMaxBytes: options.webhookMaxBytes,
+    metricsToken: options.metricsToken,
   });
   inspectResponses(app);
   await app.listen({ host: '127.0.0.1', port: 0 });

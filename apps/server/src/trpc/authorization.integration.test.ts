@@ -60,6 +60,10 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'credentials.update': 'admin',
   'credentials.delete': 'admin',
   'triggers.schedulePreview': 'viewer',
+  'stats.overview': 'viewer',
+  'stats.timeseries': 'viewer',
+  'stats.topErrors': 'viewer',
+  'stats.upstreams': 'viewer',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };

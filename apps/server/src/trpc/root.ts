@@ -7,6 +7,7 @@ import { flowsRouter } from './routers/flows.ts';
 import { limitsRouter } from './routers/limits.ts';
 import { nodeTypesRouter } from './routers/node-types.ts';
 import { runsRouter } from './routers/runs.ts';
+import { statsRouter } from './routers/stats.ts';
 import { systemRouter } from './routers/system.ts';
 import { tokensRouter } from './routers/tokens.ts';
 import { triggersRouter } from './routers/triggers.ts';
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   system: systemRouter,
   webhooks: webhooksRouter,
   triggers: triggersRouter,
+  stats: statsRouter,
 });
 
 export type AppRouter = typeof appRouter;

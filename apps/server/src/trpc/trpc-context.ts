@@ -19,6 +19,7 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     retention: services.retention,
     webhooks: services.webhooks,
     credentials: services.credentials,
+    stats: services.stats,
   };
 }
 

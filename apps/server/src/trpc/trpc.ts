@@ -43,6 +43,7 @@ export type TrpcContext = Pick<
   | 'retention'
   | 'webhooks'
   | 'credentials'
+  | 'stats'
 > & {
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;

@@ -5,6 +5,7 @@
  * PATCHBAY_WEBHOOK_MAX_BYTES, answers 413 before anything is parsed or written.
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { errorResponse, type WebhookIngress, type WebhookResponse } from './webhook-ingress.ts';
 
 export const WEBHOOK_PREFIX = '/hooks';
@@ -68,6 +69,7 @@ export async function registerWebhookRoutes(
 }
 
 function send(reply: FastifyReply, response: WebhookResponse): FastifyReply {
+  processMetrics.webhookRequests.inc({ status: String(response.status) });
   // Serialised here: a result that is a bare string must still go out as JSON.
   return reply
     .code(response.status)

@@ -21,6 +21,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
@@ -58,13 +59,16 @@ type Execution = {
   settling: boolean;
   /** For an awaited run: the output of the last step that succeeded in this execution. */
   lastOutput: unknown;
+  /** The process logger with this run's flowId and runId on every line. */
+  log: Logger;
   done: Promise<void>;
 };
 
 export type RunWorkerDeps = {
   pool: pg.Pool;
   versions: FlowVersionCache;
-  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  /** Each execution logs through a child carrying its flowId and runId. */
+  logger: Logger;
   /** This process's id in `workers`; the lease owner of the runs it executes. */
   workerId: string;
   leaseMs: number;
@@ -139,7 +143,10 @@ export class RunWorker {
         slots: version && limit !== undefined ? { flowId: version.flowId, limit } : undefined,
       });
       if (claim.kind !== 'claimed') {
-        this.deps.logger.debug({ runId, result: claim.kind }, 'Run job needs no execution now');
+        this.deps.logger.debug(
+          { flowId: version?.flowId, runId, result: claim.kind },
+          'Run job needs no execution now',
+        );
         return;
       }
       await this.track(claim.run, version, invalid);
@@ -172,7 +179,10 @@ export class RunWorker {
     } catch (error) {
       // Only the database can make an execution throw: the lease then expires unrenewed, and
       // the sweeper hands the run to the queue.
-      this.deps.logger.warn({ err: error, runId: run.id }, 'Inline run could not be recorded');
+      this.deps.logger.warn(
+        { err: error, flowId: run.flowId, runId: run.id },
+        'Inline run could not be recorded',
+      );
     } finally {
       this.slots.release();
     }
@@ -198,11 +208,13 @@ export class RunWorker {
       recorder: undefined,
       settling: false,
       lastOutput: undefined,
+      log: this.deps.logger.child({ flowId: run.flowId, runId: run.id }),
       done: new Promise<void>((resolve) => {
         finished = resolve;
       }),
     };
     this.executions.set(run.id, execution);
+    processMetrics.runsInFlight.inc();
     const completions =
       version && this.deps.completions?.awaited(version.flow) ? this.deps.completions : undefined;
     completions?.executing(run.id, { inline });
@@ -210,6 +222,7 @@ export class RunWorker {
       await this.execute(run, version, invalid, execution);
     } finally {
       this.executions.delete(run.id);
+      processMetrics.runsInFlight.dec();
       completions?.executed(run.id);
       finished();
     }
@@ -267,12 +280,9 @@ export class RunWorker {
     invalid: unknown,
     execution: Execution,
   ): Promise<void> {
-    const { logger } = this.deps;
+    const logger = execution.log;
     if (!version) {
-      logger.error(
-        { err: invalid, runId: run.id },
-        'Run cannot execute: its flow version is invalid',
-      );
+      logger.error({ err: invalid }, 'Run cannot execute: its flow version is invalid');
       await this.finish(run, undefined, execution, RUN_STATUS.failed, serializeError(invalid));
       return;
     }
@@ -284,7 +294,7 @@ export class RunWorker {
       // This many of its executions ended with the worker dead or stalled: the run may be what
       // kills them. It stops here rather than take down the next worker too.
       logger.error(
-        { runId: run.id, interruptions: run.interruptions },
+        { interruptions: run.interruptions },
         'Failing a poison run: its executions keep being interrupted',
       );
       const error = poisonRunError(run.interruptions, this.deps.maxRunExecutions);
@@ -293,13 +303,14 @@ export class RunWorker {
     }
     const resumed = run.executions > 1 || run.retryOfRunId !== null;
     const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
-    if (resumed) logger.info({ runId: run.id, executions: run.executions }, 'Resuming run');
+    if (resumed) logger.info({ executions: run.executions }, 'Resuming run');
     const recorder = new StepRecorder({
       pool: this.deps.pool,
       runId: run.id,
       flow: version.flow,
       waitingSince: resume?.waitingSince,
       maxOutputBytes: this.deps.maxStepOutputBytes,
+      log: logger,
     });
     execution.recorder = recorder;
     this.fenceRecorder(execution);
@@ -334,29 +345,29 @@ export class RunWorker {
       // (the job is retried) and the lease, no longer renewed, expires so that the run resumes.
       if (execution.stop === 'lease-lost') return;
       if (isTransientDatabaseError(thrown)) {
-        logger.warn({ err: thrown, runId: run.id }, 'Could not persist a step; retrying the run');
+        logger.warn({ err: thrown }, 'Could not persist a step; retrying the run');
         const until = new Date(this.clock.now().getTime() + TRANSIENT_RETRY_MS);
         await this.park(run, version, execution, until);
         return;
       }
-      logger.error({ err: thrown, runId: run.id }, 'Run crashed inside the executor');
+      logger.error({ err: thrown }, 'Run crashed inside the executor');
       await this.finish(run, version, execution, RUN_STATUS.failed, serializeError(thrown));
       return;
     }
 
     switch (execution.stop) {
       case 'lease-lost':
-        logger.warn({ runId: run.id }, 'Lost the lease of a run; another worker continues it');
+        logger.warn('Lost the lease of a run; another worker continues it');
         return;
       case 'shutdown':
         await this.park(run, version, execution, new Date(this.clock.now().getTime()));
-        logger.info({ runId: run.id }, 'Handed a run back to the queue on shutdown');
+        logger.info('Handed a run back to the queue on shutdown');
         return;
       default:
     }
     if (outcome.status === 'waiting' && outcome.waiting) {
       await this.park(run, version, execution, outcome.waiting.resumeAt);
-      logger.debug({ runId: run.id, resumeAt: outcome.waiting.resumeAt }, 'Run suspended');
+      logger.debug({ resumeAt: outcome.waiting.resumeAt }, 'Run suspended');
       return;
     }
     const status: FinalStatus = outcome.status === 'waiting' ? RUN_STATUS.failed : outcome.status;
@@ -385,16 +396,17 @@ export class RunWorker {
       notify,
     });
     if (!recorded) {
-      this.deps.logger.warn(
-        { runId: run.id, status },
+      execution.log.warn(
+        { status },
         'Run was taken over by another worker, or deleted with its flow; its outcome here is dropped',
       );
       return;
     }
+    processMetrics.noteRunFinished(status, this.clock.now().getTime() - run.startedAt.getTime());
     if (awaited) {
       completions?.finished({ runId: run.id, status, error, output: execution.lastOutput }, notify);
     }
-    this.deps.logger.debug({ runId: run.id, status }, 'Run finished');
+    execution.log.debug({ status, error: error?.code }, 'Run finished');
   }
 
   private async park(
@@ -413,7 +425,7 @@ export class RunWorker {
       limitedFlowId: version.maxConcurrentRuns === undefined ? undefined : version.flowId,
     });
     if (!parked) {
-      this.deps.logger.warn({ runId: run.id }, 'Run was taken over before it could be suspended');
+      execution.log.warn('Run was taken over before it could be suspended');
     }
   }
 

@@ -11,6 +11,8 @@
  */
 import type { StepEvent, StepOutputLimit, ValidatedFlow } from '@patchbay/engine';
 import type pg from 'pg';
+import type { Logger } from 'pino';
+import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { STEP_STATUS } from '../runs/run-status.ts';
 import { SerializedValues } from './serialized-values.ts';
 import { type StepRow, serializeStepRows, upsertStepsSql } from './step-rows.ts';
@@ -29,6 +31,11 @@ export type StepRecorderDeps = {
   waitingSince?: Readonly<Record<string, Date>> | undefined;
   /** Largest step output stored (serialised JSON); a larger one fails its step. */
   maxOutputBytes?: number | undefined;
+  /**
+   * The run's logger (flowId, runId): every step event is a debug line with nodeId and
+   * attempt. Skipped entirely when debug is off.
+   */
+  log?: Logger | undefined;
 };
 
 export class StepRecorder {
@@ -60,7 +67,15 @@ export class StepRecorder {
   /** The executor's StepEventSink. */
   readonly record = async (event: StepEvent): Promise<void> => {
     if (this.fenced) return;
+    if (event.type === 'step.succeeded' || event.type === 'step.failed') {
+      processMetrics.noteStepFinished(
+        event.nodeType,
+        event.type === 'step.succeeded' ? 'succeeded' : 'failed',
+        event.durationMs,
+      );
+    }
     const row = this.rowOf(event);
+    if (this.deps.log?.isLevelEnabled('debug')) logStep(this.deps.log, event, row.attempt);
     const key = `${row.node_id}\u0000${row.attempt}`;
     this.latest.set(key, row);
     this.pending.set(key, row);
@@ -206,4 +221,32 @@ export class StepRecorder {
 
 function ownDate(record: Readonly<Record<string, Date>> | undefined, key: string): Date | null {
   return record !== undefined && Object.hasOwn(record, key) ? (record[key] ?? null) : null;
+}
+
+const STEP_MESSAGES: Record<StepEvent['type'], string> = {
+  'step.started': 'Step started',
+  'step.succeeded': 'Step succeeded',
+  'step.failed': 'Step attempt failed',
+  'step.waiting': 'Step waiting',
+  'step.skipped': 'Step skipped',
+};
+
+function logStep(log: Logger, event: StepEvent, attempt: number): void {
+  const line: Record<string, unknown> = { nodeId: event.nodeId, attempt, nodeType: event.nodeType };
+  switch (event.type) {
+    case 'step.succeeded':
+      line.durationMs = Math.round(event.durationMs);
+      break;
+    case 'step.failed':
+      line.durationMs = Math.round(event.durationMs);
+      line.errorCode = event.error.code;
+      line.retryInMs = event.retry ? Math.round(event.retry.delayMs) : null;
+      break;
+    case 'step.waiting':
+      line.reason = event.reason;
+      line.until = event.until;
+      break;
+    default:
+  }
+  log.debug(line, STEP_MESSAGES[event.type]);
 }

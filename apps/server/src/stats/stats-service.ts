@@ -1,0 +1,233 @@
+/**
+ * Dashboard figures. Finished runs come from the per-minute rollups (run_stats_minute,
+ * run_error_stats_minute) that the runs_stats_on_finish trigger keeps, so a query costs the
+ * same on 1 M runs as on 1,000; runs in flight and queued are counted from runs (indexed by status).
+ * A range covers whole minutes: from is rounded down to its minute, and a minute counts when it
+ * starts before `to`.
+ */
+import type pg from 'pg';
+import { InvalidRequestError, NotFoundError } from '../domain-errors.ts';
+import { RUN_STATUS } from '../runs/run-status.ts';
+import { isUuid } from '../uuid.ts';
+import { estimateQuantile, HISTOGRAM_BUCKETS } from './duration-histogram.ts';
+import { type UpstreamStats, upstreamStats } from './upstream-stats.ts';
+
+export const STATS_BUCKETS = {
+  '1m': 60_000,
+  '5m': 300_000,
+  '1h': 3_600_000,
+  '1d': 86_400_000,
+} as const;
+export type StatsBucket = keyof typeof STATS_BUCKETS;
+export const STATS_BUCKET_NAMES = Object.keys(STATS_BUCKETS) as [StatsBucket, ...StatsBucket[]];
+/** At most this many buckets in one timeseries. */
+export const MAX_TIMESERIES_BUCKETS = 2000;
+
+export type StatsRange = { from: Date; to: Date; flowId?: string | undefined };
+
+export type StatsOverview = {
+  total: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  running: number;
+  queued: number;
+  /** succeeded / (succeeded + failed); null when none of either finished in the range. */
+  successRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+};
+
+export type StatsTimeseries = {
+  bucket: StatsBucket;
+  buckets: {
+    at: string;
+    succeeded: number;
+    failed: number;
+    cancelled: number;
+    p95Ms: number | null;
+  }[];
+};
+
+export type TopError = { code: string; flowId: string; count: number; lastAt: string };
+
+/** The bucket a chart of this range reads best with (at most a few hundred points). */
+export function defaultBucket(from: Date, to: Date): StatsBucket {
+  const span = to.getTime() - from.getTime();
+  if (span <= 3 * 3_600_000) return '1m';
+  if (span <= 24 * 3_600_000) return '5m';
+  if (span <= 14 * 86_400_000) return '1h';
+  return '1d';
+}
+
+type HistogramRow = { key: string; bucket: number; n: string };
+
+export class StatsService {
+  readonly #pool: pg.Pool;
+
+  constructor(options: { pool: pg.Pool }) {
+    this.#pool = options.pool;
+  }
+
+  async overview(range: StatsRange): Promise<StatsOverview> {
+    const flowId = await this.#flowFilter(range.flowId);
+    const params = [range.from, range.to, flowId];
+    const [totals, histogram, live] = await Promise.all([
+      this.#pool.query<{ succeeded: string; failed: string; cancelled: string }>(
+        `SELECT COALESCE(sum(succeeded), 0) AS succeeded, COALESCE(sum(failed), 0) AS failed,
+                COALESCE(sum(cancelled), 0) AS cancelled
+           FROM run_stats_minute
+          WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
+            AND ($3::uuid IS NULL OR flow_id = $3)`,
+        params,
+      ),
+      this.#pool.query<HistogramRow>(
+        `SELECT '' AS key, h.i - 1 AS bucket, sum(h.n) AS n
+           FROM run_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
+            AND ($3::uuid IS NULL OR s.flow_id = $3) AND s.duration_count > 0 AND h.n > 0
+          GROUP BY h.i`,
+        params,
+      ),
+      this.#pool.query<{ running: number; queued: number }>(
+        `SELECT count(*) FILTER (WHERE status = '${RUN_STATUS.running}')::int AS running,
+                count(*) FILTER (WHERE status = '${RUN_STATUS.queued}')::int AS queued
+           FROM runs
+          WHERE status IN ('${RUN_STATUS.running}', '${RUN_STATUS.queued}')
+            AND ($1::uuid IS NULL OR flow_id = $1)`,
+        [flowId],
+      ),
+    ]);
+    const row = totals.rows[0];
+    const succeeded = Number(row?.succeeded ?? 0);
+    const failed = Number(row?.failed ?? 0);
+    const cancelled = Number(row?.cancelled ?? 0);
+    const counts = histogramsByKey(histogram.rows).get('') ?? emptyHistogram();
+    return {
+      total: succeeded + failed + cancelled,
+      succeeded,
+      failed,
+      cancelled,
+      running: live.rows[0]?.running ?? 0,
+      queued: live.rows[0]?.queued ?? 0,
+      successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
+      p50Ms: estimateQuantile(counts, 0.5),
+      p95Ms: estimateQuantile(counts, 0.95),
+      p99Ms: estimateQuantile(counts, 0.99),
+    };
+  }
+
+  async timeseries(
+    range: StatsRange & { bucket?: StatsBucket | undefined },
+  ): Promise<StatsTimeseries> {
+    const flowId = await this.#flowFilter(range.flowId);
+    const bucket = range.bucket ?? defaultBucket(range.from, range.to);
+    const width = STATS_BUCKETS[bucket];
+    const first = Math.floor(range.from.getTime() / width) * width;
+    const count = Math.ceil((range.to.getTime() - first) / width);
+    if (count > MAX_TIMESERIES_BUCKETS) {
+      throw new InvalidRequestError(
+        'STATS_RANGE',
+        `A timeseries holds at most ${MAX_TIMESERIES_BUCKETS} buckets; ${bucket} buckets over this range make ${count}. Choose a wider bucket or a shorter range.`,
+      );
+    }
+    // Buckets are aligned to the epoch (UTC): 1d buckets start at midnight UTC.
+    const params = [range.from, range.to, flowId, `${width / 1000} seconds`];
+    const bucketOfMinute = `date_bin($4::interval, s.minute, 'epoch'::timestamptz)`;
+    const [totals, histograms] = await Promise.all([
+      this.#pool.query<{ at: Date; succeeded: string; failed: string; cancelled: string }>(
+        `SELECT ${bucketOfMinute} AS at, sum(s.succeeded) AS succeeded, sum(s.failed) AS failed,
+                sum(s.cancelled) AS cancelled
+           FROM run_stats_minute s
+          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
+            AND ($3::uuid IS NULL OR s.flow_id = $3)
+          GROUP BY 1`,
+        params,
+      ),
+      this.#pool.query<HistogramRow>(
+        `SELECT (extract(epoch FROM ${bucketOfMinute}) * 1000)::bigint::text AS key,
+                h.i - 1 AS bucket, sum(h.n) AS n
+           FROM run_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
+            AND ($3::uuid IS NULL OR s.flow_id = $3) AND s.duration_count > 0 AND h.n > 0
+          GROUP BY 1, 2`,
+        params,
+      ),
+    ]);
+    const byStart = new Map(totals.rows.map((row) => [row.at.getTime(), row]));
+    const histogramOf = histogramsByKey(histograms.rows);
+    const buckets: StatsTimeseries['buckets'] = [];
+    for (let index = 0; index < count; index++) {
+      const at = first + index * width;
+      const row = byStart.get(at);
+      const counts = histogramOf.get(String(at));
+      buckets.push({
+        at: new Date(at).toISOString(),
+        succeeded: Number(row?.succeeded ?? 0),
+        failed: Number(row?.failed ?? 0),
+        cancelled: Number(row?.cancelled ?? 0),
+        p95Ms: counts ? estimateQuantile(counts, 0.95) : null,
+      });
+    }
+    return { bucket, buckets };
+  }
+
+  /** Error codes of failed runs, per flow, most frequent first. */
+  async topErrors(range: StatsRange & { limit: number }): Promise<TopError[]> {
+    const flowId = await this.#flowFilter(range.flowId);
+    const { rows } = await this.#pool.query<{
+      code: string;
+      flow_id: string;
+      count: string;
+      last_at: Date;
+    }>(
+      `SELECT code, flow_id, sum(count) AS count, max(last_at) AS last_at
+         FROM run_error_stats_minute
+        WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
+          AND ($3::uuid IS NULL OR flow_id = $3)
+        GROUP BY code, flow_id
+        ORDER BY count DESC, last_at DESC, code, flow_id
+        LIMIT $4`,
+      [range.from, range.to, flowId, range.limit],
+    );
+    return rows.map((row) => ({
+      code: row.code,
+      flowId: row.flow_id,
+      count: Number(row.count),
+      lastAt: row.last_at.toISOString(),
+    }));
+  }
+
+  /** Breaker state and timeline, and rate limit, per upstream target. */
+  upstreams(range: { from: Date; to: Date; limit: number }): Promise<UpstreamStats[]> {
+    return upstreamStats(this.#pool, range);
+  }
+
+  /** The flow to filter by (null: every flow); an unknown flow is NOT_FOUND, not zeros. */
+  async #flowFilter(flowId: string | undefined): Promise<string | null> {
+    if (flowId === undefined) return null;
+    if (isUuid(flowId)) {
+      const { rowCount } = await this.#pool.query('SELECT 1 FROM flows WHERE id = $1', [flowId]);
+      if (rowCount) return flowId;
+    }
+    throw new NotFoundError('Flow', flowId);
+  }
+}
+
+function emptyHistogram(): number[] {
+  return new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+}
+
+function histogramsByKey(rows: readonly HistogramRow[]): Map<string, number[]> {
+  const result = new Map<string, number[]>();
+  for (const row of rows) {
+    let counts = result.get(row.key);
+    if (!counts) {
+      counts = emptyHistogram();
+      result.set(row.key, counts);
+    }
+    counts[row.bucket] = Number(row.n);
+  }
+  return result;
+}
