@@ -208,7 +208,7 @@ describe('runs.list bad input', () => {
       await t.client.runs.list.query(input as ListInput);
     } catch (error) {
       expect(error).toBeInstanceOf(TRPCClientError);
-      const data = (error as TRPCClientError<never>).data as {
+      const data = (error as TRPCClientError<never>).data as unknown as {
         code: string;
         zodError: { fieldErrors: Record<string, string[] | undefined> } | null;
       };

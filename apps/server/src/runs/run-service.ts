@@ -13,7 +13,6 @@ import {
   InvalidRequestError,
   NotFoundError,
 } from '../domain-errors.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
 import { type CancelRunResult, cancelRun } from './run-cancellation.ts';

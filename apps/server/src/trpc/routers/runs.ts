@@ -1,8 +1,8 @@
 /** runs.*: run history, cancelling and retrying. Logic lives in RunService. */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { RETRY_MODES, RUN_STATUSES, RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH } from '../../runs/run-history-query.ts';
+import { RETRY_MODES, RUN_STATUSES, RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { RUN_VALUE_FIELDS } from '../../runs/run-values.ts';
 import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
@@ -34,10 +34,13 @@ export const runsRouter = {
           limit: z.number().int().min(1).max(100).default(20),
           cursor: z.string().max(500).nullish(),
         })
-        .refine((value) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to), {
-          message: 'from must be before to',
-          path: ['from'],
-        })
+        .refine(
+          (value) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to),
+          {
+            message: 'from must be before to',
+            path: ['from'],
+          },
+        )
         .prefault({}),
     )
     .query(({ ctx, input }) =>
