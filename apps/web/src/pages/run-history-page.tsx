@@ -169,8 +169,7 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
         />
         {total && (
           <div className="run-history-total muted small" data-testid="runs-total">
-            {total.totalExact ? '' : '≈ '}
-            {total.total.toLocaleString()} {total.total === 1 ? 'run' : 'runs'}
+            {formatTotal(total.total, total.totalExact)}
             {filtered && (
               <button
                 type="button"
@@ -304,6 +303,16 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
       </div>
     </div>
   );
+}
+
+/**
+ * runs.list counts exactly up to 1,000 matches; an inexact 1,001 is that cap (the planner guessed
+ * at most 1,000 but there are more), anything else inexact is the planner's estimate.
+ */
+function formatTotal(total: number, exact: boolean): string {
+  if (exact) return `${total.toLocaleString()} ${total === 1 ? 'run' : 'runs'}`;
+  if (total === 1001) return '1,000+ runs';
+  return `≈ ${total.toLocaleString()} runs`;
 }
 
 const RANGE_LABELS: Record<TimeRange, string> = {
