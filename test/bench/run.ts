@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|memory|idle-memory]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -29,6 +29,7 @@ import { benchApi } from './api.ts';
 import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchHistory, historyRows } from './history.ts';
 import { benchIdleMemory } from './idle-memory.ts';
 import { benchMemory } from './memory.ts';
 import { memoryRows, retainerLines } from './memory-report.ts';
@@ -111,6 +112,15 @@ if (which === 'webhook') {
   });
   console.error(JSON.stringify(result));
   lines.push(...webhookRows(result));
+}
+
+if (which === 'history') {
+  const result = await benchHistory({
+    runs: Number(process.env.BENCH_HISTORY_RUNS ?? 1_000_000),
+    repeat: Number(process.env.BENCH_HISTORY_REPEAT ?? 30),
+    keep: process.env.BENCH_KEEP_DATABASE === '1',
+  });
+  lines.push(...historyRows(result));
 }
 
 if (which === 'idle-memory') {

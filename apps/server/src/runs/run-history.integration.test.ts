@@ -5,7 +5,7 @@ import type { RunStatus } from './run-status.ts';
 
 let t: TestApp;
 const flowIds: string[] = [];
-/** Every seeded run, newest first (createdAt desc, then id asc), as runs.list must return them. */
+/** Every seeded run, newest first (createdAt desc, then id desc), as runs.list must return them. */
 let expected: { id: string; flowId: string; status: RunStatus }[] = [];
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
     );
   }
   expected = seeded
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
     .map((run) => ({ id: run.id, flowId: run.flowId, status: run.status as RunStatus }));
 });
 
@@ -93,6 +93,8 @@ describe('runs.list', () => {
     expect(await t.client.runs.list.query({ flowId: 'not-a-flow' })).toEqual({
       items: [],
       nextCursor: null,
+      total: 0,
+      totalExact: true,
     });
   });
 

@@ -13,7 +13,6 @@ import {
   InvalidRequestError,
   NotFoundError,
 } from '../domain-errors.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
 import { type CancelRunResult, cancelRun } from './run-cancellation.ts';
@@ -22,6 +21,7 @@ import {
   loadRunDetail,
   type RunPreviewLimits,
 } from './run-detail-query.ts';
+import { decodeRunCursor, encodeRunCursor, queryRunHistory } from './run-history-query.ts';
 import type { RunIntake } from './run-intake.ts';
 import { retryRun } from './run-retry.ts';
 import { type RetryMode, RUN_TRIGGER, type RunStatus, type RunTrigger } from './run-status.ts';
@@ -41,13 +41,32 @@ export type StartRunInput = {
 export type StartRunResult = { runId: string; deduplicated: boolean };
 export type ListRunsInput = {
   flowId?: string | undefined;
-  status?: RunStatus | undefined;
+  /** Runs of any of these flows (with flowId: of any of both). */
+  flowIds?: string[] | undefined;
+  /** One status or several. */
+  status?: RunStatus | RunStatus[] | undefined;
   /** Only runs started this way (manual, api, webhook, schedule). */
   trigger?: RunTrigger | undefined;
+  /** Created at or after. */
+  from?: Date | undefined;
+  /** Created before. */
+  to?: Date | undefined;
+  /** error.code of the run. */
+  errorCode?: string | undefined;
+  /** error.nodeId of the run: the node that failed. */
+  failedNodeId?: string | undefined;
+  /** Substring (3+ characters, case-insensitive) of the input (first 4 KB) or error message. */
+  search?: string | undefined;
   limit: number;
   cursor?: string | null | undefined;
 };
-export type RunPage = { items: RunSummary[]; nextCursor: string | null };
+/** `total`: the matching runs, exact when `totalExact`, else the planner's estimate. */
+export type RunPage = {
+  items: RunSummary[];
+  nextCursor: string | null;
+  total: number;
+  totalExact: boolean;
+};
 
 const summaryInclude = {
   flow: { select: { name: true, deletedAt: true } },
@@ -125,37 +144,50 @@ export class RunService {
     );
   }
 
-  /** Newest first. The cursor is opaque to clients: it encodes the last row's (createdAt, id). */
+  /**
+   * Newest first (created_at DESC, id DESC), filtered. The cursor is opaque to clients: it
+   * encodes the last row's (createdAt, id). `total` is estimated unless `totalExact`.
+   */
   async list(input: ListRunsInput): Promise<RunPage> {
-    if (input.flowId !== undefined && !isUuid(input.flowId)) {
-      return { items: [], nextCursor: null };
-    }
-    const after = input.cursor ? decodeCursor(input.cursor) : undefined;
-    const where: Prisma.RunWhereInput = {
-      ...(input.flowId === undefined ? {} : { flowId: input.flowId }),
-      ...(input.status === undefined ? {} : { status: input.status }),
-      ...(input.trigger === undefined ? {} : { trigger: input.trigger }),
-      ...(after
-        ? {
-            OR: [
-              { createdAt: { lt: after.createdAt } },
-              { createdAt: after.createdAt, id: { gt: after.id } },
-            ],
-          }
-        : {}),
-    };
-    // (createdAt desc, id asc) matches the (flow_id, created_at DESC, id) index exactly.
+    const after = input.cursor ? decodeRunCursor(input.cursor) : undefined;
+    const flowIds =
+      input.flowIds !== undefined || input.flowId !== undefined
+        ? [...(input.flowIds ?? []), ...(input.flowId === undefined ? [] : [input.flowId])]
+        : undefined;
+    const statuses =
+      input.status === undefined
+        ? undefined
+        : Array.isArray(input.status)
+          ? input.status
+          : [input.status as RunStatus];
+    const page = await queryRunHistory(
+      this.deps.pool,
+      {
+        flowIds,
+        statuses,
+        trigger: input.trigger,
+        from: input.from,
+        to: input.to,
+        errorCode: input.errorCode,
+        failedNodeId: input.failedNodeId,
+        search: input.search,
+      },
+      input.limit,
+      after,
+    );
     const rows = await this.deps.prisma.run.findMany({
-      where,
-      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-      take: input.limit + 1,
+      where: { id: { in: page.ids } },
       include: summaryInclude,
     });
-    const page = rows.slice(0, input.limit);
-    const last = page.at(-1);
+    const byId = new Map(rows.map((row) => [row.id, row]));
     return {
-      items: page.map(toRunSummary),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      items: page.ids.flatMap((id) => {
+        const row = byId.get(id);
+        return row ? [toRunSummary(row)] : [];
+      }),
+      nextCursor: page.next ? encodeRunCursor(page.next) : null,
+      total: page.total,
+      totalExact: page.totalExact,
     };
   }
 
@@ -225,20 +257,4 @@ export class RunService {
     });
     return new FlowNotRunnableError(new FlowValidationError(flow?.name ?? flowId, issues));
   }
-}
-
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [timestamp, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(timestamp ?? '');
-  if (!id || !isUuid(id) || Number.isNaN(createdAt.getTime())) {
-    throw new InvalidRequestError(
-      'INVALID_CURSOR',
-      'The pagination cursor is not valid. Start again from the first page.',
-    );
-  }
-  return { createdAt, id };
 }

@@ -1,6 +1,7 @@
 /** runs.*: run history, cancelling and retrying. Logic lives in RunService. */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH } from '../../runs/run-history-query.ts';
 import { RETRY_MODES, RUN_STATUSES, RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { RUN_VALUE_FIELDS } from '../../runs/run-values.ts';
 import { editorProcedure, viewerProcedure } from '../trpc.ts';
@@ -8,19 +9,47 @@ import { editorProcedure, viewerProcedure } from '../trpc.ts';
 const id = z.string().min(1).max(100);
 
 export const runsRouter = {
+  /**
+   * Newest first, filtered; keyset pages (cursor) with a total (estimated unless totalExact).
+   * Filters combine with AND; flowIds and a status list match any of their values.
+   */
   list: viewerProcedure
     .input(
       z
         .object({
           flowId: z.string().min(1).max(100).optional(),
-          status: z.enum(RUN_STATUSES).optional(),
+          flowIds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+          status: z.union([z.enum(RUN_STATUSES), z.array(z.enum(RUN_STATUSES)).min(1)]).optional(),
           trigger: z.enum(RUN_TRIGGERS).optional(),
+          from: z.iso.datetime({ offset: true }).optional(),
+          to: z.iso.datetime({ offset: true }).optional(),
+          errorCode: z.string().trim().min(1).max(100).optional(),
+          failedNodeId: z.string().trim().min(1).max(200).optional(),
+          search: z
+            .string()
+            .trim()
+            .min(MIN_SEARCH_LENGTH, `search needs at least ${MIN_SEARCH_LENGTH} characters`)
+            .max(MAX_SEARCH_LENGTH)
+            .optional(),
           limit: z.number().int().min(1).max(100).default(20),
           cursor: z.string().max(500).nullish(),
         })
+        .refine(
+          (value) => !value.from || !value.to || Date.parse(value.from) < Date.parse(value.to),
+          {
+            message: 'from must be before to',
+            path: ['from'],
+          },
+        )
         .prefault({}),
     )
-    .query(({ ctx, input }) => ctx.runs.list(input)),
+    .query(({ ctx, input }) =>
+      ctx.runs.list({
+        ...input,
+        from: input.from === undefined ? undefined : new Date(input.from),
+        to: input.to === undefined ? undefined : new Date(input.to),
+      }),
+    ),
 
   /** Large values come as previews (TruncatedValue); runs.value downloads one whole. */
   get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.runs.get(input.id)),
