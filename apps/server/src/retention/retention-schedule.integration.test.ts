@@ -114,9 +114,10 @@ describe('a retry racing the pruner', () => {
             `SELECT 1 FROM pg_stat_activity
               WHERE datname = current_database() AND wait_event_type = 'Lock'`,
           );
-          expect(waiting.rowCount).toBe(1);
+          expect(waiting.rowCount).toBeGreaterThanOrEqual(1);
         },
-        { timeout: 5_000, interval: 20 },
+        // The retry's first request in this file can be slow on a loaded CI machine.
+        { timeout: 20_000, interval: 20 },
       );
       await pruner.query('COMMIT');
       await expect(retry).rejects.toMatchObject({
