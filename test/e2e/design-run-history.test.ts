@@ -6,6 +6,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
+import { connectHandles } from '../support/canvas.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { sendJson, startUpstream, type Upstream } from '../support/upstream-server.ts';
@@ -44,14 +45,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function connect(from: Locator, to: Locator): Promise<void> {
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
-  if (!a || !b) throw new Error('handle not visible');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
-  await page.mouse.up();
+function connect(from: Locator, to: Locator): Promise<void> {
+  return connectHandles(page, from, to);
 }
 
 describe('designing and running a flow in the browser', () => {

@@ -1,0 +1,13 @@
+/** Drawing on the React Flow canvas in browser tests. */
+import type { Locator, Page } from 'playwright-core';
+
+/** Drags from one handle to another, as a user connects two nodes. */
+export async function connectHandles(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('handle not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
+  await page.mouse.up();
+}
