@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|history|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|editor|memory|idle-memory]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -21,12 +21,16 @@
  * flows, async at BENCH_WEBHOOK_ASYNC_CONCURRENCY (50) and sync at BENCH_WEBHOOK_SYNC_CONCURRENCY
  * (10), BENCH_WEBHOOK_SECONDS (20) each; see webhook.ts.
  *
+ * `editor` (only when asked for): the flow editor in headless Chromium at BENCH_EDITOR_SIZES nodes
+ * (100,500,1000): open time, pan and zoom fps, per-keystroke time; see editor.ts.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
 import os from 'node:os';
 import { benchApi } from './api.ts';
 import { apiRows } from './api-report.ts';
+import { benchEditor, editorRows } from './editor.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchHistory, historyRows } from './history.ts';
@@ -121,6 +125,15 @@ if (which === 'history') {
     keep: process.env.BENCH_KEEP_DATABASE === '1',
   });
   lines.push(...historyRows(result));
+}
+
+if (which === 'editor') {
+  const result = await benchEditor({
+    sizes: (process.env.BENCH_EDITOR_SIZES ?? '100,500,1000').split(',').map(Number),
+    repeat: Number(process.env.BENCH_EDITOR_REPEAT ?? 3),
+    gestureMs: Number(process.env.BENCH_EDITOR_GESTURE_MS ?? 2_000),
+  });
+  lines.push(...editorRows(result));
 }
 
 if (which === 'idle-memory') {
