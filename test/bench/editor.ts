@@ -84,7 +84,6 @@ async function measureSize(
   page: Page,
   baseUrl: string,
   flowId: string,
-  nodes: number,
   gestureMs: number,
 ): Promise<Omit<EditorSizeResult, 'nodes'>> {
   await page.goto(`${baseUrl}/`);
@@ -93,7 +92,7 @@ async function measureSize(
   await page.goto(`${baseUrl}/flows/${flowId}`);
   await page.locator('.react-flow__node').first().waitFor({ timeout: 120_000 });
   await page.evaluate(
-    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))',
   );
   const openMs = performance.now() - openStarted;
   const renderedNodes = await page.locator('.react-flow__node').count();
@@ -185,7 +184,7 @@ export async function benchEditor(options: {
       const rounds: Omit<EditorSizeResult, 'nodes'>[] = [];
       for (let round = 0; round < options.repeat; round++) {
         rounds.push(
-          await measureSize(page, server.baseUrl, flowIds.get(size)!, size, options.gestureMs),
+          await measureSize(page, server.baseUrl, flowIds.get(size)!, options.gestureMs),
         );
       }
       results.push({
