@@ -1,10 +1,9 @@
 /** runs.retryMany and runs.cancelMany: partial success, per-run refusals, roles and the audit log. */
-import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chainFlow, httpNode } from '../test-support/flow-documents.ts';
 import { type ScriptedUpstream, startScriptedUpstream } from '../test-support/scripted-upstream.ts';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
-import type { AppRouter } from '../trpc/root.ts';
+import { trpcFailure } from '../test-support/trpc-failure.ts';
 
 let t: TestApp;
 let upstream: ScriptedUpstream;
@@ -20,23 +19,6 @@ afterAll(async () => {
   await upstream?.close();
   await t?.close();
 });
-
-async function trpcCode(promise: Promise<unknown>): Promise<string | undefined> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return (error as TRPCClientError<AppRouter>).data?.code;
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** A flow calling `path` once (no retries), run `count` times to completion. */
 async function finishedRuns(name: string, path: string, count: number) {
@@ -138,16 +120,27 @@ describe('runs.retryMany', () => {
     upstream.script('/viewer', { status: 500 });
     const { runIds } = await finishedRuns('Viewer', '/viewer', 1);
     const viewer = await t.userWithRole('viewer');
-    expect(await trpcCode(viewer.client.runs.retryMany.mutate({ ids: runIds }))).toBe('FORBIDDEN');
-    expect(await trpcCode(viewer.client.runs.cancelMany.mutate({ ids: runIds }))).toBe('FORBIDDEN');
+    expect(await trpcFailure(viewer.client.runs.retryMany.mutate({ ids: runIds }))).toEqual({
+      code: 'FORBIDDEN',
+      message: 'Your role (viewer) cannot do this: it takes editor or higher.',
+    });
+    expect((await trpcFailure(viewer.client.runs.cancelMany.mutate({ ids: runIds }))).code).toBe(
+      'FORBIDDEN',
+    );
     const retries = await t.prisma.run.count({ where: { retryOfRunId: runIds[0] as string } });
     expect(retries).toBe(0);
   });
 
   it('takes between 1 and 100 ids', async () => {
     const ids = Array.from({ length: 101 }, () => '00000000-0000-4000-8000-000000000000');
-    expect(await trpcCode(t.client.runs.retryMany.mutate({ ids }))).toBe('BAD_REQUEST');
-    expect(await trpcCode(t.client.runs.cancelMany.mutate({ ids: [] }))).toBe('BAD_REQUEST');
+    expect(await trpcFailure(t.client.runs.retryMany.mutate({ ids }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('At most 100 runs at a time'),
+    });
+    expect(await trpcFailure(t.client.runs.cancelMany.mutate({ ids: [] }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('Select at least one run'),
+    });
   });
 });
 
@@ -161,7 +154,7 @@ describe('runs.cancelMany', () => {
       }),
     });
     const running = await t.client.flows.run.mutate({ id: flow.id });
-    await waitUntil(async () => upstream.hits('/hold') === 1, 'the first run to call out');
+    await vi.waitFor(() => expect(upstream.hits('/hold')).toBe(1), { timeout: 10_000 });
     const queued = await t.client.flows.run.mutate({ id: flow.id });
     expect((await t.client.runs.get.query({ id: queued.runId })).status).toBe('queued');
     const done = await t.client.flows.create.mutate({ name: 'Done' });

@@ -10,6 +10,7 @@ import { useTRPC, useTRPCClient } from '../trpc.ts';
 import { RetryIcon, StopIcon } from '../ui/icons.tsx';
 import { toast } from '../ui/toast-store.ts';
 import {
+  type BulkAction,
   type BulkResult,
   bulkSummary,
   cancelTargets,
@@ -32,41 +33,31 @@ export function BulkRunActions({
   const toRetry = retryTargets(selected);
   const toCancel = cancelTargets(selected);
 
-  const finish = async (action: 'retry' | 'cancel', results: BulkResult[]) => {
-    await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-    toast(bulkSummary(action, results));
-    onDone();
-  };
-  const failed = (action: string) => (error: unknown) => {
-    // Some calls may have gone through: show what the server has now.
-    void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-    toast({ tone: 'error', title: `Couldn't ${action} the runs`, detail: errorMessage(error) });
-  };
-  const retry = useMutation({
+  const bulk = (
+    action: BulkAction,
+    call: (ids: string[]) => Promise<{ results: BulkResult[] }>,
+  ) => ({
     // More than 100 selected: one call per 100, one after the other.
     mutationFn: async (ids: string[]) => {
       const results: BulkResult[] = [];
-      for (const chunk of chunks(ids)) {
-        const answer = await client.runs.retryMany.mutate({ ids: chunk, from: 'failed_step' });
-        results.push(...answer.results);
-      }
+      for (const chunk of chunks(ids)) results.push(...(await call(chunk)).results);
       return results;
     },
-    onSuccess: (results) => finish('retry', results),
-    onError: failed('retry'),
-  });
-  const cancel = useMutation({
-    mutationFn: async (ids: string[]) => {
-      const results: BulkResult[] = [];
-      for (const chunk of chunks(ids)) {
-        const answer = await client.runs.cancelMany.mutate({ ids: chunk });
-        results.push(...answer.results);
-      }
-      return results;
+    onSuccess: async (results: BulkResult[]) => {
+      await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+      toast(bulkSummary(action, results));
+      onDone();
     },
-    onSuccess: (results) => finish('cancel', results),
-    onError: failed('cancel'),
+    onError: (error: unknown) => {
+      // Earlier calls may have gone through: show what the server has now.
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+      toast({ tone: 'error', title: `Couldn't ${action} the runs`, detail: errorMessage(error) });
+    },
   });
+  const retry = useMutation(
+    bulk('retry', (ids) => client.runs.retryMany.mutate({ ids, from: 'failed_step' })),
+  );
+  const cancel = useMutation(bulk('cancel', (ids) => client.runs.cancelMany.mutate({ ids })));
   const busy = retry.isPending || cancel.isPending;
 
   return (

@@ -62,6 +62,7 @@ const VERBS = {
   retry: { done: 'Retried', infinitive: 'retried' },
   cancel: { done: 'Cancelled', infinitive: 'cancelled' },
 } as const;
+export type BulkAction = keyof typeof VERBS;
 /** Refusals quoted in the toast; the rest are counted. */
 const QUOTED_REFUSALS = 3;
 
@@ -71,7 +72,7 @@ function runs(n: number): string {
 
 /** The toast after a bulk action: "Retried 18 runs; 2 could not be retried: …". */
 export function bulkSummary(
-  action: keyof typeof VERBS,
+  action: BulkAction,
   results: readonly BulkResult[],
 ): { tone: 'success' | 'warning' | 'error'; title: string; detail?: string } {
   const verb = VERBS[action];
