@@ -68,7 +68,7 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
       },
     ),
   );
-  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = useMemo(() => runs.data?.pages.flatMap((p) => p.items) ?? [], [runs.data]);
   const live = items.some((r) => isActiveRun(r.status));
   // A deleted flow is not found, but its runs (which carry its name) are kept.
   const flowDeleted = items[0]?.flowDeleted === true;
@@ -79,17 +79,18 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
 
   // A streak of identical failures shows as one row: load a few more pages while few rows show.
   const pagesLoaded = runs.data?.pages.length ?? 0;
-  const { hasNextPage, isFetching, fetchNextPage } = runs;
+  const { hasNextPage, isFetching, isFetchNextPageError, fetchNextPage } = runs;
   useEffect(() => {
     if (
       hasNextPage &&
       !isFetching &&
+      !isFetchNextPageError &&
       rows.length < AUTO_FILL.rows &&
       pagesLoaded < AUTO_FILL.pages
     ) {
       void fetchNextPage();
     }
-  }, [hasNextPage, isFetching, fetchNextPage, rows.length, pagesLoaded]);
+  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, rows.length, pagesLoaded]);
 
   // The selection belongs to one set of filters: changing them starts afresh.
   const canAct = useCan('editor');
