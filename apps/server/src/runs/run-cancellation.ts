@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { withTransaction } from '../db/pg-pool.ts';
 import { NotFoundError, RunStateError } from '../domain-errors.ts';
 import { isUuid } from '../uuid.ts';
+import { type BulkRunResult, refusalOf } from './run-bulk-actions.ts';
 import { runJobKey } from './run-queue.ts';
 import { FINAL_RUN_STATUSES, RUN_STATUS, type RunStatus, STEP_STATUS } from './run-status.ts';
 
@@ -42,14 +43,41 @@ export async function cancelRun(pool: pg.Pool, runId: string): Promise<CancelRun
     );
     const run = rows[0];
     if (!run) throw new NotFoundError('Run', runId);
-    if ((FINAL_RUN_STATUSES as readonly string[]).includes(run.status)) {
-      throw new RunStateError(
-        'RUN_FINISHED',
-        `Run "${runId}" has already ${describeFinal(run.status as RunStatus)}; only queued or running runs can be cancelled.`,
-        { details: { runId, status: run.status } },
-      );
-    }
+    if (isFinal(run.status)) throw finishedRunError(runId, run.status);
     return cancelLockedRun(client, runId, run);
+  });
+}
+
+/**
+ * Cancels several runs (runs.cancelMany) in one transaction: their rows are locked in id order (as
+ * cancelActiveRunsOfFlow does, so two bulk cancels cannot deadlock), then each queued or running
+ * run is cancelled as cancelRun would; a missing or finished run is refused, naming it.
+ */
+export async function cancelRuns(
+  pool: pg.Pool,
+  runIds: readonly string[],
+): Promise<BulkRunResult<{ status: CancelRunResult['status'] }>[]> {
+  const ids = [...new Set(runIds)];
+  return withTransaction(pool, async ({ client }) => {
+    const { rows } = await client.query<LockedRun & { id: string }>(
+      `SELECT id, status, lease_owner, COALESCE(lease_expires_at > now(), false) AS lease_live
+         FROM runs WHERE id = ANY($1::uuid[])
+        ORDER BY id
+          FOR UPDATE`,
+      [ids.filter(isUuid)],
+    );
+    const locked = new Map(rows.map((row) => [row.id, row]));
+    const results: BulkRunResult<{ status: CancelRunResult['status'] }>[] = [];
+    for (const id of ids) {
+      const run = locked.get(id);
+      if (!run) results.push(refusalOf(id, new NotFoundError('Run', id)));
+      else if (isFinal(run.status)) results.push(refusalOf(id, finishedRunError(id, run.status)));
+      else {
+        const { status } = await cancelLockedRun(client, id, run);
+        results.push({ id, ok: true, status });
+      }
+    }
+    return results;
   });
 }
 
@@ -111,6 +139,18 @@ async function cancelLockedRun(
   // Its pending job (a wake-up) would be a no-op; remove it rather than let it run.
   await client.query('SELECT graphile_worker.remove_job($1)', [runJobKey(runId)]);
   return { runId, status: 'cancelled' };
+}
+
+function isFinal(status: string): boolean {
+  return (FINAL_RUN_STATUSES as readonly string[]).includes(status);
+}
+
+function finishedRunError(runId: string, status: string): RunStateError {
+  return new RunStateError(
+    'RUN_FINISHED',
+    `Run "${runId}" has already ${describeFinal(status as RunStatus)}; only queued or running runs can be cancelled.`,
+    { details: { runId, status } },
+  );
 }
 
 function describeFinal(status: RunStatus): string {

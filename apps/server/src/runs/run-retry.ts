@@ -14,6 +14,7 @@ import { FlowDeletedError, NotFoundError, RunStateError } from '../domain-errors
 import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion } from './flow-version-cache.ts';
+import { type BulkRunResult, settleEach } from './run-bulk-actions.ts';
 import { addRunJobSql } from './run-queue.ts';
 import { RETRY_MODE, type RetryMode, RUN_STATUS, STEP_STATUS } from './run-status.ts';
 
@@ -27,17 +28,63 @@ export type RetryRunDeps = {
   runnableVersion(flowId: string, versionId: string | undefined): Promise<CachedFlowVersion>;
 };
 
+type RetrySource = { status: string; flowId: string; flowVersionId: string };
+
+const SOURCE_SELECT = { id: true, status: true, flowId: true, flowVersionId: true } as const;
+
 export async function retryRun(
   deps: RetryRunDeps,
   sourceId: string,
   from: RetryMode,
 ): Promise<{ runId: string }> {
   const source = isUuid(sourceId)
-    ? await deps.prisma.run.findUnique({
-        where: { id: sourceId },
-        select: { status: true, flowId: true, flowVersionId: true },
-      })
+    ? await deps.prisma.run.findUnique({ where: { id: sourceId }, select: SOURCE_SELECT })
     : null;
+  return retryLoadedRun(deps, sourceId, source, from);
+}
+
+/**
+ * Retries several runs (runs.retryMany): the sources are read in one query, each flow version is
+ * resolved once for the batch, and each new run is written in its own transaction, a few at a
+ * time, so one refusal (a succeeded run, a deleted flow) does not undo the others. A domain error
+ * becomes that run's refusal; any other error fails the call (see settleEach).
+ */
+export async function retryRuns(
+  deps: RetryRunDeps,
+  sourceIds: readonly string[],
+  from: RetryMode,
+): Promise<BulkRunResult[]> {
+  const ids = [...new Set(sourceIds)];
+  const found = await deps.prisma.run.findMany({
+    where: { id: { in: ids.filter(isUuid) } },
+    select: SOURCE_SELECT,
+  });
+  const sources = new Map(found.map((source) => [source.id, source]));
+  const versions = new Map<string, Promise<CachedFlowVersion>>();
+  const batchDeps: RetryRunDeps = {
+    ...deps,
+    runnableVersion(flowId, versionId) {
+      const key = `${flowId}|${versionId ?? 'latest'}`;
+      let version = versions.get(key);
+      if (!version) {
+        version = deps.runnableVersion(flowId, versionId);
+        versions.set(key, version);
+      }
+      return version;
+    },
+  };
+  return settleEach(ids, async (id) => {
+    const { runId } = await retryLoadedRun(batchDeps, id, sources.get(id) ?? null, from);
+    return { runId };
+  });
+}
+
+async function retryLoadedRun(
+  deps: RetryRunDeps,
+  sourceId: string,
+  source: RetrySource | null,
+  from: RetryMode,
+): Promise<{ runId: string }> {
   if (!source) throw new NotFoundError('Run', sourceId);
   if (!RETRYABLE_STATUSES.includes(source.status)) {
     throw new RunStateError(

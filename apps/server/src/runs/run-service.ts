@@ -15,7 +15,8 @@ import {
 } from '../domain-errors.ts';
 import { isUuid } from '../uuid.ts';
 import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.ts';
-import { type CancelRunResult, cancelRun } from './run-cancellation.ts';
+import type { BulkRunResult } from './run-bulk-actions.ts';
+import { type CancelRunResult, cancelRun, cancelRuns } from './run-cancellation.ts';
 import {
   DEFAULT_RUN_PREVIEW_LIMITS,
   loadRunDetail,
@@ -23,7 +24,7 @@ import {
 } from './run-detail-query.ts';
 import { decodeRunCursor, encodeRunCursor, queryRunHistory } from './run-history-query.ts';
 import type { RunIntake } from './run-intake.ts';
-import { retryRun } from './run-retry.ts';
+import { type RetryRunDeps, retryRun, retryRuns } from './run-retry.ts';
 import { type RetryMode, RUN_TRIGGER, type RunStatus, type RunTrigger } from './run-status.ts';
 import { loadRunValue, type RunValue, type RunValueInput } from './run-values.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
@@ -123,25 +124,37 @@ export class RunService {
     return cancelRun(this.deps.pool, id);
   }
 
+  /** Cancels each run it can; a finished or missing run is refused, naming it (cancelRuns). */
+  cancelMany(
+    ids: readonly string[],
+  ): Promise<BulkRunResult<{ status: CancelRunResult['status'] }>[]> {
+    return cancelRuns(this.deps.pool, ids);
+  }
+
   /**
    * Starts a new run that retries a failed or cancelled one, with the same input: from the failed
    * step on the same flow version (earlier steps' outputs are reused, not executed again), or
    * from the start on the flow's latest version.
    */
-  async retry(id: string, from: RetryMode): Promise<{ runId: string }> {
-    return retryRun(
-      {
-        pool: this.deps.pool,
-        prisma: this.deps.prisma,
-        runnableVersion: async (flowId, versionId) => {
-          if (versionId === undefined) return this.latestRunnableVersion(flowId);
-          await this.assertNotDeleted(flowId);
-          return this.runnableVersion(flowId, versionId);
-        },
+  retry(id: string, from: RetryMode): Promise<{ runId: string }> {
+    return retryRun(this.retryDeps(), id, from);
+  }
+
+  /** Retries each run it can, as retry does; a run that cannot be is refused, naming it. */
+  retryMany(ids: readonly string[], from: RetryMode): Promise<BulkRunResult[]> {
+    return retryRuns(this.retryDeps(), ids, from);
+  }
+
+  private retryDeps(): RetryRunDeps {
+    return {
+      pool: this.deps.pool,
+      prisma: this.deps.prisma,
+      runnableVersion: async (flowId, versionId) => {
+        if (versionId === undefined) return this.latestRunnableVersion(flowId);
+        await this.assertNotDeleted(flowId);
+        return this.runnableVersion(flowId, versionId);
       },
-      id,
-      from,
-    );
+    };
   }
 
   /**

@@ -28,6 +28,8 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'runs.value': 'viewer',
   'runs.cancel': 'editor',
   'runs.retry': 'editor',
+  'runs.retryMany': 'editor',
+  'runs.cancelMany': 'editor',
   'nodeTypes.list': 'viewer',
   'nodeTypes.policySchemas': 'viewer',
   'breakers.list': 'viewer',

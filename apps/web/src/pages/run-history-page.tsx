@@ -5,10 +5,13 @@
  * queued or running.
  */
 import { skipToken, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type FormEvent, useMemo, useState } from 'react';
-import { Link, useLocation, useSearchParams } from 'wouter';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'wouter';
 import { errorMessage } from '../api/api-error.ts';
-import type { RunStatus, RunTrigger } from '../api/types.ts';
+import type { RunStatus, RunSummary, RunTrigger } from '../api/types.ts';
+import { useCan } from '../auth/session.ts';
+import { BulkRunActions } from '../runs/bulk-run-actions.tsx';
+import { groupConsecutiveFailures } from '../runs/failure-groups.ts';
 import { RetentionNote } from '../runs/retention-note.tsx';
 import {
   hasFilters,
@@ -19,15 +22,18 @@ import {
   runListInput,
   type TimeRange,
 } from '../runs/run-history-filters.ts';
+import { RunHistoryTable } from '../runs/run-history-table.tsx';
+import { selectedRuns, toggleRuns } from '../runs/run-selection.ts';
 import { RUN_TRIGGER_KINDS, RUN_TRIGGER_LABELS } from '../runs/run-trigger.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { formatDuration, shortId } from '../ui/format.ts';
 import { EditorIcon, HistoryIcon } from '../ui/icons.tsx';
-import { RelativeTime } from '../ui/relative-time.tsx';
-import { isActiveRun, StatusBadge } from '../ui/status-badge.tsx';
+import { isActiveRun } from '../ui/status-badge.tsx';
 
 const PAGE_SIZE = 20;
+/** Pages loaded on their own while fewer rows than this show (failures collapse into groups). */
+const AUTO_FILL = { rows: 10, pages: 5 };
+const EMPTY_SELECTION: ReadonlySet<string> = new Set();
 const LIVE_REFRESH_MS = 1_500;
 const FILTERS: { value: RunStatus | 'all'; label: string }[] = [
   { value: 'all', label: 'All' },
@@ -40,7 +46,6 @@ const FILTERS: { value: RunStatus | 'all'; label: string }[] = [
 
 export function RunHistoryPage({ flowId }: { flowId?: string }) {
   const trpc = useTRPC();
-  const [, navigate] = useLocation();
   const [params, setParams] = useSearchParams();
   const filters = useMemo(() => parseRunHistoryFilters(params), [params]);
   const update = (change: Partial<RunHistoryFilters>) =>
@@ -63,13 +68,41 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
       },
     ),
   );
-  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = useMemo(() => runs.data?.pages.flatMap((p) => p.items) ?? [], [runs.data]);
   const live = items.some((r) => isActiveRun(r.status));
   // A deleted flow is not found, but its runs (which carry its name) are kept.
   const flowDeleted = items[0]?.flowDeleted === true;
   const flowName = flow.data?.name ?? items[0]?.flowName;
   const total = runs.data?.pages[0];
   const filtered = hasFilters(filters);
+  const rows = useMemo(() => groupConsecutiveFailures(items), [items]);
+
+  // A streak of identical failures shows as one row: load a few more pages while few rows show.
+  const pagesLoaded = runs.data?.pages.length ?? 0;
+  const { hasNextPage, isFetching, isFetchNextPageError, fetchNextPage } = runs;
+  useEffect(() => {
+    if (
+      hasNextPage &&
+      !isFetching &&
+      !isFetchNextPageError &&
+      rows.length < AUTO_FILL.rows &&
+      pagesLoaded < AUTO_FILL.pages
+    ) {
+      void fetchNextPage();
+    }
+  }, [hasNextPage, isFetching, isFetchNextPageError, fetchNextPage, rows.length, pagesLoaded]);
+
+  // The selection belongs to one set of filters: changing them starts afresh.
+  const canAct = useCan('editor');
+  const filterKey = `${flowId ?? ''}?${params.toString()}`;
+  const [selection, setSelection] = useState<{ key: string; ids: ReadonlySet<string> }>({
+    key: filterKey,
+    ids: new Set(),
+  });
+  const selected = selection.key === filterKey ? selection.ids : EMPTY_SELECTION;
+  const toggle = (group: readonly RunSummary[]) =>
+    setSelection({ key: filterKey, ids: toggleRuns(selected, group) });
+  const chosen = selectedRuns(selected, items);
 
   return (
     <div className="page">
@@ -183,6 +216,12 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
             )}
           </div>
         )}
+        {canAct && chosen.length > 0 && (
+          <BulkRunActions
+            selected={chosen}
+            onDone={() => setSelection({ key: filterKey, ids: new Set() })}
+          />
+        )}
         {runs.isError ? (
           <div className="callout callout--danger">
             Couldn't load runs: {errorMessage(runs.error)}
@@ -201,92 +240,14 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
             }
           />
         ) : (
-          <table className="table table--clickable" data-testid="run-table">
-            <thead>
-              <tr>
-                <th>Status</th>
-                <th>Run</th>
-                {!flowId && <th>Flow</th>}
-                <th>Trigger</th>
-                <th>Started</th>
-                <th className="num">Duration</th>
-                <th>Error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.isPending &&
-                [0, 1, 2].map((i) => (
-                  <tr key={i} className="skeleton-row">
-                    <td colSpan={flowId ? 6 : 7}>
-                      <span className="skeleton" />
-                    </td>
-                  </tr>
-                ))}
-              {items.map((run) => (
-                <tr
-                  key={run.id}
-                  data-testid={`run-row-${run.id}`}
-                  onClick={() => navigate(`/runs/${run.id}`)}
-                >
-                  <td>
-                    <StatusBadge status={run.status} testId="run-row-status" />
-                  </td>
-                  <td>
-                    <Link
-                      href={`/runs/${run.id}`}
-                      className="mono run-link"
-                      onClick={(e) => e.stopPropagation()}
-                    >
-                      {shortId(run.id)}
-                    </Link>
-                    <span className="chip chip--muted">v{run.flowVersion}</span>
-                  </td>
-                  {!flowId && (
-                    <td>
-                      {run.flowDeleted ? (
-                        <>
-                          {run.flowName} <span className="chip chip--muted">deleted</span>
-                        </>
-                      ) : (
-                        <Link href={`/flows/${run.flowId}`} onClick={(e) => e.stopPropagation()}>
-                          {run.flowName}
-                        </Link>
-                      )}
-                    </td>
-                  )}
-                  <td className="muted" data-testid="run-row-trigger">
-                    {RUN_TRIGGER_LABELS[run.trigger]}
-                  </td>
-                  <td className="muted small">
-                    <RelativeTime iso={run.startedAt ?? run.createdAt} />
-                  </td>
-                  <td className="num mono small">{formatDuration(run.durationMs)}</td>
-                  <td className="error-col">
-                    {run.error ? (
-                      <span className="error-summary" title={run.error.message}>
-                        {run.error.nodeId && (
-                          <button
-                            type="button"
-                            className="link-button"
-                            title="Only runs that failed at this node"
-                            onClick={(e) => {
-                              e.stopPropagation();
-                              update({ failedNodeId: run.error?.nodeId ?? null });
-                            }}
-                          >
-                            <code>{run.error.nodeId}</code>
-                          </button>
-                        )}{' '}
-                        {run.error.message}
-                      </span>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <RunHistoryTable
+            rows={rows}
+            runs={items}
+            flowId={flowId}
+            pending={runs.isPending}
+            selection={canAct ? { selected, toggle } : null}
+            onFailedNode={(nodeId) => update({ failedNodeId: nodeId })}
+          />
         )}
         {runs.hasNextPage && (
           <div className="card__footer">

@@ -1,12 +1,18 @@
 /** runs.*: run history, cancelling and retrying. Logic lives in RunService. */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { MAX_BULK_RUNS } from '../../runs/run-bulk-actions.ts';
 import { MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH } from '../../runs/run-history-query.ts';
 import { RETRY_MODES, RUN_STATUSES, RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { RUN_VALUE_FIELDS } from '../../runs/run-values.ts';
+import { auditEachRun } from '../bulk-audit.ts';
 import { editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1).max(100);
+const bulkIds = z
+  .array(id)
+  .min(1, 'Select at least one run')
+  .max(MAX_BULK_RUNS, `At most ${MAX_BULK_RUNS} runs at a time`);
 
 export const runsRouter = {
   /**
@@ -68,4 +74,26 @@ export const runsRouter = {
   retry: editorProcedure
     .input(z.object({ id, from: z.enum(RETRY_MODES).default('failed_step') }))
     .mutation(({ ctx, input }) => ctx.runs.retry(input.id, input.from)),
+
+  /**
+   * Cancels up to 100 runs: one result per distinct id, in order. Partial success is normal: a
+   * finished or missing run is refused ({ ok: false, code, message naming the run }).
+   */
+  cancelMany: editorProcedure.input(z.object({ ids: bulkIds })).mutation(async ({ ctx, input }) => {
+    const results = await ctx.runs.cancelMany(input.ids);
+    auditEachRun(ctx, 'runs.cancel', 'runs.cancelMany', results);
+    return { results };
+  }),
+
+  /**
+   * Retries up to 100 runs as runs.retry does: one result per distinct id, in order, with the new
+   * run's id or the reason it was refused (a run that did not fail, a deleted flow).
+   */
+  retryMany: editorProcedure
+    .input(z.object({ ids: bulkIds, from: z.enum(RETRY_MODES).default('failed_step') }))
+    .mutation(async ({ ctx, input }) => {
+      const results = await ctx.runs.retryMany(input.ids, input.from);
+      auditEachRun(ctx, 'runs.retry', 'runs.retryMany', results, { from: input.from });
+      return { results };
+    }),
 } satisfies TRPCRouterRecord;
