@@ -158,6 +158,8 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       onFatal: options.onFatal,
       completions: services.completions,
       retention,
+      intake: services.intake,
+      publicUrl: options.publicUrl,
     });
     options.onStarted(() => worker.stop());
     // Runs started through this process's HTTP execute here at once while a slot is free.

@@ -177,6 +177,8 @@ export async function startTestApp(
       role: 'all',
       completions: services.completions,
       ...(options.retention ? { retention: options.retention } : {}),
+      intake: services.intake,
+      publicUrl: options.publicUrl,
     });
     workers.push(worker);
     return worker;

@@ -9,6 +9,7 @@ import type { SerializedError } from '@patchbay/engine';
 import type pg from 'pg';
 import { GroupCommit } from '../db/group-commit.ts';
 import { withTransaction } from '../db/pg-pool.ts';
+import { ADD_ERROR_FLOW_JOB } from '../runs/error-flow.ts';
 import { RUN_FINISHED_CHANNEL } from '../runs/run-completions.ts';
 import { addRunJobSql } from '../runs/run-queue.ts';
 import { RUN_STATUS, STEP_STATUS } from '../runs/run-status.ts';
@@ -427,6 +428,10 @@ export class RunStore {
         values: params,
       });
       if (rows[0]?.changed !== 1) return false;
+      if (options.status === RUN_STATUS.failed) {
+        // In the failing transaction: the error flow's start is as durable as the failure.
+        await client.query(ADD_ERROR_FLOW_JOB, [options.runId]);
+      }
       if (options.status !== RUN_STATUS.succeeded) {
         await client.query(CLOSE_UNFINISHED_STEPS, [
           options.runId,
