@@ -260,6 +260,7 @@ export class RunIntake {
             interruptions: 0,
             retryOfRunId: null,
             cancelRequested: false,
+            trigger: run.request.trigger,
           },
           run.version,
         );

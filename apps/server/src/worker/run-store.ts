@@ -37,6 +37,8 @@ export type ClaimedRun = {
   interruptions: number;
   retryOfRunId: string | null;
   cancelRequested: boolean;
+  /** How the run was started (RUN_TRIGGERS). */
+  trigger: string;
 };
 
 export type ClaimResult =
@@ -79,7 +81,7 @@ const CLAIM_SET = `
       wake_at = NULL`;
 
 const CLAIM_RETURNING = `RETURNING id, flow_id, input, started_at, deadline_at, executions,
-  interruptions, retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested`;
+  interruptions, retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested, trigger`;
 
 /**
  * The hot statements are named, so each connection parses and plans them once: planning these
@@ -231,6 +233,7 @@ type ClaimRow = {
   interruptions: number;
   retry_of_run_id: string | null;
   cancel_requested: boolean;
+  trigger: string;
 };
 
 type StepStateRow = {
@@ -495,6 +498,7 @@ function claimed(row: ClaimRow | undefined): ClaimResult {
       interruptions: row.interruptions,
       retryOfRunId: row.retry_of_run_id,
       cancelRequested: row.cancel_requested,
+      trigger: row.trigger,
     },
   };
 }

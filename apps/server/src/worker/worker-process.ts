@@ -26,6 +26,7 @@ import type { Logger } from 'pino';
 import type { KeyRing } from '../credentials/key-ring.ts';
 import { WorkerCredentialAccess } from '../credentials/worker-credential-access.ts';
 import { queuePoolSize } from '../db/connection-budget.ts';
+import type { RunTracer } from '../observability/run-tracer.ts';
 import type { RetentionConfig } from '../retention/retention-config.ts';
 import { RetentionPruner } from '../retention/retention-pruner.ts';
 import { ERROR_FLOW_TASK, ErrorFlowStarter } from '../runs/error-flow.ts';
@@ -81,6 +82,8 @@ export type StartWorkerOptions = {
   intake: Pick<RunIntake, 'start'>;
   /** PATCHBAY_PUBLIC_URL: an error flow's input links to the failed run's page under it. */
   publicUrl?: URL | undefined;
+  /** Spans of runs and steps (observability/run-tracer.ts); default none. */
+  tracer?: RunTracer;
 };
 
 export async function startWorkerProcess(options: StartWorkerOptions): Promise<WorkerProcess> {
@@ -123,6 +126,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     ...(options.clock ? { clock: options.clock } : {}),
     completions: options.completions,
     ...(credentials ? { credentials } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
   });
   const errorFlows = new ErrorFlowStarter({
     pool,
