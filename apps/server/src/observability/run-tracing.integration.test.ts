@@ -35,7 +35,7 @@ const requests: { path: string; contentType: string | undefined }[] = [];
 let tracer: RunTracer;
 let t: TestApp;
 
-function valueOf(value: OtlpValue): string | number | boolean | undefined {
+function attributeValue(value: OtlpValue): string | number | boolean | undefined {
   if (value.intValue !== undefined) return Number(value.intValue);
   return value.stringValue ?? value.boolValue;
 }
@@ -64,7 +64,7 @@ beforeAll(async () => {
               attributes: Object.fromEntries(
                 (span.attributes ?? []).map((attribute) => [
                   attribute.key,
-                  valueOf(attribute.value),
+                  attributeValue(attribute.value),
                 ]),
               ),
             });
