@@ -47,11 +47,12 @@ export type RunTracer = {
   shutdown(): Promise<void>;
 };
 
-const NOOP_SPAN: RunSpan = { step() {}, end() {} };
+/** The span of a run when tracing is off: ignores everything. */
+export const NOOP_RUN_SPAN: RunSpan = { step() {}, end() {} };
 
 export const NOOP_RUN_TRACER: RunTracer = {
   enabled: false,
-  startRun: () => NOOP_SPAN,
+  startRun: () => NOOP_RUN_SPAN,
   forceFlush: async () => {},
   shutdown: async () => {},
 };

@@ -23,7 +23,12 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
 import { processMetrics } from '../observability/patchbay-metrics.ts';
-import { NOOP_RUN_TRACER, type RunSpan, type RunTracer } from '../observability/run-tracer.ts';
+import {
+  NOOP_RUN_SPAN,
+  NOOP_RUN_TRACER,
+  type RunSpan,
+  type RunTracer,
+} from '../observability/run-tracer.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
@@ -217,13 +222,15 @@ export class RunWorker {
       settling: false,
       lastOutput: undefined,
       log: this.deps.logger.child({ flowId: run.flowId, runId: run.id }),
-      span: this.tracer.startRun({
-        runId: run.id,
-        flowId: run.flowId,
-        flowName: version?.flow.document.name,
-        trigger: run.trigger,
-        execution: run.executions,
-      }),
+      span: this.tracer.enabled
+        ? this.tracer.startRun({
+            runId: run.id,
+            flowId: run.flowId,
+            flowName: version?.flow.document.name,
+            trigger: run.trigger,
+            execution: run.executions,
+          })
+        : NOOP_RUN_SPAN,
       done: new Promise<void>((resolve) => {
         finished = resolve;
       }),
