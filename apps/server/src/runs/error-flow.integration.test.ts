@@ -135,7 +135,7 @@ describe('a run that fails', () => {
       const flow = await failingFlow('Flaky sync', alerts.id);
       const runIds = await Promise.all(
         Array.from({ length: 6 }, async () => {
-          // Queued, so both workers' queues pick them up.
+          // Their error-flow jobs are taken by whichever worker's queue runner gets them first.
           const started = await t.client.flows.run.mutate({ id: flow.id });
           return started.runId;
         }),
