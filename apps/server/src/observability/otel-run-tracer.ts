@@ -79,7 +79,7 @@ class OtelRunSpan implements RunSpan {
   /** Attempts started and not finished yet, by node id. */
   private readonly open = new Map<string, Span>();
   /** The reason a node waited before its next attempt. */
-  private readonly waited = new Map<string, string>();
+  private readonly waits = new Map<string, string>();
   private ended = false;
 
   constructor(
@@ -108,8 +108,8 @@ class OtelRunSpan implements RunSpan {
     switch (event.type) {
       case 'step.started': {
         this.open.get(event.nodeId)?.end(event.at);
-        const waitReason = this.waited.get(event.nodeId);
-        this.waited.delete(event.nodeId);
+        const waitReason = this.waits.get(event.nodeId);
+        this.waits.delete(event.nodeId);
         const context = this.api.trace.setSpan(this.api.ROOT_CONTEXT, this.span);
         const attributes: Attributes = {
           'patchbay.node.id': event.nodeId,
@@ -141,13 +141,17 @@ class OtelRunSpan implements RunSpan {
           'patchbay.step.status': 'waiting',
           'patchbay.step.wait_reason': event.reason,
         });
-        this.waited.set(event.nodeId, event.reason);
+        this.waits.set(event.nodeId, event.reason);
         return;
       case 'step.skipped':
         return;
       default:
         event satisfies never;
     }
+  }
+
+  waited(nodeId: string, reason: string): void {
+    this.waits.set(nodeId, reason);
   }
 
   end(outcome: RunSpanEnd): void {

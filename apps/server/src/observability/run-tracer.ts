@@ -35,6 +35,11 @@ export type RunSpanStart = {
 export type RunSpan = {
   /** The executor's step events, in order: attempts become child spans. */
   step(event: StepEvent): void;
+  /**
+   * A resumed run's node that waited (for `reason`) while the run was suspended: its next
+   * attempt's span carries the reason, as within one execution.
+   */
+  waited(nodeId: string, reason: string): void;
   /** Ends the run span and any attempt still open. Later calls do nothing. */
   end(outcome: RunSpanEnd): void;
 };
@@ -48,7 +53,7 @@ export type RunTracer = {
 };
 
 /** The span of a run when tracing is off: ignores everything. */
-export const NOOP_RUN_SPAN: RunSpan = { step() {}, end() {} };
+export const NOOP_RUN_SPAN: RunSpan = { step() {}, waited() {}, end() {} };
 
 export const NOOP_RUN_TRACER: RunTracer = {
   enabled: false,

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chainFlow, transformNode } from '../test-support/flow-documents.ts';
+import { chainFlow, httpNode, transformNode } from '../test-support/flow-documents.ts';
+import { type ScriptedUpstream, startScriptedUpstream } from '../test-support/scripted-upstream.ts';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
 import { createRunTracer, NOOP_RUN_TRACER, type RunTracer } from './run-tracer.ts';
 
@@ -34,6 +35,7 @@ const received: ReceivedSpan[] = [];
 const requests: { path: string; contentType: string | undefined }[] = [];
 let tracer: RunTracer;
 let t: TestApp;
+let upstream: ScriptedUpstream;
 
 function attributeValue(value: OtlpValue): string | number | boolean | undefined {
   if (value.intValue !== undefined) return Number(value.intValue);
@@ -81,9 +83,11 @@ beforeAll(async () => {
     logger,
   );
   t = await startTestApp({ tracer });
+  upstream = await startScriptedUpstream();
 });
 
 afterAll(async () => {
+  await upstream?.close();
   await t?.close();
   await tracer?.shutdown();
   await new Promise((resolve) => receiver?.close(resolve));
@@ -91,7 +95,7 @@ afterAll(async () => {
 
 const nanos = (value: string | number) => BigInt(value);
 
-async function spansOfRun(runId: string, count: number) {
+async function tracedSpans(runId: string, count: number) {
   const traceId = runId.replaceAll('-', '');
   await vi.waitFor(
     async () => {
@@ -101,9 +105,16 @@ async function spansOfRun(runId: string, count: number) {
     { timeout: 15_000 },
   );
   const spans = received.filter((span) => span.traceId === traceId);
-  const run = spans.filter((span) => span.name === 'patchbay.run');
-  expect(run).toHaveLength(1);
-  return { run: run[0]!, steps: spans.filter((span) => span.name === 'patchbay.step') };
+  return {
+    runs: spans.filter((span) => span.name === 'patchbay.run'),
+    steps: spans.filter((span) => span.name === 'patchbay.step'),
+  };
+}
+
+async function spansOfRun(runId: string, count: number) {
+  const { runs, steps } = await tracedSpans(runId, count);
+  expect(runs).toHaveLength(1);
+  return { run: runs[0]!, steps };
 }
 
 describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
@@ -179,6 +190,82 @@ describe('with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       'patchbay.error.code': failed.error?.code,
     });
     expect(boom?.status).toMatchObject({ code: 2, message: failed.error?.message });
+  });
+});
+
+describe('spans end on every path', () => {
+  it('a cancelled run ends its span as cancelled, and the attempt it cut short as recorded', async () => {
+    upstream.script('/hang', { latencyMs: 30_000 });
+    const flow = await t.client.flows.create.mutate({
+      name: 'Traced cancel',
+      document: chainFlow('Traced cancel', [httpNode('wait', `${upstream.url}/hang`)]),
+    });
+    const started = await t.client.flows.run.mutate({ id: flow.id });
+    await vi.waitFor(() => expect(upstream.hits('/hang')).toBe(1), { timeout: 15_000 });
+    await t.client.runs.cancel.mutate({ id: started.runId });
+    expect((await waitForRun(t.client, started.runId)).status).toBe('cancelled');
+
+    const { run, steps } = await spansOfRun(started.runId, 3);
+    expect(run.attributes).toMatchObject({
+      'patchbay.run.status': 'cancelled',
+      'patchbay.error.code': 'RUN_CANCELLED',
+    });
+    // The attempt was aborted: the executor records it failed with the cancellation's code.
+    const wait = steps.find((step) => step.attributes['patchbay.node.id'] === 'wait');
+    expect(wait?.parentSpanId).toBe(run.spanId);
+    expect(wait?.endTimeUnixNano).toBeDefined();
+    expect(nanos(wait!.endTimeUnixNano)).toBeLessThanOrEqual(nanos(run.endTimeUnixNano));
+    const detail = await waitForRun(t.client, started.runId);
+    const recorded = detail.steps.find((step) => step.nodeId === 'wait');
+    expect(wait?.attributes).toMatchObject({
+      'patchbay.step.status': recorded?.status,
+      'patchbay.error.code': recorded?.error?.code,
+    });
+  });
+
+  it('a run suspended for a retry delay and resumed is two run spans of one trace', async () => {
+    upstream.script('/flaky', (call) => (call === 1 ? { status: 503 } : { status: 200 }));
+    const flow = await t.client.flows.create.mutate({
+      name: 'Traced resume',
+      // The delay is longer than the worker sleeps on (inlineWaitMaxMs): the run suspends.
+      document: chainFlow('Traced resume', [
+        httpNode('flaky', `${upstream.url}/flaky`, {
+          retry: { maxAttempts: 2, initialDelayMs: 1_500, jitter: 0 },
+        }),
+      ]),
+    });
+    const started = await t.client.flows.run.mutate({ id: flow.id });
+    expect((await waitForRun(t.client, started.runId, 20_000)).status).toBe('succeeded');
+
+    // Execution 1: trigger, flaky attempt 1. Execution 2: flaky attempt 2.
+    const { runs, steps } = await tracedSpans(started.runId, 5);
+    const [first, second] = [...runs].sort(
+      (a, b) =>
+        Number(a.attributes['patchbay.run.execution']) -
+        Number(b.attributes['patchbay.run.execution']),
+    );
+    expect(first?.attributes).toMatchObject({
+      'patchbay.run.execution': 1,
+      'patchbay.run.status': 'suspended',
+    });
+    expect(second?.attributes).toMatchObject({
+      'patchbay.run.execution': 2,
+      'patchbay.run.status': 'succeeded',
+    });
+    const attempts = steps
+      .filter((step) => step.attributes['patchbay.node.id'] === 'flaky')
+      .map((step) => ({
+        parent: step.parentSpanId,
+        attempt: step.attributes['patchbay.step.attempt'],
+        status: step.attributes['patchbay.step.status'],
+        waitReason: step.attributes['patchbay.step.wait_reason'],
+      }));
+    expect(attempts).toEqual(
+      expect.arrayContaining([
+        { parent: first?.spanId, attempt: 1, status: 'failed', waitReason: undefined },
+        { parent: second?.spanId, attempt: 2, status: 'succeeded', waitReason: 'retry' },
+      ]),
+    );
   });
 });
 

@@ -328,6 +328,9 @@ export class RunWorker {
     const resumed = run.executions > 1 || run.retryOfRunId !== null;
     const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
     if (resumed) logger.info({ executions: run.executions }, 'Resuming run');
+    if (resume && this.tracer.enabled) {
+      for (const node of resume.waiting ?? []) execution.span.waited(node.nodeId, node.reason);
+    }
     const recorder = new StepRecorder({
       pool: this.deps.pool,
       runId: run.id,
