@@ -18,6 +18,7 @@ import { createPrismaClient } from './db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from './egress/process-egress.ts';
 import { positiveInt } from './env-number.ts';
 import { createApp } from './http/app.ts';
+import { createRunTracer } from './observability/run-tracer.ts';
 import { createWorkerHttpApp } from './observability/worker-http.ts';
 import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
@@ -146,6 +147,9 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     options.onStarted(async () => clearInterval(housekeeping));
   }
   if (workerConfig) {
+    // Off unless OTEL_* configures an OTLP exporter; only then is the SDK loaded.
+    const tracer = await createRunTracer(options.env, logger);
+    options.onStarted(() => tracer.shutdown());
     const worker = await startWorkerProcess({
       connectionString,
       pool: pgPool,
@@ -158,6 +162,9 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       onFatal: options.onFatal,
       completions: services.completions,
       retention,
+      intake: services.intake,
+      publicUrl: options.publicUrl,
+      tracer,
     });
     options.onStarted(() => worker.stop());
     // Runs started through this process's HTTP execute here at once while a slot is free.

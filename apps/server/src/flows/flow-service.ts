@@ -30,6 +30,7 @@ import { isUuid } from '../uuid.ts';
 import { assertWebhookPathFree } from '../webhooks/webhook-paths.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { type EgressCheck, egressWarnings } from './egress-warnings.ts';
+import { assertErrorFlowUsable, errorFlowIdOf } from './error-flow-setting.ts';
 import {
   type FlowDetail,
   type FlowSummary,
@@ -209,6 +210,12 @@ export class FlowService {
           return { ...toFlowDetail(current), warnings };
         }
         if (changed) {
+          await assertErrorFlowUsable(
+            (text, values) => tx.$queryRawUnsafe(text, ...values),
+            { id, name },
+            document,
+            errorFlowIdOf(latest?.document),
+          );
           if (current.active) {
             // Saving an active flow activates the new version: its webhook path must be free.
             await assertWebhookPathFree(
@@ -313,6 +320,12 @@ export class FlowService {
     description: string | null,
     { document, warnings }: PreparedDocument,
   ): Promise<SavedFlow> {
+    await assertErrorFlowUsable(
+      (text, values) => this.deps.prisma.$queryRawUnsafe(text, ...values),
+      { id: undefined, name },
+      document,
+      undefined,
+    );
     const json = toJsonColumn(document);
     const row = await this.deps.prisma.flow.create({
       data: {

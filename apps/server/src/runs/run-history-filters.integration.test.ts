@@ -26,7 +26,7 @@ const base = Date.parse('2026-11-01T00:00:00.000Z');
 const CODES = ['CIRCUIT_OPEN', 'HTTP_500', 'TIMEOUT'] as const;
 const NODES = ['fetch-orders', 'post-invoice'] as const;
 const STATUSES: RunStatus[] = ['succeeded', 'failed', 'succeeded', 'cancelled', 'failed'];
-const TRIGGERS: RunTrigger[] = ['manual', 'api', 'webhook', 'schedule'];
+const TRIGGERS: RunTrigger[] = ['manual', 'api', 'webhook', 'schedule', 'error'];
 
 function byNewest(a: Seeded, b: Seeded) {
   return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1);

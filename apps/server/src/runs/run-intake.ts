@@ -30,7 +30,7 @@ import type { CachedFlowVersion, FlowVersionCache } from './flow-version-cache.t
 import type { QueueLoad } from './queue-load.ts';
 import { type Admission, admit, type ShedLimits } from './run-admission.ts';
 import { RUN_JOB_MAX_ATTEMPTS, RUN_TASK } from './run-queue.ts';
-import { needsActiveFlow, RUN_STATUS, type RunTrigger } from './run-status.ts';
+import { ANY_STATE_TRIGGERS, needsActiveFlow, RUN_STATUS, type RunTrigger } from './run-status.ts';
 
 /** The worker of this process, as far as inline execution needs it (RunWorker). */
 export type InlineExecutor = {
@@ -107,7 +107,7 @@ WITH request AS (
          CASE WHEN r.inline THEN now() END,
          CASE WHEN r.inline THEN now() + r.run_timeout_ms * interval '1 millisecond' END,
          CASE WHEN r.inline THEN 1 ELSE 0 END
-    FROM request r JOIN live ON live.id = r.flow_id AND (live.active OR r.trigger IN ('manual', 'api'))
+    FROM request r JOIN live ON live.id = r.flow_id AND (live.active OR r.trigger IN (${ANY_STATE_TRIGGERS.map((t) => `'${t}'`).join(', ')}))
   ON CONFLICT (flow_id, idempotency_key) DO NOTHING
   RETURNING id, flow_version_id, status, started_at, deadline_at
 ), jobs AS (
@@ -260,6 +260,7 @@ export class RunIntake {
             interruptions: 0,
             retryOfRunId: null,
             cancelRequested: false,
+            trigger: run.request.trigger,
           },
           run.version,
         );

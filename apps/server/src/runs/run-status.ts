@@ -30,13 +30,23 @@ export const RUN_TRIGGER = {
   api: 'api',
   webhook: 'webhook',
   schedule: 'schedule',
+  error: 'error',
 } as const satisfies Record<RunTrigger, RunTrigger>;
 /** What a caller of flows.run may say: runs by hand or by API. Triggers start the others. */
 export const CALLER_RUN_TRIGGERS = ['manual', 'api'] as const satisfies readonly RunTrigger[];
-/** Started by a trigger of an active flow: refused once the flow is switched off. */
+/**
+ * Started by a trigger of an active flow: refused once the flow is switched off. An error flow's
+ * run (`error`) is not: like a manual run, it needs no trigger of the flow to be switched on.
+ */
 export function needsActiveFlow(trigger: RunTrigger): boolean {
-  return trigger !== 'manual' && trigger !== 'api';
+  return !(ANY_STATE_TRIGGERS as readonly string[]).includes(trigger);
 }
+/** Runs these start whether or not their flow is switched on (run-intake's INSERT_RUNS too). */
+export const ANY_STATE_TRIGGERS = [
+  'manual',
+  'api',
+  'error',
+] as const satisfies readonly RunTrigger[];
 
 /** Where a retry of a failed run starts: at the failed step (reusing earlier outputs) or afresh. */
 export const RETRY_MODE = { failedStep: 'failed_step', start: 'start' } as const;

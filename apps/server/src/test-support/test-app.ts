@@ -21,6 +21,7 @@ import { createPgPool } from '../db/pg-pool.ts';
 import { createPrismaClient, type PrismaClient } from '../db/prisma-client.ts';
 import { createProcessEgress, type ProcessEgress } from '../egress/process-egress.ts';
 import { createApp } from '../http/app.ts';
+import type { RunTracer } from '../observability/run-tracer.ts';
 import type { RetentionConfig } from '../retention/retention-config.ts';
 import type { ShedLimits } from '../runs/run-admission.ts';
 import type { RunPreviewLimits } from '../runs/run-detail-query.ts';
@@ -123,6 +124,8 @@ export async function startTestApp(
     connectors?: ConnectorRegistry;
     /** Retention settings; the workers prune on this schedule only when given. */
     retention?: RetentionConfig;
+    /** The workers' run tracer (default: none). */
+    tracer?: RunTracer;
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
@@ -177,6 +180,9 @@ export async function startTestApp(
       role: 'all',
       completions: services.completions,
       ...(options.retention ? { retention: options.retention } : {}),
+      intake: services.intake,
+      publicUrl: options.publicUrl,
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     });
     workers.push(worker);
     return worker;

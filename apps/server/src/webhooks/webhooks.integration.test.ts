@@ -449,6 +449,7 @@ describe('webhooks', () => {
       logger,
       role: 'worker',
       completions: elsewhere,
+      intake: front.services.intake,
     });
     try {
       const document = webhookFlow('Sync elsewhere', { responseMode: 'sync' }, [

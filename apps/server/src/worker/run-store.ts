@@ -9,6 +9,7 @@ import type { SerializedError } from '@patchbay/engine';
 import type pg from 'pg';
 import { GroupCommit } from '../db/group-commit.ts';
 import { withTransaction } from '../db/pg-pool.ts';
+import { ADD_ERROR_FLOW_JOB } from '../runs/error-flow.ts';
 import { RUN_FINISHED_CHANNEL } from '../runs/run-completions.ts';
 import { addRunJobSql } from '../runs/run-queue.ts';
 import { RUN_STATUS, STEP_STATUS } from '../runs/run-status.ts';
@@ -36,6 +37,8 @@ export type ClaimedRun = {
   interruptions: number;
   retryOfRunId: string | null;
   cancelRequested: boolean;
+  /** How the run was started (RUN_TRIGGERS). */
+  trigger: string;
 };
 
 export type ClaimResult =
@@ -78,7 +81,7 @@ const CLAIM_SET = `
       wake_at = NULL`;
 
 const CLAIM_RETURNING = `RETURNING id, flow_id, input, started_at, deadline_at, executions,
-  interruptions, retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested`;
+  interruptions, retry_of_run_id, cancel_requested_at IS NOT NULL AS cancel_requested, trigger`;
 
 /**
  * The hot statements are named, so each connection parses and plans them once: planning these
@@ -230,6 +233,7 @@ type ClaimRow = {
   interruptions: number;
   retry_of_run_id: string | null;
   cancel_requested: boolean;
+  trigger: string;
 };
 
 type StepStateRow = {
@@ -427,6 +431,10 @@ export class RunStore {
         values: params,
       });
       if (rows[0]?.changed !== 1) return false;
+      if (options.status === RUN_STATUS.failed) {
+        // In the failing transaction: the error flow's start is as durable as the failure.
+        await client.query(ADD_ERROR_FLOW_JOB, [options.runId]);
+      }
       if (options.status !== RUN_STATUS.succeeded) {
         await client.query(CLOSE_UNFINISHED_STEPS, [
           options.runId,
@@ -490,6 +498,7 @@ function claimed(row: ClaimRow | undefined): ClaimResult {
       interruptions: row.interruptions,
       retryOfRunId: row.retry_of_run_id,
       cancelRequested: row.cancel_requested,
+      trigger: row.trigger,
     },
   };
 }

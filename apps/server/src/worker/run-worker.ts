@@ -14,6 +14,7 @@ import {
   PatchbayError,
   type RunOutcome,
   type SerializedError,
+  type StepEventSink,
   systemClock,
   type UpstreamGuard,
 } from '@patchbay/engine';
@@ -22,6 +23,12 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { isTransientDatabaseError } from '../db/transient-error.ts';
 import { processMetrics } from '../observability/patchbay-metrics.ts';
+import {
+  NOOP_RUN_SPAN,
+  NOOP_RUN_TRACER,
+  type RunSpan,
+  type RunTracer,
+} from '../observability/run-tracer.ts';
 import type { CachedFlowVersion, FlowVersionCache } from '../runs/flow-version-cache.ts';
 import { USER_CANCELLED_ERROR } from '../runs/run-cancellation.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
@@ -61,6 +68,8 @@ type Execution = {
   lastOutput: unknown;
   /** The process logger with this run's flowId and runId on every line. */
   log: Logger;
+  /** This execution's trace span (a no-op one unless tracing is on). */
+  span: RunSpan;
   done: Promise<void>;
 };
 
@@ -87,11 +96,14 @@ export type RunWorkerDeps = {
   completions?: RunCompletionSink | undefined;
   /** The credentials vault, decrypting at call time (ctx.credential, ctx.connection). */
   credentials?: CredentialAccess;
+  /** Spans of runs and steps (OpenTelemetry); default none. */
+  tracer?: RunTracer;
 };
 
 export class RunWorker {
   private readonly store: RunStore;
   private readonly clock: Clock;
+  private readonly tracer: RunTracer;
   private readonly executions = new Map<string, Execution>();
   private readonly slots: ExecutionSlots;
   private stopping = false;
@@ -100,6 +112,7 @@ export class RunWorker {
     this.store = new RunStore(deps.pool);
     this.slots = new ExecutionSlots(deps.concurrency);
     this.clock = deps.clock ?? systemClock;
+    this.tracer = deps.tracer ?? NOOP_RUN_TRACER;
   }
 
   /** The graphile-worker task. Rejects only when the database failed; the job is then retried. */
@@ -209,6 +222,15 @@ export class RunWorker {
       settling: false,
       lastOutput: undefined,
       log: this.deps.logger.child({ flowId: run.flowId, runId: run.id }),
+      span: this.tracer.enabled
+        ? this.tracer.startRun({
+            runId: run.id,
+            flowId: run.flowId,
+            flowName: version?.flow.document.name,
+            trigger: run.trigger,
+            execution: run.executions,
+          })
+        : NOOP_RUN_SPAN,
       done: new Promise<void>((resolve) => {
         finished = resolve;
       }),
@@ -221,6 +243,8 @@ export class RunWorker {
     try {
       await this.execute(run, version, invalid, execution);
     } finally {
+      // Every path that records an outcome ended the span with it; this one is a crash.
+      execution.span.end({ status: 'interrupted' });
       this.executions.delete(run.id);
       processMetrics.runsInFlight.dec();
       completions?.executed(run.id);
@@ -304,6 +328,9 @@ export class RunWorker {
     const resumed = run.executions > 1 || run.retryOfRunId !== null;
     const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
     if (resumed) logger.info({ executions: run.executions }, 'Resuming run');
+    if (resume && this.tracer.enabled) {
+      for (const node of resume.waiting ?? []) execution.span.waited(node.nodeId, node.reason);
+    }
     const recorder = new StepRecorder({
       pool: this.deps.pool,
       runId: run.id,
@@ -316,19 +343,26 @@ export class RunWorker {
     this.fenceRecorder(execution);
 
     const awaited = this.deps.completions?.awaited(version.flow) === true;
+    const record: StepEventSink = awaited
+      ? (event) => {
+          // The sync webhook's answer: the output of the last node to finish.
+          if (event.type === 'step.succeeded') execution.lastOutput = event.output;
+          return recorder.record(event);
+        }
+      : recorder.record;
+    const span = execution.span;
     let outcome: RunOutcome;
     try {
       outcome = await executeFlow({
         flow: version.flow,
         runId: run.id,
         triggerInput: run.input ?? undefined,
-        onEvent: awaited
+        onEvent: this.tracer.enabled
           ? (event) => {
-              // The sync webhook's answer: the output of the last node to finish.
-              if (event.type === 'step.succeeded') execution.lastOutput = event.output;
-              return recorder.record(event);
+              span.step(event);
+              return record(event);
             }
-          : recorder.record,
+          : record,
         clock: this.clock,
         signal: execution.controller.signal,
         ...(resume ? { resume } : {}),
@@ -343,11 +377,14 @@ export class RunWorker {
       // A step could not be persisted. When the database is briefly unavailable the run is
       // handed back to try again shortly; if even that fails, the error reaches graphile-worker
       // (the job is retried) and the lease, no longer renewed, expires so that the run resumes.
-      if (execution.stop === 'lease-lost') return;
+      if (execution.stop === 'lease-lost') {
+        span.end({ status: 'lease_lost' });
+        return;
+      }
       if (isTransientDatabaseError(thrown)) {
         logger.warn({ err: thrown }, 'Could not persist a step; retrying the run');
         const until = new Date(this.clock.now().getTime() + TRANSIENT_RETRY_MS);
-        await this.park(run, version, execution, until);
+        await this.park(run, version, execution, until, 'handed_back');
         return;
       }
       logger.error({ err: thrown }, 'Run crashed inside the executor');
@@ -357,16 +394,23 @@ export class RunWorker {
 
     switch (execution.stop) {
       case 'lease-lost':
+        span.end({ status: 'lease_lost' });
         logger.warn('Lost the lease of a run; another worker continues it');
         return;
       case 'shutdown':
-        await this.park(run, version, execution, new Date(this.clock.now().getTime()));
+        await this.park(
+          run,
+          version,
+          execution,
+          new Date(this.clock.now().getTime()),
+          'handed_back',
+        );
         logger.info('Handed a run back to the queue on shutdown');
         return;
       default:
     }
     if (outcome.status === 'waiting' && outcome.waiting) {
-      await this.park(run, version, execution, outcome.waiting.resumeAt);
+      await this.park(run, version, execution, outcome.waiting.resumeAt, 'suspended');
       logger.debug({ resumeAt: outcome.waiting.resumeAt }, 'Run suspended');
       return;
     }
@@ -396,12 +440,14 @@ export class RunWorker {
       notify,
     });
     if (!recorded) {
+      execution.span.end({ status: 'lease_lost' });
       execution.log.warn(
         { status },
         'Run was taken over by another worker, or deleted with its flow; its outcome here is dropped',
       );
       return;
     }
+    execution.span.end({ status, error });
     processMetrics.noteRunFinished(status, this.clock.now().getTime() - run.startedAt.getTime());
     if (awaited) {
       completions?.finished({ runId: run.id, status, error, output: execution.lastOutput }, notify);
@@ -414,6 +460,7 @@ export class RunWorker {
     version: CachedFlowVersion,
     execution: Execution,
     until: Date,
+    why: 'suspended' | 'handed_back',
   ): Promise<void> {
     execution.settling = true;
     const steps = execution.recorder ? await execution.recorder.drain() : [];
@@ -424,6 +471,7 @@ export class RunWorker {
       steps,
       limitedFlowId: version.maxConcurrentRuns === undefined ? undefined : version.flowId,
     });
+    execution.span.end({ status: parked ? why : 'lease_lost' });
     if (!parked) {
       execution.log.warn('Run was taken over before it could be suspended');
     }

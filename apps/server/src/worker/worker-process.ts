@@ -26,10 +26,13 @@ import type { Logger } from 'pino';
 import type { KeyRing } from '../credentials/key-ring.ts';
 import { WorkerCredentialAccess } from '../credentials/worker-credential-access.ts';
 import { queuePoolSize } from '../db/connection-budget.ts';
+import type { RunTracer } from '../observability/run-tracer.ts';
 import type { RetentionConfig } from '../retention/retention-config.ts';
 import { RetentionPruner } from '../retention/retention-pruner.ts';
+import { ERROR_FLOW_TASK, ErrorFlowStarter } from '../runs/error-flow.ts';
 import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
+import type { RunIntake } from '../runs/run-intake.ts';
 import { RUN_TASK } from '../runs/run-queue.ts';
 import { CancelListener } from './cancel-listener.ts';
 import { graphileLogger } from './graphile-logger.ts';
@@ -75,6 +78,12 @@ export type StartWorkerOptions = {
   completions?: RunCompletionSink;
   /** Prunes run history on this schedule (one process at a time); unset: this process never prunes. */
   retention?: RetentionConfig;
+  /** Starts the error flows of failed runs (the `error_flow` jobs; runs/error-flow.ts). */
+  intake: Pick<RunIntake, 'start'>;
+  /** PATCHBAY_PUBLIC_URL: an error flow's input links to the failed run's page under it. */
+  publicUrl?: URL | undefined;
+  /** Spans of runs and steps (observability/run-tracer.ts); default none. */
+  tracer?: RunTracer;
 };
 
 export async function startWorkerProcess(options: StartWorkerOptions): Promise<WorkerProcess> {
@@ -117,6 +126,13 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
     ...(options.clock ? { clock: options.clock } : {}),
     completions: options.completions,
     ...(credentials ? { credentials } : {}),
+    ...(options.tracer ? { tracer: options.tracer } : {}),
+  });
+  const errorFlows = new ErrorFlowStarter({
+    pool,
+    intake: options.intake,
+    publicUrl: options.publicUrl,
+    logger,
   });
   const heartbeat = new LeaseHeartbeat({
     pool,
@@ -171,7 +187,10 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
       logger: graphileLogger(logger),
       events,
       parsedCronItems: [],
-      taskList: { [RUN_TASK]: (payload) => runs.handle(payload) },
+      taskList: {
+        [RUN_TASK]: (payload) => runs.handle(payload),
+        [ERROR_FLOW_TASK]: (payload) => errorFlows.handle(payload),
+      },
       preset: {
         worker: {
           ...(config.localQueueSize > 1 ? { localQueue: { size: config.localQueueSize } } : {}),

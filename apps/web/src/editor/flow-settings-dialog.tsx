@@ -1,8 +1,9 @@
 /**
- * "Flow settings": concurrency, queue cap, run timeout and runs kept, generated from the settings' JSON Schema. Edits
+ * "Flow settings": concurrency, queue cap, run timeout, runs kept and error flow, generated from the settings' JSON Schema. Edits
  * go into the editor's document as they are typed (validated live, saved with the flow).
  */
 import { useMemo } from 'react';
+import { CurrentFlowContext } from '../flows/flow-picker.tsx';
 import { SchemaField } from '../forms/config-form.tsx';
 import { valueAt, withValueAt } from '../forms/override-value.ts';
 import { formFieldsFromSchema } from '../forms/schema-form-fields.ts';
@@ -26,6 +27,7 @@ export function FlowSettingsDialog({ readOnly = false }: { readOnly?: boolean })
   const setSettings = useEditorStore((s) => s.setSettings);
   const allIssues = useEditorStore((s) => s.issues.all);
   const schemas = usePolicySchemas().data;
+  const flowId = useEditorStore((s) => s.flowId);
 
   const fields = useMemo(
     () => (schemas ? formFieldsFromSchema(schemas.flowSettings) : []),
@@ -56,22 +58,24 @@ export function FlowSettingsDialog({ readOnly = false }: { readOnly?: boolean })
         </button>
       }
     >
-      <fieldset className="form-fields fieldset-plain" disabled={readOnly}>
-        {!schemas && <p className="muted small">Loading…</p>}
-        {unplaced.length > 0 && <IssueList issues={unplaced} testId="flow-settings-issues" />}
-        {fields.map((field) => (
-          <SchemaField
-            key={field.name}
-            field={{ ...field, defaultValue: defaults[field.name] ?? field.defaultValue }}
-            value={valueAt(settings, [field.name])}
-            issues={issues.filter((issue) => settingsIssuePath(issue) === field.name)}
-            onChange={(value) => setSettings(withValueAt(settings, [field.name], value))}
-            controlId={`flow-settings-field-${field.name}`}
-            mode="override"
-            placeholder={EMPTY_PLACEHOLDERS[field.name]}
-          />
-        ))}
-      </fieldset>
+      <CurrentFlowContext value={flowId}>
+        <fieldset className="form-fields fieldset-plain" disabled={readOnly}>
+          {!schemas && <p className="muted small">Loading…</p>}
+          {unplaced.length > 0 && <IssueList issues={unplaced} testId="flow-settings-issues" />}
+          {fields.map((field) => (
+            <SchemaField
+              key={field.name}
+              field={{ ...field, defaultValue: defaults[field.name] ?? field.defaultValue }}
+              value={valueAt(settings, [field.name])}
+              issues={issues.filter((issue) => settingsIssuePath(issue) === field.name)}
+              onChange={(value) => setSettings(withValueAt(settings, [field.name], value))}
+              controlId={`flow-settings-field-${field.name}`}
+              mode="override"
+              placeholder={EMPTY_PLACEHOLDERS[field.name]}
+            />
+          ))}
+        </fieldset>
+      </CurrentFlowContext>
     </Dialog>
   );
 }

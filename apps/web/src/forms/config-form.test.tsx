@@ -136,6 +136,7 @@ describe('WIDGETS', () => {
       'cron',
       'timezone',
       'credential',
+      'flow',
       'select',
       'toggle',
       'number',

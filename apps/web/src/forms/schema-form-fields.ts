@@ -25,6 +25,7 @@ export type TextWidget = (typeof TEXT_WIDGETS)[number];
 export type WidgetName =
   | TextWidget
   | 'credential'
+  | 'flow'
   | 'json'
   | 'select'
   | 'toggle'
@@ -79,7 +80,8 @@ export type FormField =
   | (FieldBase & { widget: 'keyValue'; valueWidget: TextWidget })
   /** A nested object with declared properties (a webhook's `signature`): its own fields. */
   | (FieldBase & { widget: 'object'; fields: FormField[] })
-  | (FieldBase & { widget: 'json' });
+  | (FieldBase & { widget: 'json' })
+  | (FieldBase & { widget: 'flow' });
 
 /** The field a widget edits: every text widget shares one field shape. */
 export type FieldOfWidget<W extends WidgetName> = W extends TextWidget
@@ -250,6 +252,7 @@ export function fieldFromSchema(name: string, raw: JsonSchema, required: boolean
     };
   }
   if (hint.widget === 'json') return { ...base, widget: 'json' };
+  if (hint.widget === 'flow') return { ...base, widget: 'flow' };
   const options = enumValues(schema);
   if (options && options.length > 0) return { ...base, widget: 'select', options };
 

@@ -5,6 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { CredentialPicker } from '../credentials/credential-picker.tsx';
+import { FlowPicker } from '../flows/flow-picker.tsx';
 import { JsonField } from './json-field.tsx';
 import { KeyValueEditor } from './key-value-editor.tsx';
 import { ObjectWidget } from './object-widget.tsx';
@@ -146,6 +147,19 @@ function CredentialWidget({ field, value, onChange, controlId }: PropsOf<'creden
   );
 }
 
+/** Another flow, by id (a flow's error flow). */
+function FlowWidget({ value, invalid, onChange, controlId }: PropsOf<'flow'>) {
+  return (
+    <FlowPicker
+      id={controlId}
+      testId={controlId}
+      value={typeof value === 'string' ? value : undefined}
+      invalid={invalid}
+      onChange={onChange}
+    />
+  );
+}
+
 function SelectWidget({ field, value, invalid, onChange, controlId, mode }: PropsOf<'select'>) {
   const index = (field.options as readonly unknown[]).indexOf(value);
   const override = mode === 'override' && field.defaultValue !== undefined;
@@ -259,6 +273,7 @@ export const WIDGETS: { readonly [W in WidgetName]: Widget<W> } = {
   cron: TextWidgetControl,
   timezone: TextWidgetControl,
   credential: CredentialWidget,
+  flow: FlowWidget,
   select: SelectWidget,
   toggle: ToggleWidget,
   number: NumberWidget,

@@ -6,6 +6,7 @@ export const RUN_TRIGGER_LABELS: Record<RunTrigger, string> = {
   api: 'API',
   webhook: 'Webhook',
   schedule: 'Schedule',
+  error: 'Error flow',
 };
 
 export const RUN_TRIGGER_KINDS = Object.keys(RUN_TRIGGER_LABELS) as RunTrigger[];

@@ -7,8 +7,11 @@
  */
 import type { Clock } from '../clock.ts';
 
-/** How a run was started. The database enforces the list (runs_trigger_check). */
-export const RUN_TRIGGER_KINDS = ['manual', 'api', 'webhook', 'schedule'] as const;
+/**
+ * How a run was started. The database enforces the list (runs_trigger_check). `error`: the run
+ * of an error flow, started because a run of another flow failed (settings.errorFlowId).
+ */
+export const RUN_TRIGGER_KINDS = ['manual', 'api', 'webhook', 'schedule', 'error'] as const;
 export type RunTriggerKind = (typeof RUN_TRIGGER_KINDS)[number];
 
 export type TriggerStartOptions = {

@@ -20,6 +20,8 @@ export const UI_WIDGETS = [
   'credential',
   'cron',
   'timezone',
+  /** A reference to another flow by id (a picker of the flows). */
+  'flow',
 ] as const;
 export type UiWidget = (typeof UI_WIDGETS)[number];
 

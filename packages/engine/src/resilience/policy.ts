@@ -221,6 +221,13 @@ export const flowSettingsSchema = z.strictObject({
       'Finished runs of this flow kept in the history at most; the retention job deletes older ones (queued and running runs are never deleted). Empty: only the server-wide retention in days.',
     )
     .optional(),
+  errorFlowId: z
+    .uuid({ error: 'Error flow must be the id of a flow' })
+    .meta(uiHint({ widget: 'flow' }))
+    .describe(
+      'When a run of this flow fails, this flow is started with the failed run as its input (failedRun). Runs of an error flow never start one themselves. Empty: none.',
+    )
+    .optional(),
 });
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 
