@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|history|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|memory|idle-memory|charts]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -21,11 +21,15 @@
  * flows, async at BENCH_WEBHOOK_ASYNC_CONCURRENCY (50) and sync at BENCH_WEBHOOK_SYNC_CONCURRENCY
  * (10), BENCH_WEBHOOK_SECONDS (20) each; see webhook.ts.
  *
+ * `charts` (only when asked for): the dashboard's chart library candidates, bundle size and render
+ * time of BENCH_CHART_POINTS (10000) points in Chromium, BENCH_CHART_REPEAT (9) runs; see charts/.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
 import os from 'node:os';
 import { benchApi } from './api.ts';
+import { benchCharts, chartRows } from './charts/charts.ts';
 import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
@@ -121,6 +125,14 @@ if (which === 'history') {
     keep: process.env.BENCH_KEEP_DATABASE === '1',
   });
   lines.push(...historyRows(result));
+}
+
+if (which === 'charts') {
+  const result = await benchCharts({
+    points: Number(process.env.BENCH_CHART_POINTS ?? 10_000),
+    repeat: Number(process.env.BENCH_CHART_REPEAT ?? 9),
+  });
+  lines.push(...chartRows(result));
 }
 
 if (which === 'idle-memory') {
