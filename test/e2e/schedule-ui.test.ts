@@ -50,7 +50,7 @@ describe('a scheduled flow in the browser', () => {
       },
     });
 
-    await page.goto(server.baseUrl);
+    await page.goto(`${server.baseUrl}/flows`);
     const state = page.getByTestId(`active-state-${flow.id}`);
     await expect.poll(() => state.textContent()).toBe('Off');
     await page.getByTestId(`active-switch-${flow.id}`).click();
