@@ -29,8 +29,8 @@
  */
 import os from 'node:os';
 import { benchApi } from './api.ts';
-import { benchCharts, chartRows } from './charts/charts.ts';
 import { apiRows } from './api-report.ts';
+import { benchCharts, chartRows } from './charts/charts.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
 import { benchHistory, historyRows } from './history.ts';

@@ -38,8 +38,6 @@ beforeAll(async () => {
   api = await createApi(server);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  page.on('pageerror', (e) => console.error('PAGEERROR', e));
-  page.on('console', (m) => console.error('CONSOLE', m.text()));
   await signInThroughPage(page, server.baseUrl, server.admin);
 });
 
@@ -84,7 +82,11 @@ describe('the dashboard', () => {
     const succeeded = await runTimes(healthy, 3);
     const failed = await runTimes(failing, 2);
     const statuses = await waitForRunsFinal(database.url, [...succeeded, ...failed], 30_000);
-    expect(succeeded.map((id) => statuses.get(id))).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(succeeded.map((id) => statuses.get(id))).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     expect(failed.map((id) => statuses.get(id))).toEqual(['failed', 'failed']);
     const code = (await api.runs.get.query({ id: failed[0]! })).error?.code;
     expect(code).toBeTruthy();
@@ -107,7 +109,10 @@ describe('the dashboard', () => {
     expect(await row.textContent()).toContain('Partner push');
 
     if (process.env.E2E_SCREENSHOTS)
-      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/dashboard.png`, fullPage: true });
+      await page.screenshot({
+        path: `${process.env.E2E_SCREENSHOTS}/dashboard.png`,
+        fullPage: true,
+      });
 
     await page.getByTestId(`top-error-link-${code}`).click();
     await page.getByTestId('run-table').waitFor();
@@ -144,7 +149,9 @@ describe('the dashboard', () => {
 
     // A shared link opens the same view.
     await page.goto(`${server.baseUrl}/?range=7d&flow=${failing.id}`);
-    expect(await page.getByTestId('dashboard-flow-filter').inputValue()).toBe(failing.id);
+    await expect
+      .poll(() => page.getByTestId('dashboard-flow-filter').inputValue())
+      .toBe(failing.id);
     await expect.poll(() => page.getByTestId('tile-success-rate-value').textContent()).toBe('0%');
 
     // The flow's own stats page, from the flow list.

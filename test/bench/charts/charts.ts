@@ -82,7 +82,9 @@ async function gzipSizes(outDir: string): Promise<{ js: number; css: number }> {
 /** Serves one build at / with a page that loads it; returns the base URL and a close function. */
 async function serve(outDir: string): Promise<{ url: string; close: () => Promise<void> }> {
   const files = await readdir(outDir, { recursive: true });
-  const css = files.filter((f) => f.endsWith('.css')).map((f) => `<link rel="stylesheet" href="/${f}">`);
+  const css = files
+    .filter((f) => f.endsWith('.css'))
+    .map((f) => `<link rel="stylesheet" href="/${f}">`);
   const page = `<!doctype html><html><head>${css.join('')}</head><body><div id="root"></div><script type="module" src="/entry.js"></script></body></html>`;
   const server = createServer(async (request, response) => {
     const path = (request.url ?? '/').split('?')[0]!;

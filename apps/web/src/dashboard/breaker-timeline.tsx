@@ -44,7 +44,11 @@ export function BreakerTimeline({
             </Link>
             {upstream.state && <BreakerStateChip state={upstream.state} compact />}
           </div>
-          <div className="breaker-timeline__strip" role="img" aria-label={`${upstream.target} breaker states`}>
+          <div
+            className="breaker-timeline__strip"
+            role="img"
+            aria-label={`${upstream.target} breaker states`}
+          >
             {segments.map((segment) => (
               <span
                 key={segment.start}

@@ -10,7 +10,11 @@ import {
   toLocalInput,
 } from './dashboard-range.ts';
 
-const PRESET_LABELS: Record<TimeRange, string> = { '1h': 'Last hour', '24h': '24 hours', '7d': '7 days' };
+const PRESET_LABELS: Record<TimeRange, string> = {
+  '1h': 'Last hour',
+  '24h': '24 hours',
+  '7d': '7 days',
+};
 
 export function DashboardControls({
   view,

@@ -36,7 +36,12 @@ describe('dashboard view in the URL', () => {
   });
 
   it('round-trips through the query string, leaving the default out', () => {
-    for (const query of ['', 'range=1h', 'flow=abc', 'from=2026-12-01T00:00:00.000Z&to=2026-12-01T06:00:00.000Z&flow=abc']) {
+    for (const query of [
+      '',
+      'range=1h',
+      'flow=abc',
+      'from=2026-12-01T00:00:00.000Z&to=2026-12-01T06:00:00.000Z&flow=abc',
+    ]) {
       const view = parse(query);
       expect(parse(dashboardSearchParams(view).toString())).toEqual(view);
     }

@@ -16,7 +16,7 @@ import { BreakerTimeline, hasBreakers } from './breaker-timeline.tsx';
 import { hasValues, perBucket } from './chart-series.ts';
 import { DashboardControls } from './dashboard-controls.tsx';
 import { DashboardPanel } from './dashboard-panel.tsx';
-import { type DashboardView as View, runHistoryHref, statsWindow } from './dashboard-range.ts';
+import { runHistoryHref, statsWindow, type DashboardView as View } from './dashboard-range.ts';
 import { FailingFlowsTable } from './failing-flows-table.tsx';
 import { LineChart, type LineSpec } from './line-chart.tsx';
 import { OverviewTiles } from './overview-tiles.tsx';
@@ -177,7 +177,9 @@ export function DashboardView({
               title="Retries and waits"
               hint={`Attempts per run and time spent waiting, ${activityBucket}`}
               query={activity}
-              isEmpty={(a) => !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])}
+              isEmpty={(a) =>
+                !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])
+              }
               empty="No steps ran in this range."
               testId="panel-retries"
             >
@@ -193,7 +195,10 @@ export function DashboardView({
               testId="panel-failing-flows"
             >
               {(f) => (
-                <FailingFlowsTable flows={f.flows.filter((flow) => flow.failed > 0)} view={scoped} />
+                <FailingFlowsTable
+                  flows={f.flows.filter((flow) => flow.failed > 0)}
+                  view={scoped}
+                />
               )}
             </DashboardPanel>
           )}
@@ -235,7 +240,9 @@ export function DashboardView({
               title="Retries and waits"
               hint={`Attempts per run and time spent waiting, ${activityBucket}`}
               query={activity}
-              isEmpty={(a) => !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])}
+              isEmpty={(a) =>
+                !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])
+              }
               empty="No steps ran in this range."
               testId="panel-retries"
             >

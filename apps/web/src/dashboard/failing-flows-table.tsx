@@ -28,7 +28,10 @@ export function FailingFlowsTable({
         {flows.map((flow) => (
           <tr key={flow.flowId} data-testid={`failing-flow-${flow.flowId}`}>
             <td>
-              <Link href={`/flows/${flow.flowId}/stats`} data-testid={`failing-flow-link-${flow.flowId}`}>
+              <Link
+                href={`/flows/${flow.flowId}/stats`}
+                data-testid={`failing-flow-link-${flow.flowId}`}
+              >
                 {flow.flowName}
               </Link>
             </td>

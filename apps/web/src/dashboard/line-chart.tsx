@@ -48,7 +48,8 @@ export function LineChart<B extends { at: string }>({
             stroke: colour,
             width: 1.5,
             spanGaps: false,
-            points: { show: false },
+            // Sparse series (a few buckets with runs) would be invisible as lines alone.
+            points: { show: (u, seriesIndex) => countValues(u.data[seriesIndex]) <= 60, size: 5 },
             value: (_u, value) => (value === null ? '—' : format(value)),
           };
         }),
@@ -57,4 +58,10 @@ export function LineChart<B extends { at: string }>({
     [lines, format],
   );
   return <UPlotChart options={options} data={data} height={height} testId={testId} label={label} />;
+}
+
+function countValues(values: uPlot.AlignedData[number] | undefined): number {
+  let count = 0;
+  for (const value of values ?? []) if (value !== null && value !== undefined) count++;
+  return count;
 }

@@ -8,7 +8,13 @@ type Upstream = RouterOutputs['stats']['upstreams'][number];
 /** stats.upstreams may add wait figures per target; shown when present. */
 type WithWaits = Upstream & { rateLimitWaits?: number; rateLimitWaitMs?: number };
 
-export function RateLimitTable({ upstreams, now }: { upstreams: readonly Upstream[]; now: number }) {
+export function RateLimitTable({
+  upstreams,
+  now,
+}: {
+  upstreams: readonly Upstream[];
+  now: number;
+}) {
   const limited = (upstreams as readonly WithWaits[])
     .filter((u) => u.rateLimit !== null)
     .sort((a, b) => (b.rateLimitWaitMs ?? 0) - (a.rateLimitWaitMs ?? 0));

@@ -4,7 +4,11 @@
  */
 export type Throttled = { call: () => void; cancel: () => void };
 
-export function throttle(fn: () => void, intervalMs: number, now: () => number = Date.now): Throttled {
+export function throttle(
+  fn: () => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): Throttled {
   let last = Number.NEGATIVE_INFINITY;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = () => {

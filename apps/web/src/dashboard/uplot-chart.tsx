@@ -80,7 +80,7 @@ export function themedAxes(yLabel?: (value: number) => string): uPlot.Axis[] {
       stroke,
       grid,
       ticks: grid,
-      size: 56,
+      size: 64,
       ...(yLabel ? { values: (_u, values) => values.map(yLabel) } : {}),
     },
   ];

@@ -4,12 +4,12 @@
  */
 import { useMemo } from 'react';
 import { useSearchParams } from 'wouter';
-import { DashboardView } from '../dashboard/dashboard-view.tsx';
 import {
-  type DashboardView as View,
   dashboardSearchParams,
   parseDashboardView,
+  type DashboardView as View,
 } from '../dashboard/dashboard-range.ts';
+import { DashboardView } from '../dashboard/dashboard-view.tsx';
 
 export function DashboardPage() {
   const [params, setParams] = useSearchParams();

@@ -2,12 +2,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'wouter';
-import { DashboardView } from '../dashboard/dashboard-view.tsx';
 import {
-  type DashboardView as View,
   dashboardSearchParams,
   parseDashboardView,
+  type DashboardView as View,
 } from '../dashboard/dashboard-range.ts';
+import { DashboardView } from '../dashboard/dashboard-view.tsx';
 import { useTRPC } from '../trpc.ts';
 import { EditorIcon, HistoryIcon } from '../ui/icons.tsx';
 

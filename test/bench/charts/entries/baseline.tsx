@@ -1,6 +1,7 @@
 /** React alone: the size every other entry is measured against. */
-import { createRoot } from 'react-dom/client';
+
 import { flushSync } from 'react-dom';
+import { createRoot } from 'react-dom/client';
 
 window.chartBench = {
   render(kind, points, root) {

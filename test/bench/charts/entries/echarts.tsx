@@ -14,7 +14,12 @@ function option(kind: ChartKind, points: number): EChartsCoreOption {
   const series = benchSeries(points);
   const x = series.at.map((at) => at * 1000);
   const pairs = (values: number[]) => values.map((v, i) => [x[i], v]);
-  const common = { animation: false, tooltip: { trigger: 'axis' }, xAxis: { type: 'time' }, yAxis: { type: 'value' } };
+  const common = {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value' },
+  };
   if (kind === 'line') {
     return { ...common, series: [{ type: 'line', showSymbol: false, data: pairs(series.line) }] };
   }

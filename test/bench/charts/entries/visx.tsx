@@ -19,7 +19,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
     const x = scaleLinear({ domain: [series.at[0]!, series.at.at(-1)!], range: [0, innerWidth] });
     const y = scaleLinear({ domain: [0, Math.max(...series.line)], range: [innerHeight, 0] });
     return (
-      <svg width={WIDTH} height={HEIGHT}>
+      <svg width={WIDTH} height={HEIGHT} role="img" aria-label={kind}>
         <Group left={MARGIN} top={MARGIN}>
           <LinePath
             data={series.at.map((at, i) => [at, series.line[i]!] as const)}
@@ -45,7 +45,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
     range: [innerHeight, 0],
   });
   return (
-    <svg width={WIDTH} height={HEIGHT}>
+    <svg width={WIDTH} height={HEIGHT} role="img" aria-label={kind}>
       <Group left={MARGIN} top={MARGIN}>
         <BarStack
           data={rows}
