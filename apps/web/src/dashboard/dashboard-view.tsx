@@ -114,6 +114,19 @@ export function DashboardView({
     overview.data.queued === 0 &&
     (live === null || (live.running === 0 && live.queued === 0));
   const failuresHref = runHistoryHref(scoped, { status: 'failed' });
+  // Beside the top errors on a flow's page (no "top failing flows" there), further down otherwise.
+  const retriesPanel = (
+    <DashboardPanel
+      title="Retries and waits"
+      hint={`Attempts per run and time spent waiting, ${activityBucket}`}
+      query={activity}
+      isEmpty={(a) => !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])}
+      empty="No steps ran in this range."
+      testId="panel-retries"
+    >
+      {(a) => <RetriesAndWaits buckets={a.buckets} />}
+    </DashboardPanel>
+  );
 
   return (
     <div className="dashboard" data-testid="dashboard">
@@ -173,18 +186,7 @@ export function DashboardView({
             )}
           </DashboardPanel>
           {flowId ? (
-            <DashboardPanel
-              title="Retries and waits"
-              hint={`Attempts per run and time spent waiting, ${activityBucket}`}
-              query={activity}
-              isEmpty={(a) =>
-                !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])
-              }
-              empty="No steps ran in this range."
-              testId="panel-retries"
-            >
-              {(a) => <RetriesAndWaits buckets={a.buckets} />}
-            </DashboardPanel>
+            retriesPanel
           ) : (
             <DashboardPanel
               title="Top failing flows"
@@ -235,20 +237,7 @@ export function DashboardView({
               />
             )}
           </DashboardPanel>
-          {!flowId && (
-            <DashboardPanel
-              title="Retries and waits"
-              hint={`Attempts per run and time spent waiting, ${activityBucket}`}
-              query={activity}
-              isEmpty={(a) =>
-                !hasValues(a.buckets, ['attempts', 'breakerWaitMs', 'rateLimitWaitMs'])
-              }
-              empty="No steps ran in this range."
-              testId="panel-retries"
-            >
-              {(a) => <RetriesAndWaits buckets={a.buckets} />}
-            </DashboardPanel>
-          )}
+          {!flowId && retriesPanel}
           <DashboardPanel
             title="Breakers"
             hint="Each upstream's circuit breaker across the range (every flow)"
