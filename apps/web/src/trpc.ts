@@ -49,7 +49,7 @@ export function createClient() {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        // Subscriptions (stats.live) stream over server-sent events.
+        // Subscriptions (stats.live) are server-sent events, with the session cookie.
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url: '/trpc' }),
         false: splitLink({
