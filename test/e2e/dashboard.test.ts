@@ -24,6 +24,8 @@ let upstream: Upstream;
 let api: Api;
 let browser: Browser;
 let page: Page;
+/** Page loads and live refreshes on a loaded machine. */
+const POLL = { timeout: 15_000 };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -93,7 +95,7 @@ describe('the dashboard', () => {
 
     await page.goto(server.baseUrl);
     await page.getByTestId('dashboard').waitFor();
-    await expect.poll(() => page.getByTestId('tile-failed-value').textContent()).toBe('2');
+    await expect.poll(() => page.getByTestId('tile-failed-value').textContent(), POLL).toBe('2');
     expect(await page.getByTestId('tile-success-rate-value').textContent()).toBe('60%');
 
     // Runs by status: a canvas drawn over the range's buckets.
@@ -107,6 +109,18 @@ describe('the dashboard', () => {
     await row.waitFor();
     expect(await page.getByTestId(`top-error-count-${code}`).textContent()).toBe('2');
     expect(await row.textContent()).toContain('Partner push');
+
+    // The failing flow leads its panel; the slowest nodes name both flows' HTTP nodes.
+    await page.getByTestId(`failing-flow-${failing}`).waitFor();
+    expect(await page.getByTestId(`failing-flow-${healthy}`).count()).toBe(0);
+    await page.getByTestId('slow-node-push').waitFor();
+    await page.getByTestId('slow-node-fetch').waitFor();
+    await page.getByTestId('node-type-http.request').waitFor();
+    await page.getByTestId('chart-attempts').locator('canvas').waitFor();
+    // The live feed: in flight, queued and workers from stats.live.
+    await expect
+      .poll(() => page.getByTestId('tile-workers-value').textContent(), POLL)
+      .toMatch(/^[1-9]/);
 
     if (process.env.E2E_SCREENSHOTS)
       await page.screenshot({
@@ -122,16 +136,18 @@ describe('the dashboard', () => {
     expect(url.searchParams.get('flow')).toBe(failing);
     expect(url.searchParams.get('range')).toBe('24h');
     await expect
-      .poll(async () =>
-        (
-          await page
-            .locator('[data-testid^="run-row-"]')
-            .evaluateAll((rows) =>
-              rows
-                .map((r) => r.getAttribute('data-testid') ?? '')
-                .filter((id) => /^run-row-[0-9a-f-]{36}$/.test(id)),
-            )
-        ).sort(),
+      .poll(
+        async () =>
+          (
+            await page
+              .locator('[data-testid^="run-row-"]')
+              .evaluateAll((rows) =>
+                rows
+                  .map((r) => r.getAttribute('data-testid') ?? '')
+                  .filter((id) => /^run-row-[0-9a-f-]{36}$/.test(id)),
+              )
+          ).sort(),
+        POLL,
       )
       .toEqual(failed.map((id) => `run-row-${id}`).sort());
   });
@@ -142,24 +158,50 @@ describe('the dashboard', () => {
     await page.goto(server.baseUrl);
     await page.getByTestId('dashboard-range-7d').click();
     await page.getByTestId('dashboard-flow-filter').selectOption(failing.id);
-    await expect.poll(() => new URL(page.url()).search).toBe(`?range=7d&flow=${failing.id}`);
+    await expect.poll(() => new URL(page.url()).search, POLL).toBe(`?range=7d&flow=${failing.id}`);
     // Only the failing flow's runs: none of them succeeded.
-    await expect.poll(() => page.getByTestId('tile-success-rate-value').textContent()).toBe('0%');
+    await expect
+      .poll(() => page.getByTestId('tile-success-rate-value').textContent(), POLL)
+      .toBe('0%');
     expect(await page.getByTestId('tile-failed-value').textContent()).toBe('2');
 
     // A shared link opens the same view.
     await page.goto(`${server.baseUrl}/?range=7d&flow=${failing.id}`);
     await expect
-      .poll(() => page.getByTestId('dashboard-flow-filter').inputValue())
+      .poll(() => page.getByTestId('dashboard-flow-filter').inputValue(), POLL)
       .toBe(failing.id);
-    await expect.poll(() => page.getByTestId('tile-success-rate-value').textContent()).toBe('0%');
+    await expect
+      .poll(() => page.getByTestId('tile-success-rate-value').textContent(), POLL)
+      .toBe('0%');
 
     // The flow's own stats page, from the flow list.
     await page.getByTestId('nav-flows').click();
     await page.getByTestId(`flow-stats-${failing.id}`).click();
-    await expect.poll(() => new URL(page.url()).pathname).toBe(`/flows/${failing.id}/stats`);
-    await expect.poll(() => page.getByTestId('tile-success-rate-value').textContent()).toBe('0%');
+    await expect.poll(() => new URL(page.url()).pathname, POLL).toBe(`/flows/${failing.id}/stats`);
+    await expect
+      .poll(() => page.getByTestId('tile-success-rate-value').textContent(), POLL)
+      .toBe('0%');
     expect(await page.getByTestId('tile-failed-value').textContent()).toBe('2');
     expect(await page.getByTestId('dashboard-flow-filter').count()).toBe(0);
+  });
+
+  it('updates while open: a run that fails now shows up without a reload', async () => {
+    const flows = await api.flows.list.query();
+    const failing = flows.find((f) => f.name === 'Partner push')!;
+    await page.goto(server.baseUrl);
+    await expect.poll(() => page.getByTestId('tile-failed-value').textContent(), POLL).toBe('2');
+    await page
+      .getByTestId('tile-workers-value')
+      .filter({ hasText: /^[1-9]/ })
+      .waitFor();
+    const { runId } = await api.flows.run.mutate({ id: failing.id });
+    await waitForRunsFinal(database.url, [runId], 30_000);
+    await expect
+      .poll(() => page.getByTestId('tile-failed-value').textContent(), { timeout: 20_000 })
+      .toBe('3');
+    const code = (await api.runs.get.query({ id: runId })).error?.code;
+    await expect
+      .poll(() => page.getByTestId(`top-error-count-${code}`).textContent(), POLL)
+      .toBe('3');
   });
 });

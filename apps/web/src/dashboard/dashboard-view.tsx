@@ -7,7 +7,7 @@
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import { Link } from 'wouter';
-import type { FlowSummary } from '../api/types.ts';
+import type { FlowSummary, RouterOutputs } from '../api/types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { formatDuration } from '../ui/format.ts';
@@ -26,17 +26,7 @@ import { NodeTypesTable, SlowNodesTable } from './slow-nodes-tables.tsx';
 import { TopErrorsTable } from './top-errors-table.tsx';
 import { useLiveStats } from './use-live-stats.ts';
 
-type ActivityBucket = {
-  at: string;
-  runs: number;
-  attempts: number;
-  retries: number;
-  attemptsPerRun: number | null;
-  breakerWaitMs: number;
-  rateLimitWaitMs: number;
-  rateLimitWaits: number;
-  workersAlive: number | null;
-};
+type ActivityBucket = RouterOutputs['stats']['activity']['buckets'][number];
 
 const formatCount = (value: number) => (Number.isInteger(value) ? value.toLocaleString() : '');
 const formatRatio = (value: number) => value.toFixed(2);
@@ -292,7 +282,7 @@ export function DashboardView({
             title="Workers alive"
             hint={`Worker processes with a heartbeat, ${activityBucket}`}
             query={activity}
-            isEmpty={(a) => !a.buckets.some((b) => b.workersAlive !== null)}
+            isEmpty={(a) => !hasValues(a.buckets, ['workersAlive'])}
             empty="No worker heartbeat recorded in this range."
             testId="panel-workers"
             wide

@@ -49,7 +49,11 @@ export function LineChart<B extends { at: string }>({
             width: 1.5,
             spanGaps: false,
             // Sparse series (a few buckets with runs) would be invisible as lines alone.
-            points: { show: (u, seriesIndex) => countValues(u.data[seriesIndex]) <= 60, size: 5 },
+            points: {
+              show: (u, seriesIndex) => countValues(u.data[seriesIndex]) <= 60,
+              size: 5,
+              fill: colour,
+            },
             value: (_u, value) => (value === null ? '—' : format(value)),
           };
         }),

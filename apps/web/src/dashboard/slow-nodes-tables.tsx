@@ -25,6 +25,9 @@ export function SlowNodesTable({
           <th className="num">Steps</th>
           <th className="num">Errors</th>
           <th className="num">Retries</th>
+          <th className="num" title="Time spent waiting on breakers and rate limits">
+            Waited
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -50,6 +53,7 @@ export function SlowNodesTable({
               {node.errorRate === null ? '—' : formatPercent(node.errorRate)}
             </td>
             <td className="num muted">{node.retries.toLocaleString()}</td>
+            <td className="num muted">{node.waitMs > 0 ? formatDuration(node.waitMs) : '—'}</td>
           </tr>
         ))}
       </tbody>

@@ -9,7 +9,8 @@ import type { RouterOutputs } from '../api/types.ts';
 import { useTRPC } from '../trpc.ts';
 import { throttle } from './throttle.ts';
 
-export type LiveStats = RouterOutputs['stats']['live'];
+/** One stats.live event (the procedure's output is the stream of them). */
+export type LiveStats = RouterOutputs['stats']['live'] extends AsyncIterable<infer E> ? E : never;
 /** How often at most the stats queries refetch while runs start and finish. */
 export const REFRESH_MS = 3_000;
 
