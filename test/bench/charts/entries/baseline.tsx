@@ -2,10 +2,9 @@
 
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
+import { installBench } from './data.ts';
 
-window.chartBench = {
-  render(kind, points, root) {
-    const reactRoot = createRoot(root);
-    flushSync(() => reactRoot.render(<p>{`${kind} ${points}`}</p>));
-  },
-};
+installBench((kind, points, root) => {
+  const reactRoot = createRoot(root);
+  flushSync(() => reactRoot.render(<p>{`${kind} ${points}`}</p>));
+});

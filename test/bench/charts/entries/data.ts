@@ -27,13 +27,30 @@ export function benchSeries(points: number): BenchSeries {
 
 export type ChartKind = 'line' | 'stacked';
 
-/** What every entry puts on window: draw one chart of `kind` with `points` points into `root`. */
-export type ChartBench = { render(kind: ChartKind, points: number, root: HTMLElement): void };
+/** Draws one chart of `kind` with `points` points into `root`. */
+export type RenderChart = (kind: ChartKind, points: number, root: HTMLElement) => void;
 
-declare global {
-  interface Window {
-    chartBench: ChartBench;
-  }
+/**
+ * Puts `chartBench.measure` on window for charts.ts: the milliseconds from calling `render` to
+ * the second animation frame after it (the chart painted). Fails when nothing was drawn.
+ */
+export function installBench(render: RenderChart): void {
+  const measure = (kind: ChartKind, points: number) =>
+    new Promise<number>((resolve, reject) => {
+      const root = document.getElementById('root');
+      if (!root) throw new Error('no #root');
+      const started = performance.now();
+      render(kind, points, root);
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          const elapsed = performance.now() - started;
+          const drawn = root.querySelectorAll('canvas, svg path, svg rect').length;
+          if (drawn === 0) reject(new Error(`nothing drawn for the ${kind} chart`));
+          else resolve(elapsed);
+        }),
+      );
+    });
+  Object.assign(window, { chartBench: { measure } });
 }
 
 export const WIDTH = 800;

@@ -6,7 +6,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { benchSeries, type ChartKind, HEIGHT, WIDTH } from './data.ts';
+import { benchSeries, type ChartKind, HEIGHT, installBench, WIDTH } from './data.ts';
 
 use([LineChart, BarChart, GridComponent, TooltipComponent, CanvasRenderer]);
 
@@ -44,9 +44,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
   return <div ref={ref} style={{ width: WIDTH, height: HEIGHT }} />;
 }
 
-window.chartBench = {
-  render(kind, points, root) {
-    const reactRoot = createRoot(root);
-    flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
-  },
-};
+installBench((kind, points, root) => {
+  const reactRoot = createRoot(root);
+  flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
+});

@@ -2,7 +2,7 @@
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { Bar, BarChart, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { benchSeries, type ChartKind, HEIGHT, WIDTH } from './data.ts';
+import { benchSeries, type ChartKind, HEIGHT, installBench, WIDTH } from './data.ts';
 
 function Chart({ kind, points }: { kind: ChartKind; points: number }) {
   const series = benchSeries(points);
@@ -35,9 +35,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
   );
 }
 
-window.chartBench = {
-  render(kind, points, root) {
-    const reactRoot = createRoot(root);
-    flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
-  },
-};
+installBench((kind, points, root) => {
+  const reactRoot = createRoot(root);
+  flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
+});

@@ -4,7 +4,7 @@ import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { benchSeries, type ChartKind, HEIGHT, WIDTH } from './data.ts';
+import { benchSeries, type ChartKind, HEIGHT, installBench, WIDTH } from './data.ts';
 
 function options(kind: ChartKind): uPlot.Options {
   if (kind === 'line') {
@@ -14,7 +14,7 @@ function options(kind: ChartKind): uPlot.Options {
       series: [{}, { label: 'p95', stroke: '#3b82f6', width: 1 }],
     };
   }
-  const bars = uPlot.paths.bars?.({ size: [0.9, 20] });
+  const bars = uPlot.paths.bars!({ size: [0.9, 20] });
   return {
     width: WIDTH,
     height: HEIGHT,
@@ -44,9 +44,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
   return <div ref={ref} />;
 }
 
-window.chartBench = {
-  render(kind, points, root) {
-    const reactRoot = createRoot(root);
-    flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
-  },
-};
+installBench((kind, points, root) => {
+  const reactRoot = createRoot(root);
+  flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
+});

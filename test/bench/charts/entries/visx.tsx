@@ -5,7 +5,7 @@ import { scaleBand, scaleLinear } from '@visx/scale';
 import { BarStack, LinePath } from '@visx/shape';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { benchSeries, type ChartKind, HEIGHT, WIDTH } from './data.ts';
+import { benchSeries, type ChartKind, HEIGHT, installBench, WIDTH } from './data.ts';
 
 const MARGIN = 40;
 const keys = ['succeeded', 'failed', 'cancelled'] as const;
@@ -62,9 +62,7 @@ function Chart({ kind, points }: { kind: ChartKind; points: number }) {
   );
 }
 
-window.chartBench = {
-  render(kind, points, root) {
-    const reactRoot = createRoot(root);
-    flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
-  },
-};
+installBench((kind, points, root) => {
+  const reactRoot = createRoot(root);
+  flushSync(() => reactRoot.render(<Chart kind={kind} points={points} />));
+});
