@@ -122,11 +122,12 @@ describe('the dashboard', () => {
       .poll(() => page.getByTestId('tile-workers-value').textContent(), POLL)
       .toMatch(/^[1-9]/);
 
-    if (process.env.E2E_SCREENSHOTS)
-      await page.screenshot({
-        path: `${process.env.E2E_SCREENSHOTS}/dashboard.png`,
-        fullPage: true,
-      });
+    if (process.env.E2E_SCREENSHOTS) {
+      // The page scrolls inside the app shell: a tall viewport shows every panel at once.
+      await page.setViewportSize({ width: 1440, height: 2400 });
+      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/dashboard.png` });
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
 
     await page.getByTestId(`top-error-link-${code}`).click();
     await page.getByTestId('run-table').waitFor();

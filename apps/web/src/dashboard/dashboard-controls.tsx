@@ -21,8 +21,11 @@ export function DashboardControls({
   window,
   flows,
   onChange,
+  live,
 }: {
   view: DashboardView;
+  /** The live feed is connected. */
+  live: boolean;
   window: StatsWindow;
   /** Undefined on a flow's own stats page (the flow is fixed). */
   flows: readonly FlowSummary[] | undefined;
@@ -84,6 +87,15 @@ export function DashboardControls({
             ))}
           </select>
         </label>
+      )}
+      {live && (
+        <span
+          className="live-pill dash-controls__live"
+          data-testid="dashboard-live"
+          title="Updates as runs start and finish"
+        >
+          <span className="live-pill__dot" /> Live
+        </span>
       )}
     </div>
   );

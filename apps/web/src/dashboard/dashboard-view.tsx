@@ -78,7 +78,7 @@ export function DashboardView({
     setNow(Date.now());
     void queryClient.invalidateQueries({ queryKey: trpc.stats.pathKey() });
   }, [queryClient, trpc]);
-  const { live } = useLiveStats(flowId, refresh);
+  const { live, connected } = useLiveStats(flowId, refresh);
 
   const flows = useQuery(trpc.flows.list.queryOptions(undefined));
   const overview = useQuery(trpc.stats.overview.queryOptions(range, keep));
@@ -125,6 +125,7 @@ export function DashboardView({
         window={window}
         flows={fixedFlowId ? undefined : (flows.data ?? [])}
         onChange={onViewChange}
+        live={connected}
       />
       <OverviewTiles
         overview={overview.data}
