@@ -268,11 +268,16 @@ END;
 $$;
 
 -- Before a run is deleted, while its steps are still readable with its flow: removes them.
+-- Not when the run goes with its flow (a purge): the flow's rollups go with it (their foreign
+-- key), and updating them after the flow's row is gone would fail that key's check.
 CREATE FUNCTION step_stats_on_run_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   items step_stats_item[];
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM flows WHERE id = OLD.flow_id) THEN
+    RETURN OLD;
+  END IF;
   SELECT array_agg(step_stats_item_of(-1, OLD.flow_id, s.node_id, s.node_type, s.status,
                                       s.attempt, s.finished_at, s.duration_ms, s.retry_delay_ms,
                                       s.wait_reason, s.started_at, s.waiting_since))
