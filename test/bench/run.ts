@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|history|editor|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|editor|memory|idle-memory|charts]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -24,12 +24,16 @@
  * `editor` (only when asked for): the flow editor in headless Chromium at BENCH_EDITOR_SIZES nodes
  * (100,500,1000): open time, pan and zoom fps, per-keystroke time; see editor.ts.
  *
+ * `charts` (only when asked for): the dashboard's chart library candidates, bundle size and render
+ * time of BENCH_CHART_POINTS (10000) points in Chromium, BENCH_CHART_REPEAT (9) runs; see charts/.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
 import os from 'node:os';
 import { benchApi } from './api.ts';
 import { apiRows } from './api-report.ts';
+import { benchCharts, chartRows } from './charts/charts.ts';
 import { benchEditor, editorRows } from './editor.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
@@ -134,6 +138,14 @@ if (which === 'editor') {
     gestureMs: Number(process.env.BENCH_EDITOR_GESTURE_MS ?? 2_000),
   });
   lines.push(...editorRows(result));
+}
+
+if (which === 'charts') {
+  const result = await benchCharts({
+    points: Number(process.env.BENCH_CHART_POINTS ?? 10_000),
+    repeat: Number(process.env.BENCH_CHART_REPEAT ?? 9),
+  });
+  lines.push(...chartRows(result));
 }
 
 if (which === 'idle-memory') {

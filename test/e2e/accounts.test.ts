@@ -73,7 +73,9 @@ describe('accounts in the browser', () => {
     await page.getByTestId('setup-submit').click();
     await expect.poll(() => page.getByTestId('signed-in-role').textContent(), POLL).toBe('owner');
 
-    // The owner creates a flow for the viewer to look at.
+    // The owner lands on the dashboard and creates a flow for the viewer to look at.
+    await page.getByTestId('dashboard').waitFor();
+    await page.getByTestId('nav-flows').click();
     await page.getByTestId('create-flow').click();
     await page.getByTestId('create-flow-name').fill('Shared flow');
     await page.getByTestId('create-flow-submit').click();
@@ -121,6 +123,7 @@ describe('accounts in the browser', () => {
     await expect
       .poll(() => guest.page.getByTestId('signed-in-role').textContent(), POLL)
       .toBe('editor');
+    await guest.page.getByTestId('nav-flows').click();
     await guest.page.getByTestId('create-flow').waitFor();
     await guest.context.close();
   });
@@ -129,6 +132,7 @@ describe('accounts in the browser', () => {
     const { context, page } = await newPage();
     await signInThroughPage(page, server.baseUrl, VIEWER);
     await expect.poll(() => page.getByTestId('signed-in-role').textContent(), POLL).toBe('viewer');
+    await page.getByTestId('nav-flows').click();
     await page.getByText('Shared flow').waitFor();
     expect(await page.getByTestId('create-flow').count()).toBe(0);
     expect(await page.getByTestId('import-flow').count()).toBe(0);

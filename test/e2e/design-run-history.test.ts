@@ -51,7 +51,7 @@ function connect(from: Locator, to: Locator): Promise<void> {
 
 describe('designing and running a flow in the browser', () => {
   it('builds trigger → HTTP → JSONata → If, runs it and shows every step in the history', async () => {
-    await page.goto(server.baseUrl);
+    await page.goto(`${server.baseUrl}/flows`);
     await page.getByTestId('create-flow').click();
     await page.getByTestId('create-flow-name').fill('Order sync');
     await page.getByTestId('create-flow-submit').click();

@@ -50,8 +50,10 @@ describe('a scheduled flow in the browser', () => {
       },
     });
 
-    await page.goto(server.baseUrl);
+    await page.goto(`${server.baseUrl}/flows`);
     const state = page.getByTestId(`active-state-${flow.id}`);
+    // The list loads before the poll's one second starts.
+    await state.waitFor();
     await expect.poll(() => state.textContent()).toBe('Off');
     await page.getByTestId(`active-switch-${flow.id}`).click();
     await expect.poll(() => state.textContent()).toBe('On');

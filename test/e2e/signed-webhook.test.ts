@@ -73,7 +73,7 @@ describe('a signed webhook flow built in the browser', () => {
     await page.getByTestId('credential-row-GitHub hook secret').waitFor();
 
     // 2. A flow: webhook trigger → JSONata transform.
-    await page.goto(server.baseUrl);
+    await page.goto(`${server.baseUrl}/flows`);
     await page.getByTestId('create-flow').click();
     await page.getByTestId('create-flow-name').fill('Signed orders');
     await page.getByTestId('create-flow-submit').click();

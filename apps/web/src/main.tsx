@@ -5,6 +5,7 @@ import './styles/tokens.css';
 import './styles/app.css';
 import './styles/canvas.css';
 import './styles/upstreams.css';
+import './styles/dashboard.css';
 import { App } from './app/app.tsx';
 
 const root = document.getElementById('root');

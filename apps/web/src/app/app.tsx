@@ -7,8 +7,10 @@ import { useCan } from '../auth/session.ts';
 import { AccountPage } from '../pages/account-page.tsx';
 import { AuditLogPage } from '../pages/audit-log-page.tsx';
 import { CredentialsPage } from '../pages/credentials-page.tsx';
+import { DashboardPage } from '../pages/dashboard-page.tsx';
 import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
 import { FlowListPage } from '../pages/flow-list-page.tsx';
+import { FlowStatsPage } from '../pages/flow-stats-page.tsx';
 import { RunDetailPage } from '../pages/run-detail-page.tsx';
 import { RunHistoryPage } from '../pages/run-history-page.tsx';
 import { TokensPage } from '../pages/tokens-page.tsx';
@@ -47,8 +49,12 @@ function AppRoutes() {
   return (
     <Switch>
       <Route path="/">
+        <DashboardPage />
+      </Route>
+      <Route path="/flows">
         <FlowListPage />
       </Route>
+      <Route path="/flows/:id/stats">{({ id }) => <FlowStatsPage key={id} flowId={id} />}</Route>
       <Route path="/flows/:id/runs">{({ id }) => <RunHistoryPage key={id} flowId={id} />}</Route>
       <Route path="/flows/:id">{({ id }) => <FlowEditorPage key={id} flowId={id} />}</Route>
       <Route path="/runs">
@@ -81,7 +87,7 @@ function AppRoutes() {
         <EmptyState
           title="Page not found"
           action={
-            <Link href="/" className="btn btn--secondary">
+            <Link href="/flows" className="btn btn--secondary">
               Back to flows
             </Link>
           }

@@ -34,7 +34,8 @@ export function TopBar() {
   const inRuns = location.startsWith('/runs');
   const inUpstreams = location.startsWith('/upstreams');
   const inCredentials = location.startsWith('/credentials');
-  const inFlows = location === '/' || location.startsWith('/flows');
+  const inDashboard = location === '/';
+  const inFlows = location.startsWith('/flows');
   return (
     <header className="topbar">
       <Link href="/" className="topbar__brand" data-testid="nav-home">
@@ -46,6 +47,13 @@ export function TopBar() {
       <nav className="topbar__nav" aria-label="Primary">
         <Link
           href="/"
+          className={`topbar__link${inDashboard ? ' is-active' : ''}`}
+          data-testid="nav-dashboard"
+        >
+          Dashboard
+        </Link>
+        <Link
+          href="/flows"
           className={`topbar__link${inFlows ? ' is-active' : ''}`}
           data-testid="nav-flows"
         >

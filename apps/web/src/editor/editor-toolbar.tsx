@@ -1,7 +1,7 @@
 /** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
 import { Link } from 'wouter';
 import { ActiveSwitch } from '../flows/active-switch.tsx';
-import { DownloadIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../ui/icons.tsx';
+import { DownloadIcon, GaugeIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../ui/icons.tsx';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
@@ -40,7 +40,7 @@ export function EditorToolbar({
   return (
     <div className="toolbar" data-testid="editor-toolbar">
       <div className="toolbar__left">
-        <Link href="/" className="breadcrumb-link">
+        <Link href="/flows" className="breadcrumb-link">
           Flows
         </Link>
         <span className="breadcrumb-sep">/</span>
@@ -86,6 +86,13 @@ export function EditorToolbar({
           data-testid="run-history-link"
         >
           <HistoryIcon size={14} /> Runs
+        </Link>
+        <Link
+          href={`/flows/${flowId}/stats`}
+          className="btn btn--ghost btn--sm"
+          data-testid="flow-stats-link"
+        >
+          <GaugeIcon size={14} /> Stats
         </Link>
         <button
           type="button"

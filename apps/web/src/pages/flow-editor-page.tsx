@@ -139,7 +139,7 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
         title={notFound ? 'Flow not found' : "Couldn't load this flow"}
         description={notFound ? 'It may have been deleted.' : errorMessage(flow.error)}
         action={
-          <Link href="/" className="btn btn--secondary">
+          <Link href="/flows" className="btn btn--secondary">
             Back to flows
           </Link>
         }

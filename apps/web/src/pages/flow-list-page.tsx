@@ -1,5 +1,5 @@
 /**
- * `/` — every flow with its last run, plus create, import, rename and delete; and, on request,
+ * `/flows` — every flow with its last run, plus create, import, rename and delete; and, on request,
  * the deleted flows whose run history is kept.
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
@@ -17,6 +17,7 @@ import { ImportFlowDialog } from '../flows/import-flow-dialog.tsx';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import {
+  GaugeIcon,
   HistoryIcon,
   LogoIcon,
   PencilIcon,
@@ -212,6 +213,15 @@ export function FlowListPage() {
                         data-testid={`flow-runs-${flow.id}`}
                       >
                         <HistoryIcon size={15} />
+                      </Link>
+                      <Link
+                        href={`/flows/${flow.id}/stats`}
+                        className="icon-button"
+                        title="Stats"
+                        aria-label="Stats"
+                        data-testid={`flow-stats-${flow.id}`}
+                      >
+                        <GaugeIcon size={15} />
                       </Link>
                       {canEdit && (
                         <>

@@ -52,7 +52,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
         title={notFound ? 'Run not found' : "Couldn't load this run"}
         description={notFound ? undefined : errorMessage(run.error)}
         action={
-          <Link href="/" className="btn btn--secondary">
+          <Link href="/flows" className="btn btn--secondary">
             Back to flows
           </Link>
         }
@@ -71,7 +71,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
     <div className="run-page" data-testid="run-detail">
       <div className="run-page__header">
         <nav className="breadcrumbs">
-          <Link href="/">Flows</Link>
+          <Link href="/flows">Flows</Link>
           <span className="breadcrumb-sep">/</span>
           {data.flowDeleted ? (
             <span>{data.flowName}</span>

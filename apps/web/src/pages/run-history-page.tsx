@@ -108,7 +108,7 @@ export function RunHistoryPage({ flowId }: { flowId?: string }) {
     <div className="page">
       {flowId && (
         <nav className="breadcrumbs">
-          <Link href="/">Flows</Link>
+          <Link href="/flows">Flows</Link>
           <span className="breadcrumb-sep">/</span>
           {flowDeleted ? (
             <span>{flowName}</span>
