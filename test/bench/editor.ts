@@ -183,9 +183,7 @@ export async function benchEditor(options: {
     for (const size of options.sizes) {
       const rounds: Omit<EditorSizeResult, 'nodes'>[] = [];
       for (let round = 0; round < options.repeat; round++) {
-        rounds.push(
-          await measureSize(page, server.baseUrl, flowIds.get(size)!, options.gestureMs),
-        );
+        rounds.push(await measureSize(page, server.baseUrl, flowIds.get(size)!, options.gestureMs));
       }
       results.push({
         nodes: size,
