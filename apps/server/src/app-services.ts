@@ -34,6 +34,7 @@ import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { LiveStatsHub } from './stats/live-stats.ts';
 import { StatsService } from './stats/stats-service.ts';
 import { TriggerManager } from './triggers/trigger-manager.ts';
 import { vaultSecretReader } from './webhooks/vault-secret-reader.ts';
@@ -80,7 +81,7 @@ export type AppServices = {
   keyRing: KeyRing;
   /** The credentials vault behind credentials.*. */
   credentials: CredentialService;
-  /** Dashboard figures from the per-minute run rollups. */
+  /** Dashboard figures from the per-minute rollups, and the live feed (stats.live). */
   stats: StatsService;
   /**
    * The triggers of active flows this process serves (started by app-startup per role): the
@@ -231,7 +232,14 @@ export function createAppServices(options: {
     triggers,
     keyRing,
     credentials,
-    stats: new StatsService({ pool: pgPool }),
+    stats: new StatsService({
+      pool: pgPool,
+      live: new LiveStatsHub({
+        pool: pgPool,
+        connectionString: connectionStringOf(pgPool),
+        logger: options.logger,
+      }),
+    }),
   };
 }
 

@@ -1,6 +1,12 @@
 /** tRPC + TanStack Query wiring: one QueryClient, one batched HTTP client, typed hooks. */
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpLink, splitLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+} from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { errorCode } from './api/api-error.ts';
 import type { AppRouter } from './api/app-router.ts';
@@ -43,9 +49,14 @@ export function createClient() {
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
-        condition: (op) => UNBATCHED.has(op.path),
-        true: httpLink({ url: '/trpc' }),
-        false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_ITEMS }),
+        // Subscriptions (stats.live) are server-sent events, with the session cookie.
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url: '/trpc' }),
+        false: splitLink({
+          condition: (op) => UNBATCHED.has(op.path),
+          true: httpLink({ url: '/trpc' }),
+          false: httpBatchLink({ url: '/trpc', maxItems: MAX_BATCH_ITEMS }),
+        }),
       }),
     ],
   });

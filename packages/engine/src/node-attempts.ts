@@ -138,6 +138,7 @@ export async function runNodeAttempts(
         delayMs,
         nextAttemptAt: new Date(at.getTime() + delayMs),
         nextAttempt: attempt + 1,
+        reason: waitReasonOf(error),
       };
     } else {
       host.fail(entry, error);
@@ -154,7 +155,7 @@ export async function runNodeAttempts(
     });
     if (!retry) return;
     attempt++;
-    if (!(await host.waitUntil(entry, attempt, retry.nextAttemptAt, waitReasonOf(error)))) return;
+    if (!(await host.waitUntil(entry, attempt, retry.nextAttemptAt, retry.reason))) return;
   }
 }
 

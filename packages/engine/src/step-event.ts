@@ -40,7 +40,13 @@ export type StepEvent =
 
 export type StepWaitReason = 'retry' | 'rate_limited' | 'throttled' | 'circuit_open';
 
-export type StepRetry = { delayMs: number; nextAttemptAt: Date; nextAttempt: number };
+export type StepRetry = {
+  delayMs: number;
+  nextAttemptAt: Date;
+  nextAttempt: number;
+  /** What the next attempt waits for: a plain backoff, an open breaker or a throttling upstream. */
+  reason: StepWaitReason;
+};
 
 /**
  * Receives step events. The executor awaits each call, so a step's outcome is persisted

@@ -112,6 +112,10 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   await app.register(fastifyCookie);
   registerAuthRoutes(app, services.auth);
 
+  // Live subscriptions (server-sent events) end before the server waits for open requests.
+  app.addHook('preClose', async () => {
+    await services.stats.stopLive();
+  });
   const shared = servicesContext(services);
   await app.register(fastifyTRPCPlugin, {
     prefix: TRPC_PREFIX,

@@ -1,7 +1,7 @@
 /**
  * The retention job: deletes finished runs (with their steps) older than the retention in days or
  * past their flow's `settings.maxRunsKept`, and clears the step inputs and outputs of old succeeded
- * runs. Every worker process schedules passes; a session advisory lock lets one process prune at a
+ * runs; worker presence rows (stats.activity) go after WORKER_PRESENCE_KEPT_DAYS. Every worker process schedules passes; a session advisory lock lets one process prune at a
  * time (the others skip that pass). Work is done in batches of `batchSize` runs per statement with
  * SKIP LOCKED, so no statement waits on a run being written or holds many row locks for long, and
  * a short pause between batches leaves room for the runs being executed. Each pass is recorded in
@@ -23,6 +23,8 @@ export const RETENTION_LOCK_CLASS = 0x7062; // "pb"
 export const RETENTION_LOCK_KEY = 0x72657465; // "rete"
 /** Pruning log rows are kept this long. */
 const LOG_KEPT_DAYS = 90;
+/** Worker presence (stats.activity's workers alive) is kept as long as a stats range reaches. */
+export const WORKER_PRESENCE_KEPT_DAYS = 90;
 const DAY_MS = 86_400_000;
 
 export type PruningPassResult =
@@ -220,6 +222,10 @@ export class RetentionPruner {
     }
     await client.query('DELETE FROM pruning_log WHERE started_at < $1', [
       new Date(now.getTime() - LOG_KEPT_DAYS * DAY_MS),
+    ]);
+    // One row per worker and minute: a few thousand a day per worker, deleted in one statement.
+    await client.query('DELETE FROM worker_presence_minute WHERE minute < $1', [
+      new Date(now.getTime() - WORKER_PRESENCE_KEPT_DAYS * DAY_MS),
     ]);
   }
 

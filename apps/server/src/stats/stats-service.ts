@@ -6,22 +6,24 @@
  * starts before `to`.
  */
 import type pg from 'pg';
-import { InvalidRequestError, NotFoundError } from '../domain-errors.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
-import { isUuid } from '../uuid.ts';
-import { estimateQuantile, HISTOGRAM_BUCKETS } from './duration-histogram.ts';
+import { type ActivityBucket, activityStats } from './activity-stats.ts';
+import { estimateQuantile } from './duration-histogram.ts';
+import { type FlowStats, flowStats } from './flow-stats.ts';
+import { emptyHistogram, type HistogramRow, histogramsByKey } from './histogram-rows.ts';
+import type { LiveStatsEvent, LiveStatsHub } from './live-stats.ts';
+import { type NodesStats, nodeStats } from './node-stats.ts';
+import { bucketStarts, planBuckets, type StatsBucket } from './stats-buckets.ts';
+import { statsFlowFilter } from './stats-flow-filter.ts';
 import { type UpstreamStats, upstreamStats } from './upstream-stats.ts';
 
-export const STATS_BUCKETS = {
-  '1m': 60_000,
-  '5m': 300_000,
-  '1h': 3_600_000,
-  '1d': 86_400_000,
-} as const;
-export type StatsBucket = keyof typeof STATS_BUCKETS;
-export const STATS_BUCKET_NAMES = Object.keys(STATS_BUCKETS) as [StatsBucket, ...StatsBucket[]];
-/** At most this many buckets in one timeseries. */
-export const MAX_TIMESERIES_BUCKETS = 2000;
+export {
+  defaultBucket,
+  MAX_TIMESERIES_BUCKETS,
+  STATS_BUCKET_NAMES,
+  STATS_BUCKETS,
+  type StatsBucket,
+} from './stats-buckets.ts';
 
 export type StatsRange = { from: Date; to: Date; flowId?: string | undefined };
 
@@ -52,22 +54,15 @@ export type StatsTimeseries = {
 
 export type TopError = { code: string; flowId: string; count: number; lastAt: string };
 
-/** The bucket a chart of this range reads best with (at most a few hundred points). */
-export function defaultBucket(from: Date, to: Date): StatsBucket {
-  const span = to.getTime() - from.getTime();
-  if (span <= 3 * 3_600_000) return '1m';
-  if (span <= 24 * 3_600_000) return '5m';
-  if (span <= 14 * 86_400_000) return '1h';
-  return '1d';
-}
-
-type HistogramRow = { key: string; bucket: number; n: string };
+export type StatsActivity = { bucket: StatsBucket; buckets: ActivityBucket[] };
 
 export class StatsService {
   readonly #pool: pg.Pool;
+  readonly #live: LiveStatsHub;
 
-  constructor(options: { pool: pg.Pool }) {
+  constructor(options: { pool: pg.Pool; live: LiveStatsHub }) {
     this.#pool = options.pool;
+    this.#live = options.live;
   }
 
   async overview(range: StatsRange): Promise<StatsOverview> {
@@ -122,18 +117,9 @@ export class StatsService {
     range: StatsRange & { bucket?: StatsBucket | undefined },
   ): Promise<StatsTimeseries> {
     const flowId = await this.#flowFilter(range.flowId);
-    const bucket = range.bucket ?? defaultBucket(range.from, range.to);
-    const width = STATS_BUCKETS[bucket];
-    const first = Math.floor(range.from.getTime() / width) * width;
-    const count = Math.ceil((range.to.getTime() - first) / width);
-    if (count > MAX_TIMESERIES_BUCKETS) {
-      throw new InvalidRequestError(
-        'STATS_RANGE',
-        `A timeseries holds at most ${MAX_TIMESERIES_BUCKETS} buckets; ${bucket} buckets over this range make ${count}. Choose a wider bucket or a shorter range.`,
-      );
-    }
+    const plan = planBuckets(range);
     // Buckets are aligned to the epoch (UTC): 1d buckets start at midnight UTC.
-    const params = [range.from, range.to, flowId, `${width / 1000} seconds`];
+    const params = [range.from, range.to, flowId, plan.interval];
     const bucketOfMinute = `date_bin($4::interval, s.minute, 'epoch'::timestamptz)`;
     const [totals, histograms] = await Promise.all([
       this.#pool.query<{ at: Date; succeeded: string; failed: string; cancelled: string }>(
@@ -158,8 +144,7 @@ export class StatsService {
     const byStart = new Map(totals.rows.map((row) => [row.at.getTime(), row]));
     const histogramOf = histogramsByKey(histograms.rows);
     const buckets: StatsTimeseries['buckets'] = [];
-    for (let index = 0; index < count; index++) {
-      const at = first + index * width;
+    for (const at of bucketStarts(plan)) {
       const row = byStart.get(at);
       const counts = histogramOf.get(String(at));
       buckets.push({
@@ -170,7 +155,7 @@ export class StatsService {
         p95Ms: counts ? estimateQuantile(counts, 0.95) : null,
       });
     }
-    return { bucket, buckets };
+    return { bucket: plan.bucket, buckets };
   }
 
   /** Error codes of failed runs, per flow, most frequent first. */
@@ -204,30 +189,41 @@ export class StatsService {
     return upstreamStats(this.#pool, range);
   }
 
-  /** The flow to filter by (null: every flow); an unknown flow is NOT_FOUND, not zeros. */
-  async #flowFilter(flowId: string | undefined): Promise<string | null> {
-    if (flowId === undefined) return null;
-    if (isUuid(flowId)) {
-      const { rowCount } = await this.#pool.query('SELECT 1 FROM flows WHERE id = $1', [flowId]);
-      if (rowCount) return flowId;
-    }
-    throw new NotFoundError('Flow', flowId);
+  /** Per flow node and per node type: attempts, failures, p50/p95, retries and waits. */
+  async nodes(range: StatsRange & { limit: number }): Promise<NodesStats> {
+    const flowId = await this.#flowFilter(range.flowId);
+    return nodeStats(this.#pool, { from: range.from, to: range.to, flowId, limit: range.limit });
   }
-}
 
-function emptyHistogram(): number[] {
-  return new Array<number>(HISTOGRAM_BUCKETS).fill(0);
-}
-
-function histogramsByKey(rows: readonly HistogramRow[]): Map<string, number[]> {
-  const result = new Map<string, number[]>();
-  for (const row of rows) {
-    let counts = result.get(row.key);
-    if (!counts) {
-      counts = emptyHistogram();
-      result.set(row.key, counts);
-    }
-    counts[row.bucket] = Number(row.n);
+  /** The flows with the most failed runs (top failing flows). */
+  async flows(range: { from: Date; to: Date; limit: number }): Promise<{ flows: FlowStats[] }> {
+    return { flows: await flowStats(this.#pool, range) };
   }
-  return result;
+
+  /** Per bucket: runs, attempts, retries, breaker and rate-limit waits, workers alive. */
+  async activity(range: StatsRange & { bucket?: StatsBucket | undefined }): Promise<StatsActivity> {
+    const flowId = await this.#flowFilter(range.flowId);
+    const plan = planBuckets(range);
+    const buckets = await activityStats(
+      this.#pool,
+      { from: range.from, to: range.to, flowId },
+      plan,
+    );
+    return { bucket: plan.bucket, buckets };
+  }
+
+  /** Live counts, at most once a second while runs start or finish, else every 15 s. */
+  async *live(flowId: string | undefined, signal: AbortSignal): AsyncGenerator<LiveStatsEvent> {
+    const filter = await this.#flowFilter(flowId);
+    yield* this.#live.subscribe(filter, signal);
+  }
+
+  /** Ends every live subscription (shutdown). */
+  stopLive(): Promise<void> {
+    return this.#live.stop();
+  }
+
+  #flowFilter(flowId: string | undefined): Promise<string | null> {
+    return statsFlowFilter(this.#pool, flowId);
+  }
 }

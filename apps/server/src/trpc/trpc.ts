@@ -71,6 +71,12 @@ const t = initTRPC
   .create({
     // Stacks never travel to clients, in development either.
     isDev: false,
+    // Subscriptions (stats.live) over server-sent events: a ping comment every 10 s keeps
+    // proxies from closing an idle stream, and a client that hears nothing for 30 s reconnects.
+    sse: {
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 30_000 },
+    },
     errorFormatter({ shape, error }) {
       // An unexpected error says nothing of itself: not its message, nor a zod error of ours.
       const internal = error.code === 'INTERNAL_SERVER_ERROR';

@@ -1,6 +1,7 @@
 /**
  * Keeps this worker's leases alive: every leaseMs/3, one statement renews the lease of every run
- * the process executes and the process's own `workers` row. A run whose lease did not renew was
+ * the process executes and the process's own `workers` row, and notes the worker alive in the
+ * current minute (worker_presence_minute, for stats.activity). A run whose lease did not renew was
  * taken over (this process stalled past its lease) and is abandoned here; a run flagged for
  * cancellation is stopped, in case its NOTIFY was missed.
  */
@@ -22,6 +23,10 @@ WITH me AS (
   VALUES ($1, $4, $5, $6, $7, $8)
   ON CONFLICT (id) DO UPDATE
     SET heartbeat_at = now(), queue_worker_id = COALESCE(excluded.queue_worker_id, workers.queue_worker_id)
+), presence AS (
+  INSERT INTO worker_presence_minute (minute, worker_id, role)
+  VALUES (date_trunc('minute', now()), $1, $4)
+  ON CONFLICT DO NOTHING
 )
 UPDATE runs SET lease_expires_at = now() + $3 * interval '1 millisecond'
  WHERE id = ANY($2::uuid[]) AND lease_owner = $1

@@ -177,6 +177,9 @@ export class StepRecorder {
           started_at: event.startedAt,
           finished_at: event.at,
           duration_ms: Math.round(event.durationMs),
+          // Kept on the finished row: the attempt waited for a token from then until started_at
+          // (the step rollups count that wait, step_stats_minute).
+          waiting_since: this.previous(event.nodeId, event.attempt)?.waiting_since ?? null,
         };
       case 'step.failed':
         return {
@@ -190,6 +193,9 @@ export class StepRecorder {
           duration_ms: Math.round(event.durationMs),
           retry_delay_ms: event.retry ? Math.round(event.retry.delayMs) : null,
           next_attempt_at: event.retry?.nextAttemptAt ?? null,
+          // What the retry waits for (an open breaker, a throttling upstream, a backoff).
+          wait_reason: event.retry?.reason ?? null,
+          waiting_since: this.previous(event.nodeId, event.attempt)?.waiting_since ?? null,
         };
       case 'step.waiting': {
         // After the attempt's step.started (a rate-limit wait): the same row, now waiting.

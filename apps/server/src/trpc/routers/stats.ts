@@ -1,7 +1,7 @@
 /** stats.*: dashboard figures from the per-minute rollups. Logic lives in StatsService. */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { STATS_BUCKET_NAMES } from '../../stats/stats-service.ts';
+import { STATS_BUCKET_NAMES } from '../../stats/stats-buckets.ts';
 import { viewerProcedure } from '../trpc.ts';
 
 /** The longest range one query may cover. */
@@ -79,4 +79,52 @@ export const statsRouter = {
         .transform(withDates),
     )
     .query(({ ctx, input }) => ctx.stats.upstreams(input)),
+
+  /**
+   * Per flow node (slowest p95 first, at most `limit`) and per node type: finished attempts,
+   * failures, error rate, p50/p95, retries and time waited on breakers and rate limits.
+   */
+  nodes: viewerProcedure
+    .input(
+      z
+        .object({ ...rangeFields, flowId, limit: z.number().int().min(1).max(200).default(50) })
+        .superRefine(checkRange)
+        .transform(withDates),
+    )
+    .query(({ ctx, input }) => ctx.stats.nodes(input)),
+
+  /** Top failing flows: most failed runs in the range first, with outcomes, success rate, p95. */
+  flows: viewerProcedure
+    .input(
+      z
+        .object({ ...rangeFields, limit: z.number().int().min(1).max(100).default(10) })
+        .superRefine(checkRange)
+        .transform(withDates),
+    )
+    .query(({ ctx, input }) => ctx.stats.flows(input)),
+
+  /**
+   * Per bucket (as timeseries): finished runs, step attempts, retries, attempts per run, waits on
+   * breakers and rate limits, and worker processes alive.
+   */
+  activity: viewerProcedure
+    .input(
+      z
+        .object({ ...rangeFields, flowId, bucket: z.enum(STATS_BUCKET_NAMES).optional() })
+        .superRefine(checkRange)
+        .transform(withDates),
+    )
+    .query(({ ctx, input }) => ctx.stats.activity(input)),
+
+  /**
+   * Server-sent events: runs running and queued now, workers alive, runs finished since the
+   * previous event. At most one event a second while runs start or finish, else one every 15 s.
+   */
+  live: viewerProcedure.input(z.object({ flowId }).default({})).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    yield* ctx.stats.live(input.flowId, signal ?? new AbortController().signal);
+  }),
 } satisfies TRPCRouterRecord;

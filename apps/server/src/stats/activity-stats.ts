@@ -1,0 +1,85 @@
+/**
+ * stats.activity: per time bucket, finished runs, step attempts, retries, waits on breakers and
+ * rate limits (step_stats_minute) and the worker processes alive (worker_presence_minute), with
+ * the same buckets as stats.timeseries, empty ones included.
+ */
+import type pg from 'pg';
+import { type BucketPlan, bucketStarts } from './stats-buckets.ts';
+import { MINUTES_IN_RANGE } from './stats-flow-filter.ts';
+
+export type ActivityBucket = {
+  at: string;
+  /** Runs that finished in the bucket. */
+  runs: number;
+  /** Step attempts that finished in the bucket (succeeded or failed). */
+  attempts: number;
+  /** Attempts after a node's first. */
+  retries: number;
+  /** attempts / runs; null when no run finished. */
+  attemptsPerRun: number | null;
+  breakerWaitMs: number;
+  rateLimitWaitMs: number;
+  rateLimitWaits: number;
+  /** Distinct worker processes alive at some time in the bucket (of every flow). */
+  workersAlive: number;
+};
+
+/** `flowId` already checked; null: every flow. Workers are counted whatever the flow. */
+export async function activityStats(
+  pool: pg.Pool,
+  range: { from: Date; to: Date; flowId: string | null },
+  plan: BucketPlan,
+): Promise<ActivityBucket[]> {
+  const params = [range.from, range.to, range.flowId, plan.interval];
+  const bucketOfMinute = `date_bin($4::interval, minute, 'epoch'::timestamptz)`;
+  const flowFilter = `($3::uuid IS NULL OR flow_id = $3)`;
+  const [runs, steps, workers] = await Promise.all([
+    pool.query<{ at: Date; runs: string }>(
+      `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed + cancelled) AS runs
+         FROM run_stats_minute WHERE ${MINUTES_IN_RANGE} AND ${flowFilter}
+        GROUP BY 1`,
+      params,
+    ),
+    pool.query<{
+      at: Date;
+      attempts: string;
+      retries: string;
+      breaker_wait_ms: string;
+      rate_limit_wait_ms: string;
+      rate_limit_waits: string;
+    }>(
+      `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed) AS attempts, sum(retries) AS retries,
+              sum(breaker_wait_ms) AS breaker_wait_ms, sum(rate_limit_wait_ms) AS rate_limit_wait_ms,
+              sum(rate_limit_waits) AS rate_limit_waits
+         FROM step_stats_minute WHERE ${MINUTES_IN_RANGE} AND ${flowFilter}
+        GROUP BY 1`,
+      params,
+    ),
+    pool.query<{ at: Date; workers: number }>(
+      `SELECT date_bin($3::interval, minute, 'epoch'::timestamptz) AS at,
+              count(DISTINCT worker_id)::int AS workers
+         FROM worker_presence_minute WHERE ${MINUTES_IN_RANGE}
+        GROUP BY 1`,
+      [range.from, range.to, plan.interval],
+    ),
+  ]);
+  const runsAt = new Map(runs.rows.map((row) => [row.at.getTime(), Number(row.runs)]));
+  const stepsAt = new Map(steps.rows.map((row) => [row.at.getTime(), row]));
+  const workersAt = new Map(workers.rows.map((row) => [row.at.getTime(), row.workers]));
+  return bucketStarts(plan).map((at) => {
+    const finished = runsAt.get(at) ?? 0;
+    const step = stepsAt.get(at);
+    const attempts = Number(step?.attempts ?? 0);
+    return {
+      at: new Date(at).toISOString(),
+      runs: finished,
+      attempts,
+      retries: Number(step?.retries ?? 0),
+      attemptsPerRun: finished === 0 ? null : attempts / finished,
+      breakerWaitMs: Number(step?.breaker_wait_ms ?? 0),
+      rateLimitWaitMs: Number(step?.rate_limit_wait_ms ?? 0),
+      rateLimitWaits: Number(step?.rate_limit_waits ?? 0),
+      workersAlive: workersAt.get(at) ?? 0,
+    };
+  });
+}
