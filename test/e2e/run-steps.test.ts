@@ -101,6 +101,10 @@ function longFlow(): FlowDocument {
   } as FlowDocument;
 }
 
+/** The test id of the step row whose button has focus. */
+const focusedRow = () =>
+  page.locator('li[data-seq]:has(> button:focus)').getAttribute('data-testid', { timeout: 1_000 });
+
 /** How many step rows the list has in the DOM. */
 const renderedRows = () => page.getByTestId('step-list').locator('li[data-seq]').count();
 
@@ -151,15 +155,15 @@ describe('the step list of a long run', () => {
     await page.keyboard.press('Home');
     await page.getByTestId('step-trigger').waitFor();
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest('li')?.dataset.testid))
+      .poll(() => focusedRow())
       .toBe('step-trigger');
     await page.keyboard.press('ArrowDown');
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest('li')?.dataset.testid))
+      .poll(() => focusedRow())
       .toBe('step-n1');
     await page.keyboard.press('End');
     await expect
-      .poll(() => page.evaluate(() => document.activeElement?.closest('li')?.dataset.testid))
+      .poll(() => focusedRow())
       .toBe(`step-${nodeId(NODES)}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => last.getAttribute('class')).toContain('is-expanded');

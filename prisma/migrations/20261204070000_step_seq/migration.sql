@@ -7,11 +7,15 @@ ALTER TABLE "step_runs" ADD COLUMN "seq" INTEGER;
 -- Existing rows carry no such order: numbered by started_at (rows that never started last), then
 -- attempt and id, as a best effort. Ties of started_at (parallel branches started in the same
 -- millisecond) come out in id order, which is arbitrary.
+-- Numbering changes no figure the step rollups keep (20261204050000_step_stats): their update
+-- trigger is off meanwhile, so it does not diff every row of the table for nothing.
+ALTER TABLE "step_runs" DISABLE TRIGGER "step_runs_stats_on_update";
 UPDATE "step_runs" s
    SET "seq" = numbered.seq
   FROM (SELECT id, row_number() OVER (PARTITION BY run_id
                  ORDER BY started_at ASC NULLS LAST, attempt ASC, finished_at ASC NULLS LAST, id ASC)::int AS seq
           FROM "step_runs") AS numbered
  WHERE s.id = numbered.id;
+ALTER TABLE "step_runs" ENABLE TRIGGER "step_runs_stats_on_update";
 
 ALTER TABLE "step_runs" ALTER COLUMN "seq" SET NOT NULL;
