@@ -154,17 +154,11 @@ describe('the step list of a long run', () => {
     await last.locator('button.step-row__summary').focus();
     await page.keyboard.press('Home');
     await page.getByTestId('step-trigger').waitFor();
-    await expect
-      .poll(() => focusedRow())
-      .toBe('step-trigger');
+    await expect.poll(() => focusedRow()).toBe('step-trigger');
     await page.keyboard.press('ArrowDown');
-    await expect
-      .poll(() => focusedRow())
-      .toBe('step-n1');
+    await expect.poll(() => focusedRow()).toBe('step-n1');
     await page.keyboard.press('End');
-    await expect
-      .poll(() => focusedRow())
-      .toBe(`step-${nodeId(NODES)}`);
+    await expect.poll(() => focusedRow()).toBe(`step-${nodeId(NODES)}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => last.getAttribute('class')).toContain('is-expanded');
     // The canvas follows the list's selection.
