@@ -179,5 +179,15 @@ describe('the step list of a long run', () => {
     expect(await page.getByTestId(`step-seq-${middle}`).textContent()).toBe(
       `#${250 + Math.floor(249 / 3) + 1}`,
     );
+
+    // A retried node's attempts carry their own numbers: n249 failed once, then succeeded.
+    await page.getByTestId('step-n249').locator('button.step-row__summary').click();
+    await page.getByTestId('attempt-n249-2').waitFor();
+    expect(await page.getByTestId('attempt-n249-1').locator('.attempt__seq').textContent()).toBe(
+      '#332',
+    );
+    expect(await page.getByTestId('attempt-n249-2').locator('.attempt__seq').textContent()).toBe(
+      '#333',
+    );
   });
 });
