@@ -3,23 +3,29 @@
  * into a fresh database on the local PostgreSQL (TEST_DATABASE_URL, as the server tests use),
  * with set-based SQL (generate_series), ANALYZE, then times runs.list's queries
  * (run-history-query.ts, plus the summary hydration the service does) BENCH_HISTORY_REPEAT (30)
- * times each: p50 and p95. Targets: every page < 100 ms, search < 300 ms.
+ * times each: p50 and p95. Targets: every page < 100 ms, search < 300 ms. The seed goes through
+ * the rollup triggers (run_stats_minute, step_stats_minute), and two workers' presence is seeded
+ * for every minute, so the dashboard queries (stats.nodes, stats.flows, stats.activity over 24 h
+ * and 7 d, through StatsService) are timed too: target < 100 ms.
  *
  * Distribution: 8 flows (skewed: the busiest has ~30 %), created over the last 30 days; ~89 %
  * succeeded, ~9.5 % failed (5 error codes, 4 failed nodes), ~1 % cancelled, a few running;
  * 4 trigger kinds; inputs of ~150 bytes of JSON text with a customer name, email and a note.
  */
 import pg from 'pg';
+import { createLogger } from '../../apps/server/src/logger.ts';
 import {
   queryRunHistory,
   type RunHistoryFilter,
   type RunKey,
 } from '../../apps/server/src/runs/run-history-query.ts';
+import { LiveStatsHub } from '../../apps/server/src/stats/live-stats.ts';
+import { StatsService } from '../../apps/server/src/stats/stats-service.ts';
 import { createTestDatabase } from '../../apps/server/src/test-support/test-database.ts';
 
 export type HistoryQueryTiming = {
   name: string;
-  kind: 'page' | 'search';
+  kind: 'page' | 'search' | 'stats';
   p50Ms: number;
   p95Ms: number;
   rows: number;
@@ -112,10 +118,21 @@ export async function benchHistory(options: {
         `history bench: seeded ${end + 1} runs (${Math.round((performance.now() - seedStart) / 1000)} s)`,
       );
     }
+    // Two workers alive in every minute of the 30 days (their heartbeat's presence rows).
+    await pool.query(
+      `INSERT INTO worker_presence_minute (minute, worker_id, role)
+       SELECT m, w, 'all'
+         FROM generate_series(date_trunc('minute', now() - interval '30 days'),
+                              date_trunc('minute', now()), interval '1 minute') m,
+              unnest(ARRAY['bench-worker-1', 'bench-worker-2']) w`,
+    );
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const analyzeStart = performance.now();
     await pool.query('VACUUM ANALYZE runs');
     await pool.query('VACUUM ANALYZE step_runs');
+    await pool.query('VACUUM ANALYZE run_stats_minute');
+    await pool.query('VACUUM ANALYZE step_stats_minute');
+    await pool.query('VACUUM ANALYZE worker_presence_minute');
     const analyzeSeconds = (performance.now() - analyzeStart) / 1000;
     const counts = await pool.query<{ runs: number; steps: number }>(
       'SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM step_runs)::int AS steps',
@@ -227,6 +244,60 @@ export async function benchHistory(options: {
       });
       console.error(JSON.stringify(timings.at(-1)));
     }
+    const stats = new StatsService({
+      pool,
+      // Never subscribed to here: opens no connection.
+      live: new LiveStatsHub({
+        pool,
+        connectionString: database.url,
+        logger: createLogger({ LOG_LEVEL: 'warn' }),
+      }),
+    });
+    const statsCases: { name: string; query: () => Promise<unknown> }[] = [];
+    for (const [label, spanMs] of [
+      ['24 h', 86_400_000],
+      ['7 d', 7 * 86_400_000],
+    ] as const) {
+      const range = { from: new Date(now - spanMs), to: new Date(now) };
+      statsCases.push(
+        { name: `stats.nodes, ${label}`, query: () => stats.nodes({ ...range, limit: 50 }) },
+        {
+          name: `stats.nodes, one flow, ${label}`,
+          query: () => stats.nodes({ ...range, flowId: flowIds[0]!, limit: 50 }),
+        },
+        { name: `stats.flows, ${label}`, query: () => stats.flows({ ...range, limit: 10 }) },
+        { name: `stats.activity, ${label}`, query: () => stats.activity(range) },
+        {
+          name: `stats.activity, one flow, ${label}`,
+          query: () => stats.activity({ ...range, flowId: flowIds[0]! }),
+        },
+      );
+    }
+    for (const c of statsCases) {
+      const samples: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < options.repeat + 2; i++) {
+        const started = performance.now();
+        const result = (await c.query()) as {
+          nodes?: unknown[];
+          flows?: unknown[];
+          buckets?: unknown[];
+        };
+        const ms = performance.now() - started;
+        if (i >= 2) samples.push(ms);
+        rows = (result.nodes ?? result.flows ?? result.buckets ?? []).length;
+      }
+      samples.sort((a, b) => a - b);
+      timings.push({
+        name: c.name,
+        kind: 'stats',
+        p50Ms: percentile(samples, 50),
+        p95Ms: percentile(samples, 95),
+        rows,
+        total: '',
+      });
+      console.error(JSON.stringify(timings.at(-1)));
+    }
     return {
       runs: counts.rows[0]!.runs,
       steps: counts.rows[0]!.steps,
@@ -243,14 +314,25 @@ export async function benchHistory(options: {
 
 export function historyRows(result: HistoryResult): string[] {
   const target = (t: HistoryQueryTiming) => (t.kind === 'search' ? 300 : 100);
+  const listed = result.timings.filter((t) => t.kind !== 'stats');
+  const dashboard = result.timings.filter((t) => t.kind === 'stats');
   return [
     `Run history on ${result.runs.toLocaleString('en')} runs and ${result.steps.toLocaleString('en')} steps (seeded in ${result.seedSeconds.toFixed(0)} s, VACUUM ANALYZE ${result.analyzeSeconds.toFixed(0)} s); one page of ${PAGE} runs with its total:`,
     '',
     '| query | rows | total | p50 | p95 | target |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...result.timings.map(
+    ...listed.map(
       (t) =>
         `| ${t.name} | ${t.rows} | ${t.total} | ${t.p50Ms.toFixed(1)} ms | ${t.p95Ms.toFixed(1)} ms | ${t.p95Ms < target(t) ? '✓' : '✗'} < ${target(t)} ms |`,
+    ),
+    '',
+    'Dashboard queries from the rollups (StatsService; rows: nodes, flows or buckets returned):',
+    '',
+    '| query | rows | p50 | p95 | target |',
+    '| --- | --- | --- | --- | --- |',
+    ...dashboard.map(
+      (t) =>
+        `| ${t.name} | ${t.rows} | ${t.p50Ms.toFixed(1)} ms | ${t.p95Ms.toFixed(1)} ms | ${t.p95Ms < target(t) ? '✓' : '✗'} < ${target(t)} ms |`,
     ),
     '',
   ];

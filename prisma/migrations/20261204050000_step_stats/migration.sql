@@ -30,6 +30,10 @@ CREATE TABLE "step_stats_minute" (
     "duration_count" INTEGER NOT NULL DEFAULT 0,
     "duration_sum_ms" BIGINT NOT NULL DEFAULT 0,
     "duration_histogram" INTEGER[] NOT NULL,
+    -- The lowest and highest histogram bucket (0-based) a duration ever fell in (null: none). Only
+    -- that slice is read when histograms are summed: a node's durations span a few buckets of 108.
+    "duration_low_bucket" SMALLINT,
+    "duration_high_bucket" SMALLINT,
     CONSTRAINT "step_stats_minute_pkey" PRIMARY KEY ("flow_id", "minute", "node_id", "node_type"),
     CONSTRAINT "step_stats_minute_flow_id_fkey" FOREIGN KEY ("flow_id") REFERENCES "flows"("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
@@ -80,7 +84,8 @@ CREATE FUNCTION step_stats_totals(items step_stats_item[])
 RETURNS TABLE (flow_id uuid, minute timestamptz, node_id text, node_type text, adds boolean,
                succeeded integer, failed integer, retries integer, breaker_waits integer,
                breaker_wait_ms bigint, rate_limit_waits integer, rate_limit_wait_ms bigint,
-               duration_count integer, duration_sum_ms bigint, duration_histogram integer[])
+               duration_count integer, duration_sum_ms bigint, duration_histogram integer[],
+               low_bucket smallint, high_bucket smallint)
 LANGUAGE sql STABLE AS $$
   WITH i AS (
     SELECT * FROM unnest(items)
@@ -102,7 +107,8 @@ LANGUAGE sql STABLE AS $$
      GROUP BY 1, 2, 3, 4, 5
   ), histograms AS (
     SELECT t.flow_id, t.minute, t.node_id, t.node_type,
-           array_agg(COALESCE(p.n, 0) ORDER BY b.i) AS histogram
+           array_agg(COALESCE(p.n, 0) ORDER BY b.i) AS histogram,
+           min(p.bucket)::smallint AS low_bucket, max(p.bucket)::smallint AS high_bucket
       FROM totals t
       CROSS JOIN generate_series(0, 107) AS b(i)
       LEFT JOIN per_bucket p ON p.flow_id = t.flow_id AND p.minute = t.minute
@@ -111,7 +117,7 @@ LANGUAGE sql STABLE AS $$
   )
   SELECT t.flow_id, t.minute, t.node_id, t.node_type, t.adds, t.succeeded, t.failed, t.retries,
          t.breaker_waits, t.breaker_wait_ms, t.rate_limit_waits, t.rate_limit_wait_ms,
-         t.duration_count, t.duration_sum_ms, h.histogram
+         t.duration_count, t.duration_sum_ms, h.histogram, h.low_bucket, h.high_bucket
     FROM totals t JOIN histograms h USING (flow_id, minute, node_id, node_type)
 $$;
 
@@ -127,10 +133,11 @@ BEGIN
   INSERT INTO step_stats_minute AS s (flow_id, minute, node_id, node_type, succeeded, failed,
                                       retries, breaker_waits, breaker_wait_ms, rate_limit_waits,
                                       rate_limit_wait_ms, duration_count, duration_sum_ms,
-                                      duration_histogram)
+                                      duration_histogram, duration_low_bucket,
+                                      duration_high_bucket)
   SELECT t.flow_id, t.minute, t.node_id, t.node_type, t.succeeded, t.failed, t.retries,
          t.breaker_waits, t.breaker_wait_ms, t.rate_limit_waits, t.rate_limit_wait_ms,
-         t.duration_count, t.duration_sum_ms, t.duration_histogram
+         t.duration_count, t.duration_sum_ms, t.duration_histogram, t.low_bucket, t.high_bucket
     FROM step_stats_totals(items) t
    WHERE t.adds
    ORDER BY t.flow_id, t.minute, t.node_id, t.node_type
@@ -145,7 +152,10 @@ BEGIN
          duration_count = s.duration_count + EXCLUDED.duration_count,
          duration_sum_ms = s.duration_sum_ms + EXCLUDED.duration_sum_ms,
          duration_histogram = ARRAY(
-           SELECT a + b FROM unnest(s.duration_histogram, EXCLUDED.duration_histogram) AS u(a, b));
+           SELECT a + b FROM unnest(s.duration_histogram, EXCLUDED.duration_histogram) AS u(a, b)),
+         -- A removal leaves the bounds as they were: still bounds, if looser ones.
+         duration_low_bucket = LEAST(s.duration_low_bucket, EXCLUDED.duration_low_bucket),
+         duration_high_bucket = GREATEST(s.duration_high_bucket, EXCLUDED.duration_high_bucket);
   IF NOT removes THEN
     RETURN;
   END IF;
@@ -268,11 +278,16 @@ END;
 $$;
 
 -- Before a run is deleted, while its steps are still readable with its flow: removes them.
+-- Not when the run goes with its flow (a purge): the flow's rollups go with it (their foreign
+-- key), and updating them after the flow's row is gone would fail that key's check.
 CREATE FUNCTION step_stats_on_run_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
   items step_stats_item[];
 BEGIN
+  IF NOT EXISTS (SELECT 1 FROM flows WHERE id = OLD.flow_id) THEN
+    RETURN OLD;
+  END IF;
   SELECT array_agg(step_stats_item_of(-1, OLD.flow_id, s.node_id, s.node_type, s.status,
                                       s.attempt, s.finished_at, s.duration_ms, s.retry_delay_ms,
                                       s.wait_reason, s.started_at, s.waiting_since))

@@ -34,6 +34,7 @@ import { credentialsOf, originOf } from './request-credentials.ts';
 import { registerRequestGuards } from './request-guards.ts';
 import { RequestLogController } from './request-log.ts';
 import { createSiteIdentity } from './site-identity.ts';
+import { registerSubscriptionAuth, subscriptionPathsOf } from './subscription-auth.ts';
 import { registerWebApp } from './web-app.ts';
 
 /**
@@ -111,6 +112,11 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   });
   await app.register(fastifyCookie);
   registerAuthRoutes(app, services.auth);
+  registerSubscriptionAuth(app, {
+    trpcPrefix: TRPC_PREFIX,
+    subscriptionPaths: subscriptionPathsOf(appRouter),
+    auth: services.auth,
+  });
 
   // Live subscriptions (server-sent events) end before the server waits for open requests.
   app.addHook('preClose', async () => {

@@ -69,10 +69,13 @@ export async function nodeStats(
       params,
     ),
     pool.query<HistogramRow>(
-      `SELECT ${keyOf} AS key, h.i - 1 AS bucket, sum(h.n) AS n
-         FROM step_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+      // Only each row's slice between its lowest and highest bucket (1-based array bounds).
+      `SELECT ${keyOf} AS key, s.duration_low_bucket + h.i - 1 AS bucket, sum(h.n) AS n
+         FROM step_stats_minute s,
+              unnest(s.duration_histogram[s.duration_low_bucket + 1 : s.duration_high_bucket + 1])
+                WITH ORDINALITY AS h(n, i)
         WHERE ${where} AND s.duration_count > 0 AND h.n > 0
-        GROUP BY s.flow_id, s.node_type, s.node_id, h.i`,
+        GROUP BY s.flow_id, s.node_type, s.node_id, 2`,
       params,
     ),
   ]);

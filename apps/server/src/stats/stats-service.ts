@@ -218,6 +218,11 @@ export class StatsService {
     yield* this.#live.subscribe(filter, signal);
   }
 
+  /** Live subscriptions open in this process. */
+  get liveSubscribers(): number {
+    return this.#live.subscriberCount;
+  }
+
   /** Ends every live subscription (shutdown). */
   stopLive(): Promise<void> {
     return this.#live.stop();

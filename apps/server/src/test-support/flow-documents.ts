@@ -6,6 +6,7 @@ export type ChainNode = {
   type: string;
   config: Record<string, unknown>;
   policy?: Record<string, unknown>;
+  label?: string;
 };
 
 export function chainFlow(
@@ -31,6 +32,7 @@ export function chainFlow(
         position: { x: 200 * (i + 1), y: 0 },
         config: node.config,
         ...(node.policy ? { policy: node.policy } : {}),
+        ...(node.label ? { label: node.label } : {}),
       })),
     ],
     edges: ids.slice(1).map((target, i) => ({ id: `e${i}`, source: ids[i]!, target })),
