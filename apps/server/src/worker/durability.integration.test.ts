@@ -85,7 +85,8 @@ describe('a long retry backoff', () => {
     expect(run).toMatchObject({ status: 'succeeded', executions: 2 });
     const attempts = run.steps.filter((step) => step.nodeId === 'call');
     expect(attempts).toMatchObject([
-      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: null },
+      // The failed attempt records what its retry waited for (the step rollups count it).
+      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: 'retry' },
       { attempt: 2, status: 'succeeded' },
     ]);
     // The second attempt was numbered when its backoff began, and kept its number on resume.
