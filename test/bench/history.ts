@@ -103,14 +103,14 @@ export async function benchHistory(options: {
                                          WHEN g.r < 0.1052 THEN 'running' ELSE 'succeeded' END AS status) st
          RETURNING id, status, started_at
          )
-         INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, input, output, started_at, finished_at, duration_ms)
+         INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, input, output, started_at, finished_at, duration_ms, seq)
          SELECT gen_random_uuid(), r.id,
            (ARRAY['trigger','fetch-orders','transform','post-invoice','notify'])[k],
            (ARRAY['trigger.manual','http.request','transform.jsonata','http.request','http.request'])[k],
            1,
            CASE WHEN r.status = 'failed' AND k = 5 THEN 'failed' ELSE 'succeeded' END,
            jsonb_build_object('n', k), jsonb_build_object('ok', true, 'k', k),
-           r.started_at + k * interval '40 ms', r.started_at + k * interval '40 ms' + interval '30 ms', 30
+           r.started_at + k * interval '40 ms', r.started_at + k * interval '40 ms' + interval '30 ms', 30, k
          FROM ins r CROSS JOIN generate_series(1, 5) k`,
         [start, end, options.runs],
       );

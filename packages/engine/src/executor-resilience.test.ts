@@ -455,7 +455,7 @@ describe('executeFlow: circuit breakers and rate limits', () => {
           retryable: true,
           details: { target: 'svc-a', retryAt: at(3_000).toISOString(), state: 'open' },
         }),
-        retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+        retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2, reason: 'circuit_open' },
       }),
       { type: 'step.started', at: at(3_000), attempt: 2 },
       expect.objectContaining({ type: 'step.succeeded', attempt: 2 }),

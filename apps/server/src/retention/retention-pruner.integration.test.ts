@@ -97,12 +97,12 @@ async function seedRun(flow: { flowId: string; versionId: string }, run: SeedRun
     [id, flow.flowId, flow.versionId, run.status, created, finished, run.retryOf ?? null],
   );
   const stepStatus = run.status === 'failed' ? 'failed' : 'succeeded';
-  for (const nodeId of ['trigger', 'call']) {
+  for (const [index, nodeId] of ['trigger', 'call'].entries()) {
     await pool.query(
       `INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, input, output,
-                              started_at, finished_at)
-       VALUES ($1, $2, $3, 'http.request', 1, $4, '{"in": 1}', '{"out": 2}', $5, $5)`,
-      [randomUUID(), id, nodeId, nodeId === 'call' ? stepStatus : 'succeeded', created],
+                              started_at, finished_at, seq)
+       VALUES ($1, $2, $3, 'http.request', 1, $4, '{"in": 1}', '{"out": 2}', $5, $5, $6)`,
+      [randomUUID(), id, nodeId, nodeId === 'call' ? stepStatus : 'succeeded', created, index + 1],
     );
   }
   return id;
@@ -117,8 +117,8 @@ async function seedMany(flow: { flowId: string; versionId: string }, count: numb
               $4::timestamptz + interval '1 second'
          FROM generate_series(1, $5) n
        RETURNING id, created_at)
-     INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, output, started_at)
-     SELECT gen_random_uuid(), id, 'trigger', 'trigger.manual', 1, 'succeeded', '{"a": 1}', created_at
+     INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, output, started_at, seq)
+     SELECT gen_random_uuid(), id, 'trigger', 'trigger.manual', 1, 'succeeded', '{"a": 1}', created_at, 1
        FROM inserted`,
     [flow.flowId, flow.versionId, run.status, daysAgo(run.age), count],
   );

@@ -62,6 +62,7 @@ export type StepRecord = {
   nextAttemptAt: Date | null;
   waitReason: string | null;
   reusedFromRunId: string | null;
+  seq: number;
 };
 
 /** $1 run id, $2 preview bytes. */
@@ -80,7 +81,8 @@ SELECT r.id, r.flow_id, r.trigger, r.status, r.error, r.created_at, r.started_at
   CROSS JOIN LATERAL (SELECT r.input::text AS text) i
  WHERE r.id = $1`;
 
-const STEP_ORDER = 'started_at ASC NULLS LAST, attempt ASC, finished_at ASC NULLS LAST, id ASC';
+/** The worker's own order (step-sequence.ts); id only breaks a tie no writer should leave. */
+const STEP_ORDER = 'seq ASC, id ASC';
 
 /**
  * $1 run id, $2 preview bytes, $3 the budget left for the steps. `spent` is what this and every
@@ -91,7 +93,7 @@ const STEPS_SQL = `
 WITH measured AS (
   SELECT s.id, s.node_id, s.node_type, s.attempt, s.status, s.port, s.error, s.skip_reason,
          s.started_at, s.finished_at, s.duration_ms, s.retry_delay_ms, s.next_attempt_at,
-         s.wait_reason, s.reused_from_run_id,
+         s.wait_reason, s.reused_from_run_id, s.seq,
          v.input_text, v.output_text,
          octet_length(v.input_text) AS input_bytes, octet_length(v.output_text) AS output_bytes
     FROM step_runs s
@@ -104,7 +106,7 @@ WITH measured AS (
     FROM measured
 )
 SELECT id, node_id, node_type, attempt, status, port, error, skip_reason, started_at, finished_at,
-       duration_ms, retry_delay_ms, next_attempt_at, wait_reason, reused_from_run_id,
+       duration_ms, retry_delay_ms, next_attempt_at, wait_reason, reused_from_run_id, seq,
        input_bytes, output_bytes,
        input_bytes <= $2 AND spent <= $3 AS input_whole,
        output_bytes <= $2 AND spent <= $3 AS output_whole,
@@ -158,6 +160,7 @@ type StepRow = {
   next_attempt_at: Date | null;
   wait_reason: string | null;
   reused_from_run_id: string | null;
+  seq: number;
   input_bytes: number | null;
   output_bytes: number | null;
   input_whole: boolean | null;
@@ -251,6 +254,7 @@ async function loadSteps(
     nextAttemptAt: row.next_attempt_at,
     waitReason: row.wait_reason,
     reusedFromRunId: row.reused_from_run_id,
+    seq: row.seq,
   }));
 }
 

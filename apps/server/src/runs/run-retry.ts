@@ -125,16 +125,20 @@ async function retryLoadedRun(
     // Deleted (with its flow, or by the retention job) since it was read.
     if (inserted.rowCount === 0) throw new NotFoundError('Run', sourceId);
     if (reuse) {
-      // The latest succeeded attempt of each node, attributed to the run that executed it.
+      // The latest succeeded attempt of each node, attributed to the run that executed it, in
+      // the source run's order, numbered again from 1 (the new run's steps come after them).
       await client.query(
         `INSERT INTO step_runs (id, run_id, node_id, node_type, attempt, status, input, output, port,
-                                started_at, finished_at, duration_ms, reused_from_run_id)
-         SELECT DISTINCT ON (node_id)
-                gen_random_uuid(), $1, node_id, node_type, attempt, status, input, output, port,
-                started_at, finished_at, duration_ms, COALESCE(reused_from_run_id, run_id)
-           FROM step_runs
-          WHERE run_id = $2 AND status = '${STEP_STATUS.succeeded}'
-          ORDER BY node_id, attempt DESC`,
+                                started_at, finished_at, duration_ms, reused_from_run_id, seq)
+         SELECT gen_random_uuid(), $1, node_id, node_type, attempt, status, input, output, port,
+                started_at, finished_at, duration_ms, reused_from_run_id,
+                row_number() OVER (ORDER BY seq)::int
+           FROM (SELECT DISTINCT ON (node_id)
+                        node_id, node_type, attempt, status, input, output, port, started_at,
+                        finished_at, duration_ms, COALESCE(reused_from_run_id, run_id) AS reused_from_run_id, seq
+                   FROM step_runs
+                  WHERE run_id = $2 AND status = '${STEP_STATUS.succeeded}'
+                  ORDER BY node_id, attempt DESC) AS reused`,
         [runId, sourceId],
       );
     }

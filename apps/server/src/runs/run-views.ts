@@ -58,6 +58,11 @@ export type StepRunView = {
   waitReason: StepWaitReason | null;
   /** Reused by a retry from the failed step: the run that executed this step. */
   reusedFromRunId: string | null;
+  /**
+   * The run's step order: 1, 2, 3 … in the order the executor first recorded each attempt
+   * (started, waiting for its retry, or skipped). Steps come sorted by it.
+   */
+  seq: number;
 };
 
 export type RunDetail = RunSummary & {
@@ -153,6 +158,7 @@ function toStepRunView(row: StepRecord): StepRunView {
     nextAttemptAt: iso(row.nextAttemptAt),
     waitReason: row.waitReason === null ? null : parseWaitReason(row.waitReason),
     reusedFromRunId: row.reusedFromRunId,
+    seq: row.seq,
   };
 }
 

@@ -76,8 +76,10 @@ beforeAll(async () => {
     durationMs,
     ...extra,
   });
+  // Every step row carries its run's step order (step_runs.seq): here simply the row's position.
+  const numbered = <T extends object>(rows: T[]) => rows.map((row, i) => ({ ...row, seq: i + 1 }));
   await t.prisma.stepRun.createMany({
-    data: [
+    data: numbered([
       // R1: the breaker refused attempt 1 (a 2 s wait); attempt 2 waited 3 s for a token.
       step(r1, 'fetch', 'http.request', 1, 'failed', '10:00:10', 100, {
         retryDelayMs: 2_000,
@@ -99,7 +101,7 @@ beforeAll(async () => {
       step(r2, 'save', 'transform.jsonata', 1, 'waiting', null, null, { waitReason: 'retry' }),
       step(r3, 'charge', 'http.request', 1, 'failed', '10:02:10', 1_000),
       step(r5, 'charge', 'http.request', 1, 'succeeded', '10:03:20', 1_000),
-    ],
+    ]),
   });
   await t.prisma.workerPresenceMinute.createMany({
     data: [

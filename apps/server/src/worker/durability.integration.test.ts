@@ -85,8 +85,15 @@ describe('a long retry backoff', () => {
     expect(run).toMatchObject({ status: 'succeeded', executions: 2 });
     const attempts = run.steps.filter((step) => step.nodeId === 'call');
     expect(attempts).toMatchObject([
-      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: null },
+      // The failed attempt records what its retry waited for (the step rollups count it).
+      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: 'retry' },
       { attempt: 2, status: 'succeeded' },
+    ]);
+    // The second attempt was numbered when its backoff began, and kept its number on resume.
+    expect(run.steps.map((step) => [step.nodeId, step.attempt, step.seq])).toEqual([
+      ['trigger', 1, 1],
+      ['call', 1, 2],
+      ['call', 2, 3],
     ]);
     expect(Date.parse(attempts[1]!.startedAt!)).toBeGreaterThanOrEqual(
       Date.parse(attempts[0]!.nextAttemptAt!) - 5,
@@ -177,6 +184,7 @@ describe('a worker that died mid-run', () => {
             output: {},
             startedAt: ago(4_900),
             finishedAt: ago(4_900),
+            seq: 1,
           },
           {
             runId: created.id,
@@ -187,6 +195,7 @@ describe('a worker that died mid-run', () => {
             output: first,
             startedAt: ago(4_800),
             finishedAt: ago(4_700),
+            seq: 2,
           },
           {
             runId: created.id,
@@ -196,6 +205,7 @@ describe('a worker that died mid-run', () => {
             status: 'running',
             input: first,
             startedAt: ago(4_600),
+            seq: 3,
           },
         ],
       });
@@ -244,6 +254,14 @@ describe('a worker that died mid-run', () => {
       { attempt: 2, status: 'succeeded' },
     ]);
     expect(slow[0]!.error?.message).toMatch(/Attempt 1 of node "slow"/);
+    // The resumed execution numbers its steps after the dead one's, in the order they ran.
+    expect(recovered.steps.map((step) => [step.nodeId, step.attempt, step.seq])).toEqual([
+      ['trigger', 1, 1],
+      ['first', 1, 2],
+      ['slow', 1, 3],
+      ['slow', 2, 4],
+      ['last', 1, 5],
+    ]);
     expect(await t.prisma.worker.count({ where: { id: dead.worker } })).toBe(0);
     await waitUntil(async () => (await jobsOf(run.id)) === 0, 'no job left for the run');
 

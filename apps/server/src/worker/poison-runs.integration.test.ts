@@ -67,16 +67,31 @@ async function runLeftByDeadWorker(name: string, interruptions: number) {
           attempt: 1,
           status: 'succeeded',
           output: {},
+          seq: 1,
         },
-        { ...step, nodeId: 'first', attempt: 1, status: 'succeeded', output: { status: 200 } },
+        {
+          ...step,
+          nodeId: 'first',
+          attempt: 1,
+          status: 'succeeded',
+          output: { status: 200 },
+          seq: 2,
+        },
         ...Array.from({ length: interruptions }, (_, i) => ({
           ...step,
           nodeId: 'slow',
           attempt: i + 1,
           status: 'failed',
           error: { code: 'WORKER_LOST', message: 'lost', retryable: true },
+          seq: 3 + i,
         })),
-        { ...step, nodeId: 'slow', attempt: interruptions + 1, status: 'running' },
+        {
+          ...step,
+          nodeId: 'slow',
+          attempt: interruptions + 1,
+          status: 'running',
+          seq: 3 + interruptions,
+        },
       ],
     });
     await tx.$executeRawUnsafe(

@@ -9,6 +9,7 @@ const row = (partial: Partial<PersistedStep> & Pick<PersistedStep, 'nodeId'>): P
   waitReason: null,
   nextAttemptAt: null,
   waitingSince: null,
+  seq: 1,
   ...partial,
 });
 

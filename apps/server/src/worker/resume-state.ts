@@ -14,6 +14,7 @@ export type PersistedStep = {
   waitReason: string | null;
   nextAttemptAt: Date | null;
   waitingSince: Date | null;
+  seq: number;
 };
 
 export function resumeStateOf(steps: readonly PersistedStep[]): ResumeState {

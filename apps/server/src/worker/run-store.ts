@@ -136,7 +136,7 @@ WITH lost AS (
            'details', jsonb_build_object('attempt', attempt))
    WHERE run_id = $1 AND status = '${STEP_STATUS.running}'
 )
-SELECT node_id, attempt, status, output, port, wait_reason, next_attempt_at, waiting_since
+SELECT node_id, attempt, status, output, port, wait_reason, next_attempt_at, waiting_since, seq
   FROM step_runs WHERE run_id = $1`;
 
 const DURATION = `GREATEST(0, round(EXTRACT(EPOCH FROM (now() - started_at)) * 1000))::int`;
@@ -245,6 +245,7 @@ type StepStateRow = {
   wait_reason: string | null;
   next_attempt_at: Date | null;
   waiting_since: Date | null;
+  seq: number;
 };
 
 export type ClaimRequest = {
@@ -388,6 +389,7 @@ export class RunStore {
       waitReason: row.wait_reason,
       nextAttemptAt: row.next_attempt_at,
       waitingSince: row.waiting_since,
+      seq: row.seq,
     }));
   }
 

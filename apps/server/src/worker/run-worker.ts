@@ -39,6 +39,7 @@ import { ExecutionSlots } from './execution-slots.ts';
 import { resumeStateOf } from './resume-state.ts';
 import { type ClaimedRun, type FinalStatus, RunStore } from './run-store.ts';
 import { StepRecorder } from './step-recorder.ts';
+import { StepSequence } from './step-sequence.ts';
 
 const uuid = z.string().refine(isUuid, 'must be a UUID');
 const payloadSchema = z.object({ runId: uuid, flowVersionId: uuid.optional() });
@@ -326,7 +327,8 @@ export class RunWorker {
       return;
     }
     const resumed = run.executions > 1 || run.retryOfRunId !== null;
-    const resume = resumed ? resumeStateOf(await this.store.loadSteps(run.id)) : undefined;
+    const persisted = resumed ? await this.store.loadSteps(run.id) : [];
+    const resume = resumed ? resumeStateOf(persisted) : undefined;
     if (resumed) logger.info({ executions: run.executions }, 'Resuming run');
     if (resume && this.tracer.enabled) {
       for (const node of resume.waiting ?? []) execution.span.waited(node.nodeId, node.reason);
@@ -338,6 +340,7 @@ export class RunWorker {
       waitingSince: resume?.waitingSince,
       maxOutputBytes: this.deps.maxStepOutputBytes,
       log: logger,
+      sequence: new StepSequence(persisted),
     });
     execution.recorder = recorder;
     this.fenceRecorder(execution);

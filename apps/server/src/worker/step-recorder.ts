@@ -16,6 +16,7 @@ import { processMetrics } from '../observability/patchbay-metrics.ts';
 import { STEP_STATUS } from '../runs/run-status.ts';
 import { SerializedValues } from './serialized-values.ts';
 import { type StepRow, serializeStepRows, upsertStepsSql } from './step-rows.ts';
+import { StepSequence } from './step-sequence.ts';
 
 /** Skipped nodes were never attempted; they are recorded as attempt 0. */
 export const SKIPPED_ATTEMPT = 0;
@@ -36,6 +37,8 @@ export type StepRecorderDeps = {
    * attempt. Skipped entirely when debug is off.
    */
   log?: Logger | undefined;
+  /** The run's step order so far (a resumed run's or a retry's persisted rows); empty if new. */
+  sequence?: StepSequence | undefined;
 };
 
 export class StepRecorder {
@@ -46,6 +49,7 @@ export class StepRecorder {
   private writes: Promise<void> = Promise.resolve();
   private fenced = false;
   private readonly values = new SerializedValues();
+  private readonly sequence: StepSequence;
   /**
    * For executeFlow: caps step outputs at `maxOutputBytes`, measuring each as it will be stored.
    * The serialised text is kept, so the rows that carry it (this step's, the next step's input)
@@ -55,6 +59,7 @@ export class StepRecorder {
 
   constructor(private readonly deps: StepRecorderDeps) {
     const { maxOutputBytes } = deps;
+    this.sequence = deps.sequence ?? new StepSequence();
     this.outputLimit =
       maxOutputBytes === undefined
         ? undefined
@@ -74,7 +79,9 @@ export class StepRecorder {
         event.durationMs,
       );
     }
+    // Numbered here, synchronously, so rows are in the order the executor reported them.
     const row = this.rowOf(event);
+    row.seq = this.sequence.of(row.node_id, row.attempt);
     if (this.deps.log?.isLevelEnabled('debug')) logStep(this.deps.log, event, row.attempt);
     const key = `${row.node_id}\u0000${row.attempt}`;
     this.latest.set(key, row);
@@ -144,6 +151,7 @@ export class StepRecorder {
       next_attempt_at: null,
       wait_reason: null,
       waiting_since: null,
+      seq: 0,
     };
     switch (event.type) {
       case 'step.started':

@@ -25,12 +25,14 @@ export type StepRow = {
   next_attempt_at: Date | null;
   wait_reason: string | null;
   waiting_since: Date | null;
+  /** The run's step order (step-sequence.ts). */
+  seq: number;
 };
 
 const COLUMNS = `node_id text, node_type text, attempt int, status text, input jsonb, output jsonb,
   port text, error jsonb, skip_reason text, started_at timestamptz, finished_at timestamptz,
   duration_ms int, retry_delay_ms int, next_attempt_at timestamptz, wait_reason text,
-  waiting_since timestamptz`;
+  waiting_since timestamptz, seq int`;
 
 const UPDATED = [
   'node_type',
@@ -47,6 +49,7 @@ const UPDATED = [
   'next_attempt_at',
   'wait_reason',
   'waiting_since',
+  'seq',
 ];
 
 /**

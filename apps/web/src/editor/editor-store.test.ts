@@ -19,6 +19,23 @@ beforeEach(() => {
 });
 
 describe('editor store', () => {
+  it('turns the stats overlay on and off without touching the document or its dirty state', () => {
+    const before = store.getState();
+    store.getState().setStatsOverlay('24h');
+    expect(store.getState().statsOverlay).toBe('24h');
+    store.getState().setStatsOverlay('7d');
+    const after = store.getState();
+    expect(after.statsOverlay).toBe('7d');
+    expect(after.revision).toBe(before.revision);
+    expect(selectDirty(after)).toBe(false);
+    expect(after.toDocument()).toEqual(document);
+    // Kept when a flow is (re)loaded, as after a save.
+    store.getState().load('flow-1', document);
+    expect(store.getState().statsOverlay).toBe('7d');
+    store.getState().setStatsOverlay(null);
+    expect(store.getState().statsOverlay).toBeNull();
+  });
+
   it('loads a document clean and gives the same document back', () => {
     const state = store.getState();
     expect(selectDirty(state)).toBe(false);

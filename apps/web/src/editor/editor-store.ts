@@ -23,6 +23,7 @@ import {
   documentToCanvas,
 } from './flow-document-mapping.ts';
 import { CANVAS_NODE_KIND, type FlowCanvasEdge, type FlowCanvasNode } from './flow-types.ts';
+import type { StatsOverlayRange } from './stats-overlay.ts';
 
 const EMPTY_ISSUES: readonly ValidationIssue[] = [];
 
@@ -49,6 +50,11 @@ export type EditorState = {
   problemsOpen: boolean;
   /** Whether the flow settings dialog is open (editor UI state). */
   flowSettingsOpen: boolean;
+  /**
+   * The canvas's stats overlay (p95 and error rate per node over this range), or null when off.
+   * Editor UI state: not part of the document, never dirties it, kept when a flow is loaded.
+   */
+  statsOverlay: StatsOverlayRange | null;
 
   load(flowId: string, document: DraftFlowDocument): void;
   toDocument(): DraftFlowDocument;
@@ -67,6 +73,7 @@ export type EditorState = {
   setIssues(issues: readonly ValidationIssue[]): void;
   setProblemsOpen(open: boolean): void;
   setFlowSettingsOpen(open: boolean): void;
+  setStatsOverlay(range: StatsOverlayRange | null): void;
   /** Marks the document as saved as of `revision` (later edits keep it dirty). */
   markSaved(revision: number): void;
 };
@@ -111,11 +118,13 @@ const initialState = {
 export const createEditorStore = () =>
   create<EditorState>()((set, get) => ({
     ...initialState,
+    statsOverlay: null,
 
     load(flowId, document) {
       const { nodes, edges } = documentToCanvas(document);
       set({
         ...initialState,
+        statsOverlay: get().statsOverlay,
         flowId,
         name: document.name,
         description: document.description,
@@ -246,6 +255,10 @@ export const createEditorStore = () =>
 
     setFlowSettingsOpen(flowSettingsOpen) {
       set({ flowSettingsOpen });
+    },
+
+    setStatsOverlay(statsOverlay) {
+      set({ statsOverlay });
     },
 
     markSaved(revision) {

@@ -5,6 +5,8 @@ import { DownloadIcon, GaugeIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
+import { StatsOverlayControl } from './stats-overlay-control.tsx';
+import type { NodeStatsState } from './use-node-stats.ts';
 
 const selectSettingsProblems = (s: EditorState): number =>
   s.issues.all.filter((issue) => settingsIssuePath(issue) !== undefined).length;
@@ -19,6 +21,7 @@ export function EditorToolbar({
   saving,
   starting,
   readOnly,
+  stats,
 }: {
   flowId: string;
   latestVersion: number | null;
@@ -29,6 +32,8 @@ export function EditorToolbar({
   saving: boolean;
   starting: boolean;
   readOnly: boolean;
+  /** The stats overlay's query state (use-node-stats.ts). */
+  stats: NodeStatsState;
 }) {
   const name = useEditorStore((s) => s.name);
   const setName = useEditorStore((s) => s.setName);
@@ -80,6 +85,7 @@ export function EditorToolbar({
       <div className="toolbar__right">
         <ActiveSwitch flow={{ id: flowId, name, active }} readOnly={readOnly} />
         <span className="toolbar__divider" />
+        <StatsOverlayControl state={stats} />
         <Link
           href={`/flows/${flowId}/runs`}
           className="btn btn--ghost btn--sm"

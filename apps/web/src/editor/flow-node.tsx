@@ -1,16 +1,23 @@
-/** The editor's custom React Flow node: a NodeCard plus its validation issues. */
+/**
+ * The editor's custom React Flow node: a NodeCard plus its validation issues and, with the stats
+ * overlay on, its p95 and error rate.
+ */
 import type { NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useContext, useMemo } from 'react';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
 import { conciseIssueMessage } from '../ui/issue-list.tsx';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowCanvasNode } from './flow-types.ts';
+import { nodeStatsBadge } from './node-stats-badge.ts';
+import { NodeStatsContext } from './node-stats-context.ts';
 
 export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps<FlowCanvasNode>) {
   const descriptor = useNodeType(data.nodeType);
   const issues = useEditorStore(selectNodeIssues(id));
   const hasIssues = issues.length > 0;
+  const figures = useContext(NodeStatsContext)?.get(id);
+  const stats = useMemo(() => nodeStatsBadge(figures), [figures]);
   return (
     <NodeCard
       id={id}
@@ -19,6 +26,18 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
       selected={selected}
       connectable
       className={hasIssues ? 'has-issues' : ''}
+      footer={
+        stats && (
+          <div
+            className={`node-stats node-stats--${stats.tone}`}
+            title={stats.tooltip}
+            data-testid={`node-stats-${id}`}
+            data-tone={stats.tone}
+          >
+            {stats.text}
+          </div>
+        )
+      }
       badge={
         hasIssues && (
           <span className="node-issues" data-testid={`node-issues-${id}`}>

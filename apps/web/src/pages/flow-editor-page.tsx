@@ -13,9 +13,11 @@ import { FlowSettingsDialog } from '../editor/flow-settings-dialog.tsx';
 import { InspectorPanel } from '../editor/inspector-panel.tsx';
 import { NodePalette } from '../editor/node-palette.tsx';
 import { DEFAULT_NODE_SIZE, findFreePosition } from '../editor/node-placement.ts';
+import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
 import { useLiveValidation } from '../editor/use-live-validation.ts';
+import { useNodeStats } from '../editor/use-node-stats.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -39,6 +41,7 @@ function EditorWorkspace({
   const catalog = useNodeTypes().data;
   const { validating } = useLiveValidation();
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
+  const stats = useNodeStats(flowId);
 
   const add = useCallback(
     (descriptor: NodeTypeDescriptor, position: XYPosition) => {
@@ -102,11 +105,14 @@ function EditorWorkspace({
         saving={saving}
         starting={starting}
         readOnly={readOnly}
+        stats={stats}
       />
       <div className="editor__body">
         {!readOnly && <NodePalette onAdd={addAtCentre} />}
         <div className="editor__canvas" ref={canvasRef}>
-          <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
+          <NodeStatsContext value={stats.figures}>
+            <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
+          </NodeStatsContext>
           <ProblemsPanel validating={validating} />
         </div>
         <InspectorPanel readOnly={readOnly} />

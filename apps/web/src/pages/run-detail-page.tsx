@@ -11,6 +11,7 @@ import { RUN_TRIGGER_LABELS } from '../runs/run-trigger.ts';
 import { RunValue } from '../runs/run-value.tsx';
 import { RunWaitBanner } from '../runs/run-wait-banner.tsx';
 import { groupStepsByNode } from '../runs/step-grouping.ts';
+import { stepNamesOf } from '../runs/step-labels.ts';
 import { StepList } from '../runs/step-list.tsx';
 import { upstreamTargetOf } from '../runs/step-upstream.ts';
 import { waitingSteps } from '../runs/step-wait.ts';
@@ -40,6 +41,8 @@ export function RunDetailPage({ runId }: { runId: string }) {
   const steps = run.data?.steps;
   const groups = useMemo(() => groupStepsByNode(steps ?? []), [steps]);
   const waiting = useMemo(() => waitingSteps(groups), [groups]);
+  const flowDocument = run.data?.document;
+  const names = useMemo(() => stepNamesOf(flowDocument ?? { nodes: [] }), [flowDocument]);
   const notRun = useMemo(() => {
     const ran = new Set(groups.map((g) => g.nodeId));
     return (run.data?.document.nodes ?? []).map((n) => n.id).filter((id) => !ran.has(id));
@@ -231,6 +234,7 @@ export function RunDetailPage({ runId }: { runId: string }) {
           <StepList
             runId={data.id}
             groups={groups}
+            names={names}
             notRun={notRun}
             selectedNodeId={selectedNodeId}
             onSelectNode={setSelectedNodeId}

@@ -55,6 +55,9 @@ export function AttemptList({
           >
             <span className="attempt__line">
               <span className="attempt__no">Attempt {attempt.attempt}</span>
+              <span className="attempt__seq mono" title="Step number in the run">
+                #{attempt.seq}
+              </span>
               <StatusBadge status={attempt.status} compact />
               <span className="attempt__duration mono">{formatDuration(attempt.durationMs)}</span>
               <AttemptNote attempt={attempt} />

@@ -6,15 +6,20 @@ export type NodeRunStatus = StepStatus | 'pending';
 export type NodeSteps = {
   nodeId: string;
   nodeType: string;
+  /** The run's step number (`seq`) of the node's first attempt: where the node sits in the run. */
+  seq: number;
   /** Oldest first. */
   attempts: StepRun[];
   latest: StepRun;
 };
 
-/** Nodes in the order they first ran; each with every attempt. */
+/**
+ * Nodes in the order they first ran (the run's step numbers, `seq`, never timestamps); each with
+ * every attempt.
+ */
 export function groupStepsByNode(steps: readonly StepRun[]): NodeSteps[] {
   const groups = new Map<string, StepRun[]>();
-  for (const step of steps) {
+  for (const step of [...steps].sort((a, b) => a.seq - b.seq)) {
     const list = groups.get(step.nodeId);
     if (list) list.push(step);
     else groups.set(step.nodeId, [step]);
@@ -22,7 +27,8 @@ export function groupStepsByNode(steps: readonly StepRun[]): NodeSteps[] {
   return [...groups.entries()].map(([nodeId, attempts]) => {
     const sorted = [...attempts].sort((a, b) => a.attempt - b.attempt);
     const latest = sorted.at(-1) as StepRun;
-    return { nodeId, nodeType: latest.nodeType, attempts: sorted, latest };
+    const seq = Math.min(...attempts.map((attempt) => attempt.seq));
+    return { nodeId, nodeType: latest.nodeType, seq, attempts: sorted, latest };
   });
 }
 

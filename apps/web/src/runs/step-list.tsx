@@ -1,9 +1,12 @@
 /**
- * The run's steps, one row per node; a row expands into its attempts (status, duration, error),
- * the breaker of any upstream it failed on, and the chosen attempt's Input/Output/Error JSON
- * (large values as a preview with a download).
+ * The run's steps, one row per node in execution order (#seq), named by the node's label; a row
+ * expands into its attempts (status, duration, error), the breaker of any upstream it failed on,
+ * and the chosen attempt's Input/Output/Error JSON (large values as a preview with a download).
+ * Virtualised: only the rows in view (and a few around) are in the DOM, so a run of thousands of
+ * steps scrolls smoothly; arrow keys, Home and End move between rows.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import type { StepRun } from '../api/types.ts';
 import { CategoryIcon } from '../node-types/category-style.tsx';
@@ -16,6 +19,7 @@ import { StatusBadge } from '../ui/status-badge.tsx';
 import { AttemptDots, AttemptList } from './attempt-list.tsx';
 import { RunValue } from './run-value.tsx';
 import type { NodeSteps } from './step-grouping.ts';
+import { type StepName, stepNameOf } from './step-labels.ts';
 import { upstreamTargetsOf } from './step-upstream.ts';
 import { UpstreamBreaker } from './upstream-breaker.tsx';
 import { WaitNote } from './wait-note.tsx';
@@ -133,16 +137,27 @@ function AttemptDetail({ runId, step, nodeId }: { runId: string; step: StepRun; 
   );
 }
 
+/** Estimated height of a collapsed row; rows are measured once rendered. */
+const ROW_ESTIMATE_PX = 38;
+const OVERSCAN_ROWS = 8;
+const ROW_GAP_PX = 2;
+
 function StepRow({
   runId,
   group,
+  name,
+  index,
   expanded,
   onToggle,
+  measure,
 }: {
   runId: string;
   group: NodeSteps;
+  name: StepName;
+  index: number;
   expanded: boolean;
   onToggle: () => void;
+  measure: (element: HTMLLIElement | null) => void;
 }) {
   const descriptor = useNodeTypes().data?.byType.get(group.nodeType);
   const [attemptIndex, setAttemptIndex] = useState<number | null>(null);
@@ -150,18 +165,16 @@ function StepRow({
   const shown = group.attempts[shownIndex] ?? group.latest;
   const targets = useMemo(() => upstreamTargetsOf(group.attempts), [group.attempts]);
   const reusedFrom = group.latest.reusedFromRunId;
-  const ref = useRef<HTMLLIElement>(null);
-
-  useEffect(() => {
-    if (expanded) ref.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [expanded]);
+  const typeTitle = descriptor?.title ?? group.nodeType;
 
   return (
     <li
-      ref={ref}
+      ref={measure}
+      data-index={index}
       className={`step-row step-row--${group.latest.status}${expanded ? ' is-expanded' : ''}`}
       data-testid={`step-${group.nodeId}`}
       data-status={group.latest.status}
+      data-seq={group.seq}
       data-reused={reusedFrom ? 'true' : undefined}
     >
       <button
@@ -169,12 +182,20 @@ function StepRow({
         className="step-row__summary"
         onClick={onToggle}
         aria-expanded={expanded}
+        data-step-index={index}
       >
         <ChevronRightIcon size={12} className={`chevron${expanded ? ' is-open' : ''}`} />
+        <span className="step-row__seq mono" data-testid={`step-seq-${group.nodeId}`}>
+          #{group.seq}
+        </span>
         <CategoryIcon category={descriptor?.category} size={13} svg={descriptor?.icon} />
         <span className="step-row__name">
-          <span className="step-row__title">{descriptor?.title ?? group.nodeType}</span>
-          <code className="step-row__id">{group.nodeId}</code>
+          <span className="step-row__title" data-testid={`step-label-${group.nodeId}`}>
+            {name.primary}
+          </span>
+          <span className="step-row__type" title={name.labelled ? group.nodeId : undefined}>
+            {typeTitle}
+          </span>
         </span>
         {group.attempts.length > 1 && <AttemptDots attempts={group.attempts} />}
         {group.latest.status === 'waiting' && group.latest.nextAttemptAt ? (
@@ -217,41 +238,120 @@ function StepRow({
   );
 }
 
+/** The row a key moves focus to, or undefined for a key the list does not handle. */
+function targetIndex(key: string, from: number, count: number): number | undefined {
+  switch (key) {
+    case 'ArrowDown':
+      return Math.min(count - 1, from + 1);
+    case 'ArrowUp':
+      return Math.max(0, from - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return undefined;
+  }
+}
+
 export function StepList({
   runId,
   groups,
+  names,
   notRun,
   selectedNodeId,
   onSelectNode,
 }: {
   runId: string;
   groups: readonly NodeSteps[];
+  /** The flow version's node names (step-labels.ts). */
+  names: ReadonlyMap<string, StepName>;
   notRun: readonly string[];
   selectedNodeId: string | null;
   onSelectNode: (nodeId: string | null) => void;
 }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: groups.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: OVERSCAN_ROWS,
+    // The rows' margin (.step-row + .step-row), so that offsets match the flow layout.
+    gap: ROW_GAP_PX,
+    getItemKey: (index) => groups[index]?.nodeId ?? index,
+  });
+  const indexOf = useMemo(() => new Map(groups.map((g, index) => [g.nodeId, index])), [groups]);
+
+  // A node chosen elsewhere (the canvas, the error's "Show step") is scrolled into view, even
+  // when its row is not rendered yet.
+  const selectedIndex = selectedNodeId === null ? undefined : indexOf.get(selectedNodeId);
+  useEffect(() => {
+    if (selectedIndex !== undefined) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  /** Row to focus once it is rendered (it may be off screen when the key is pressed). */
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  useEffect(() => {
+    if (focusIndex === null) return;
+    const button = scrollRef.current?.querySelector<HTMLButtonElement>(
+      `[data-step-index="${focusIndex}"]`,
+    );
+    if (button) {
+      button.focus({ preventScroll: true });
+      setFocusIndex(null);
+    }
+  });
+
+  const onKeyDown = useCallback(
+    (event: React.KeyboardEvent<HTMLOListElement>) => {
+      const from = (event.target as HTMLElement).closest<HTMLElement>('[data-step-index]');
+      if (!from) return;
+      const next = targetIndex(event.key, Number(from.dataset.stepIndex), groups.length);
+      if (next === undefined) return;
+      event.preventDefault();
+      virtualizer.scrollToIndex(next, { align: 'auto' });
+      setFocusIndex(next);
+    },
+    [groups.length, virtualizer],
+  );
+
+  const items = virtualizer.getVirtualItems();
   return (
-    <div className="steps" data-testid="step-list">
+    <div className="steps" data-testid="step-list" ref={scrollRef}>
       {groups.length === 0 && (
         <div className="steps__empty muted small">No steps have started yet.</div>
       )}
-      <ol className="steps__list">
-        {groups.map((group) => (
-          <StepRow
-            key={group.nodeId}
-            runId={runId}
-            group={group}
-            expanded={selectedNodeId === group.nodeId}
-            onToggle={() => onSelectNode(selectedNodeId === group.nodeId ? null : group.nodeId)}
-          />
-        ))}
-      </ol>
+      <div className="steps__spacer" style={{ height: virtualizer.getTotalSize() }}>
+        <ol
+          className="steps__list"
+          data-count={groups.length}
+          style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}
+          onKeyDown={onKeyDown}
+        >
+          {items.map((item) => {
+            const group = groups[item.index];
+            if (!group) return null;
+            return (
+              <StepRow
+                key={item.key}
+                runId={runId}
+                group={group}
+                name={stepNameOf(names, group.nodeId)}
+                index={item.index}
+                expanded={selectedNodeId === group.nodeId}
+                measure={virtualizer.measureElement}
+                onToggle={() => onSelectNode(selectedNodeId === group.nodeId ? null : group.nodeId)}
+              />
+            );
+          })}
+        </ol>
+      </div>
       {notRun.length > 0 && (
         <div className="steps__not-run">
           <span className="muted small">Not run:</span>
           {notRun.map((id) => (
             <code key={id} className="chip chip--muted" data-testid={`not-run-${id}`}>
-              {id}
+              {stepNameOf(names, id).primary}
             </code>
           ))}
         </div>

@@ -20,6 +20,7 @@ export function stepRun(partial: Partial<StepRun> & Pick<StepRun, 'nodeId' | 'st
     nextAttemptAt: null,
     waitReason: null,
     reusedFromRunId: null,
+    seq: 1,
     ...partial,
   };
 }
