@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../api/types.ts';
-import { createEditorStore, selectDirty } from './editor-store.ts';
+import { createEditorStore, selectDirty, selectNodeIssues } from './editor-store.ts';
 
 const document: FlowDocument = {
   version: 1,
@@ -177,5 +177,30 @@ describe('editor store', () => {
     expect(issues.all).toHaveLength(3);
     expect(issues.byNode.http_request_1?.map((i) => i.message)).toEqual(['url: required']);
     expect(issues.byEdge.e1).toHaveLength(1);
+  });
+
+  // React Flow re-renders a node only when its node object changes: edits must leave the others be.
+  it("keeps every other node's object when one node's config, label or policy changes", () => {
+    const trigger = store.getState().nodes.find((n) => n.id === 'trigger');
+    store.getState().updateConfig('http_request_1', 'url', 'https://a.test');
+    store.getState().updateLabel('http_request_1', 'Fetch');
+    store.getState().setPolicy('http_request_1', { retry: { maxAttempts: 2 } });
+    const nodes = store.getState().nodes;
+    expect(nodes.find((n) => n.id === 'trigger')).toBe(trigger);
+    expect(nodes.find((n) => n.id === 'http_request_1')?.data.label).toBe('Fetch');
+  });
+
+  it("gives a node without issues the same issue list after another node's issues change", () => {
+    const before = selectNodeIssues('trigger')(store.getState());
+    store.getState().setIssues([
+      {
+        code: 'node.invalid_config',
+        message: 'url: required',
+        nodeId: 'http_request_1',
+        path: ['url'],
+      },
+    ]);
+    expect(selectNodeIssues('trigger')(store.getState())).toBe(before);
+    expect(selectNodeIssues('http_request_1')(store.getState())).toHaveLength(1);
   });
 });

@@ -11,18 +11,21 @@ import {
   useReactFlow,
   type XYPosition,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo } from 'react';
+import { type DragEvent, useCallback, useMemo, useState } from 'react';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
 import type { FlowCanvasEdge } from './flow-types.ts';
+import { initialViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
+const MIN_ZOOM = 0.25;
 const MINIMAP_STYLE = { width: 160, height: 104 };
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
+const SNAP_GRID: [number, number] = [8, 8];
 
 export function FlowCanvas({
   onDropType,
@@ -40,6 +43,14 @@ export function FlowCanvas({
   const storeOnConnect = useEditorStore((s) => s.onConnect);
   const catalog = useNodeTypes().data;
   const { screenToFlowPosition } = useReactFlow();
+  // The canvas mounts once the flow has loaded; fitView refines this after nodes are measured.
+  const [defaultViewport] = useState(() =>
+    initialViewport(
+      useEditorStore.getState().nodes.map((n) => n.position),
+      { width: window.innerWidth, height: window.innerHeight },
+      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
+    ),
+  );
 
   // A single-output node needs no handle id in the document; a branching one must name it.
   const onConnect = useCallback(
@@ -111,12 +122,15 @@ export function FlowCanvas({
       defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
       onDragOver={readOnly ? undefined : onDragOver}
       onDrop={readOnly ? undefined : onDrop}
+      defaultViewport={defaultViewport}
       fitView
       fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.25}
+      minZoom={MIN_ZOOM}
       maxZoom={2}
       snapToGrid
-      snapGrid={[8, 8]}
+      snapGrid={SNAP_GRID}
+      // Big flows: only nodes and edges in view are in the DOM (all render once to be measured).
+      onlyRenderVisibleElements
       data-testid="flow-canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />

@@ -8,10 +8,11 @@ import {
   type NodeTypes,
   ReactFlow,
 } from '@xyflow/react';
-import { memo, useMemo } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import type { FlowDocument } from '../api/types.ts';
 import { documentToCanvas } from '../editor/flow-document-mapping.ts';
 import type { FlowCanvasEdge, FlowNodeData } from '../editor/flow-types.ts';
+import { initialViewport } from '../editor/initial-viewport.ts';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
 import { Countdown } from '../ui/countdown.tsx';
@@ -60,7 +61,18 @@ const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<
 });
 
 const nodeTypes = { patchbay: RunFlowNode } satisfies NodeTypes;
+
+function sameRunData(a: RunNodeData, b: RunNodeData): boolean {
+  return (
+    a.status === b.status &&
+    a.attempts === b.attempts &&
+    a.durationMs === b.durationMs &&
+    a.nextAttemptAt === b.nextAttemptAt &&
+    a.reused === b.reused
+  );
+}
 const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
+const MIN_ZOOM = 0.25;
 
 export function RunCanvas({
   document,
@@ -74,41 +86,73 @@ export function RunCanvas({
   onSelectNode: (nodeId: string | null) => void;
 }) {
   const base = useMemo(() => documentToCanvas(document), [document]);
+  // Near where fitView lands, so a big flow's nodes mount once, already in their simple body.
+  const [defaultViewport] = useState(() =>
+    initialViewport(
+      base.nodes.map((n) => n.position),
+      { width: window.innerWidth, height: window.innerHeight },
+      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
+    ),
+  );
   const byNode = useMemo(() => new Map(groups.map((g) => [g.nodeId, g])), [groups]);
 
-  const nodes = useMemo<RunCanvasNode[]>(
-    () =>
-      base.nodes.map((node) => {
-        const group = byNode.get(node.id);
-        return {
-          ...node,
-          selected: node.id === selectedNodeId,
-          data: {
-            ...node.data,
-            status: group?.latest.status ?? 'pending',
-            attempts: group?.attempts.length ?? 0,
-            durationMs: group?.latest.durationMs ?? null,
-            nextAttemptAt: group?.latest.nextAttemptAt ?? null,
-            reused: Boolean(group?.latest.reusedFromRunId),
-          },
-        };
-      }),
-    [base, byNode, selectedNodeId],
+  // A long run's steps update often: a node or edge keeps its object (so it does not re-render)
+  // unless its own status, attempts, timing or selection changed. The cache lives as long as the
+  // drawn version.
+  const built = useMemo(
+    () => ({ nodes: new Map<string, RunCanvasNode>(), edges: new Map<string, FlowCanvasEdge>() }),
+    [base],
   );
+  const nodes = useMemo<RunCanvasNode[]>(() => {
+    const previous = built.nodes;
+    const next = new Map<string, RunCanvasNode>();
+    const list = base.nodes.map((node) => {
+      const group = byNode.get(node.id);
+      const selected = node.id === selectedNodeId;
+      const data: RunNodeData = {
+        ...node.data,
+        status: group?.latest.status ?? 'pending',
+        attempts: group?.attempts.length ?? 0,
+        durationMs: group?.latest.durationMs ?? null,
+        nextAttemptAt: group?.latest.nextAttemptAt ?? null,
+        reused: Boolean(group?.latest.reusedFromRunId),
+      };
+      const old = previous.get(node.id);
+      const kept =
+        old && old.selected === selected && sameRunData(old.data, data)
+          ? old
+          : { ...node, selected, data };
+      next.set(node.id, kept);
+      return kept;
+    });
+    built.nodes = next;
+    return list;
+  }, [base, built, byNode, selectedNodeId]);
 
-  const edges = useMemo<FlowCanvasEdge[]>(
-    () =>
-      base.edges.map((edge) => {
-        const taken = edgeTaken(edge, byNode);
-        const targetRunning = byNode.get(edge.target)?.latest.status === 'running';
-        return {
-          ...edge,
-          className: taken ? 'edge--taken' : 'edge--idle',
-          animated: taken && targetRunning,
-        };
-      }),
-    [base, byNode],
+  const edges = useMemo<FlowCanvasEdge[]>(() => {
+    const previous = built.edges;
+    const next = new Map<string, FlowCanvasEdge>();
+    const list = base.edges.map((edge) => {
+      const taken = edgeTaken(edge, byNode);
+      const className = taken ? 'edge--taken' : 'edge--idle';
+      const animated = taken && byNode.get(edge.target)?.latest.status === 'running';
+      const old = previous.get(edge.id);
+      const kept =
+        old && old.className === className && old.animated === animated
+          ? old
+          : { ...edge, className, animated };
+      next.set(edge.id, kept);
+      return kept;
+    });
+    built.edges = next;
+    return list;
+  }, [base, built, byNode]);
+
+  const onNodeClick = useCallback(
+    (_: unknown, node: RunCanvasNode) => onSelectNode(node.id),
+    [onSelectNode],
   );
+  const onPaneClick = useCallback(() => onSelectNode(null), [onSelectNode]);
 
   return (
     <ReactFlow
@@ -119,11 +163,14 @@ export function RunCanvas({
       nodesConnectable={false}
       edgesFocusable={false}
       deleteKeyCode={null}
+      defaultViewport={defaultViewport}
       fitView
       fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.25}
-      onNodeClick={(_, node) => onSelectNode(node.id)}
-      onPaneClick={() => onSelectNode(null)}
+      minZoom={MIN_ZOOM}
+      onNodeClick={onNodeClick}
+      onPaneClick={onPaneClick}
+      // Long runs of big flows: only nodes and edges in view are in the DOM.
+      onlyRenderVisibleElements
       data-testid="run-canvas"
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />

@@ -1,0 +1,34 @@
+/**
+ * A first viewport for a canvas before its nodes are measured: roughly where `fitView` will land.
+ * With hundreds of nodes fitView zooms out below LOW_ZOOM; starting there means every node mounts
+ * with its simple body at once, instead of mounting in full and redrawing when fitView zooms out.
+ */
+import { getViewportForBounds, type Viewport, type XYPosition } from '@xyflow/react';
+import { DEFAULT_NODE_SIZE } from './node-placement.ts';
+
+export function initialViewport(
+  positions: readonly XYPosition[],
+  /** An upper bound of the pane's size (the window's): the zoom is then never too low. */
+  pane: { width: number; height: number },
+  options: { minZoom: number; maxZoom: number; padding: number },
+): Viewport {
+  if (positions.length === 0) return { x: 0, y: 0, zoom: 1 };
+  let minX = Number.POSITIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const { x, y } of positions) {
+    minX = Math.min(minX, x);
+    minY = Math.min(minY, y);
+    maxX = Math.max(maxX, x + DEFAULT_NODE_SIZE.width);
+    maxY = Math.max(maxY, y + DEFAULT_NODE_SIZE.height);
+  }
+  return getViewportForBounds(
+    { x: minX, y: minY, width: maxX - minX, height: maxY - minY },
+    pane.width,
+    pane.height,
+    options.minZoom,
+    options.maxZoom,
+    options.padding,
+  );
+}
