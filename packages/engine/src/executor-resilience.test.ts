@@ -455,7 +455,7 @@ describe('executeFlow: circuit breakers and rate limits', () => {
           retryable: true,
           details: { target: 'svc-a', retryAt: at(3_000).toISOString(), state: 'open' },
         }),
-        retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+        retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2, reason: 'circuit_open' },
       }),
       { type: 'step.started', at: at(3_000), attempt: 2 },
       expect.objectContaining({ type: 'step.succeeded', attempt: 2 }),
@@ -600,7 +600,7 @@ describe('executeFlow: throttling the connector reports', () => {
     expect(h.of('a')[1]).toMatchObject({
       type: 'step.failed',
       error: { code: 'SLOW_DOWN' },
-      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2, reason: 'throttled' },
     });
     expect(first.waiting?.nodes).toEqual([
       { nodeId: 'a', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },
