@@ -85,7 +85,7 @@ describe('a long retry backoff', () => {
     expect(run).toMatchObject({ status: 'succeeded', executions: 2 });
     const attempts = run.steps.filter((step) => step.nodeId === 'call');
     expect(attempts).toMatchObject([
-      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: null },
+      { attempt: 1, status: 'failed', retryDelayMs: 2_500, waitReason: 'retry' },
       { attempt: 2, status: 'succeeded' },
     ]);
     expect(Date.parse(attempts[1]!.startedAt!)).toBeGreaterThanOrEqual(
