@@ -600,7 +600,7 @@ describe('executeFlow: throttling the connector reports', () => {
     expect(h.of('a')[1]).toMatchObject({
       type: 'step.failed',
       error: { code: 'SLOW_DOWN' },
-      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2 },
+      retry: { delayMs: 3_000, nextAttemptAt: at(3_000), nextAttempt: 2, reason: 'throttled' },
     });
     expect(first.waiting?.nodes).toEqual([
       { nodeId: 'a', nextAttempt: 2, resumeAt: at(3_000), reason: 'throttled' },

@@ -78,18 +78,23 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     duration_ms)::step_stats_item
 $$;
 
--- The signed items summed per rollup row, with their duration histograms; `adds`: some item of
--- the row adds a step (the row may have to be created), else the items only remove steps.
-CREATE FUNCTION step_stats_totals(items step_stats_item[])
-RETURNS TABLE (flow_id uuid, minute timestamptz, node_id text, node_type text, adds boolean,
-               succeeded integer, failed integer, retries integer, breaker_waits integer,
-               breaker_wait_ms bigint, rate_limit_waits integer, rate_limit_wait_ms bigint,
-               duration_count integer, duration_sum_ms bigint, duration_histogram integer[],
-               low_bucket smallint, high_bucket smallint)
-LANGUAGE sql STABLE AS $$
-  WITH i AS (
-    SELECT * FROM unnest(items)
-  ), totals AS (
+-- Applies the signed items, one rollup row (key) at a time in key order (concurrent writers lock
+-- rollup rows in the same order, so they cannot deadlock). A key that gains a step is upserted; a
+-- key that only loses steps is only updated (a purged flow's rows are gone already and must not
+-- come back), and dropped once empty. This runs in the statement that finishes steps, so the
+-- common case is cheap: a key whose durations all fall in one histogram bucket (one step, or
+-- several alike) updates that one element, not the whole 108-element array.
+CREATE FUNCTION step_stats_apply(items step_stats_item[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  k record;
+  histogram integer[];
+  low smallint;
+  high smallint;
+  bucket integer;
+  removes boolean := false;
+BEGIN
+  FOR k IN
     SELECT i.flow_id, i.minute, i.node_id, i.node_type, bool_or(i.sign > 0) AS adds,
            sum(i.sign * i.succeeded)::int AS succeeded, sum(i.sign * i.failed)::int AS failed,
            sum(i.sign * i.retries)::int AS retries,
@@ -98,85 +103,97 @@ LANGUAGE sql STABLE AS $$
            sum(i.sign * i.rate_limit_waits)::int AS rate_limit_waits,
            sum(i.sign * i.rate_limit_wait_ms)::bigint AS rate_limit_wait_ms,
            COALESCE(sum(i.sign) FILTER (WHERE i.duration_ms IS NOT NULL), 0)::int AS duration_count,
-           COALESCE(sum(i.sign::bigint * i.duration_ms), 0)::bigint AS duration_sum_ms
-      FROM i GROUP BY 1, 2, 3, 4
-  ), per_bucket AS (
-    SELECT i.flow_id, i.minute, i.node_id, i.node_type,
-           run_stats_duration_bucket(i.duration_ms) AS bucket, sum(i.sign)::int AS n
-      FROM i WHERE i.duration_ms IS NOT NULL
-     GROUP BY 1, 2, 3, 4, 5
-  ), histograms AS (
-    SELECT t.flow_id, t.minute, t.node_id, t.node_type,
-           array_agg(COALESCE(p.n, 0) ORDER BY b.i) AS histogram,
-           min(p.bucket)::smallint AS low_bucket, max(p.bucket)::smallint AS high_bucket
-      FROM totals t
-      CROSS JOIN generate_series(0, 107) AS b(i)
-      LEFT JOIN per_bucket p ON p.flow_id = t.flow_id AND p.minute = t.minute
-                            AND p.node_id = t.node_id AND p.node_type = t.node_type AND p.bucket = b.i
+           COALESCE(sum(i.sign::bigint * i.duration_ms), 0)::bigint AS duration_sum_ms,
+           array_agg(run_stats_duration_bucket(i.duration_ms)) FILTER (WHERE i.duration_ms IS NOT NULL)
+             AS buckets,
+           array_agg(i.sign) FILTER (WHERE i.duration_ms IS NOT NULL) AS signs
+      FROM unnest(items) AS i
      GROUP BY 1, 2, 3, 4
-  )
-  SELECT t.flow_id, t.minute, t.node_id, t.node_type, t.adds, t.succeeded, t.failed, t.retries,
-         t.breaker_waits, t.breaker_wait_ms, t.rate_limit_waits, t.rate_limit_wait_ms,
-         t.duration_count, t.duration_sum_ms, h.histogram, h.low_bucket, h.high_bucket
-    FROM totals t JOIN histograms h USING (flow_id, minute, node_id, node_type)
-$$;
-
--- Applies the signed items. Rows that gain a step are upserted in key order (concurrent writers
--- lock rollup rows in the same order, so they cannot deadlock). Rows that only lose steps are
--- only updated (a purged flow's rows are gone already, and must not come back), and dropped once
--- empty.
-CREATE FUNCTION step_stats_apply(items step_stats_item[]) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  removes boolean := EXISTS (SELECT 1 FROM unnest(items) AS i WHERE i.sign < 0);
-BEGIN
-  INSERT INTO step_stats_minute AS s (flow_id, minute, node_id, node_type, succeeded, failed,
-                                      retries, breaker_waits, breaker_wait_ms, rate_limit_waits,
-                                      rate_limit_wait_ms, duration_count, duration_sum_ms,
-                                      duration_histogram, duration_low_bucket,
-                                      duration_high_bucket)
-  SELECT t.flow_id, t.minute, t.node_id, t.node_type, t.succeeded, t.failed, t.retries,
-         t.breaker_waits, t.breaker_wait_ms, t.rate_limit_waits, t.rate_limit_wait_ms,
-         t.duration_count, t.duration_sum_ms, t.duration_histogram, t.low_bucket, t.high_bucket
-    FROM step_stats_totals(items) t
-   WHERE t.adds
-   ORDER BY t.flow_id, t.minute, t.node_id, t.node_type
-  ON CONFLICT (flow_id, minute, node_id, node_type) DO UPDATE
-     SET succeeded = s.succeeded + EXCLUDED.succeeded,
-         failed = s.failed + EXCLUDED.failed,
-         retries = s.retries + EXCLUDED.retries,
-         breaker_waits = s.breaker_waits + EXCLUDED.breaker_waits,
-         breaker_wait_ms = s.breaker_wait_ms + EXCLUDED.breaker_wait_ms,
-         rate_limit_waits = s.rate_limit_waits + EXCLUDED.rate_limit_waits,
-         rate_limit_wait_ms = s.rate_limit_wait_ms + EXCLUDED.rate_limit_wait_ms,
-         duration_count = s.duration_count + EXCLUDED.duration_count,
-         duration_sum_ms = s.duration_sum_ms + EXCLUDED.duration_sum_ms,
-         duration_histogram = ARRAY(
-           SELECT a + b FROM unnest(s.duration_histogram, EXCLUDED.duration_histogram) AS u(a, b)),
-         -- A removal leaves the bounds as they were: still bounds, if looser ones.
-         duration_low_bucket = LEAST(s.duration_low_bucket, EXCLUDED.duration_low_bucket),
-         duration_high_bucket = GREATEST(s.duration_high_bucket, EXCLUDED.duration_high_bucket);
+     ORDER BY 1, 2, 3, 4
+  LOOP
+    histogram := array_fill(0, ARRAY[108]);
+    low := NULL;
+    high := NULL;
+    FOR j IN 1 .. COALESCE(array_length(k.buckets, 1), 0) LOOP
+      bucket := k.buckets[j];
+      histogram[bucket + 1] := histogram[bucket + 1] + k.signs[j];
+      IF k.signs[j] > 0 THEN
+        low := LEAST(low, bucket);
+        high := GREATEST(high, bucket);
+      END IF;
+    END LOOP;
+    -- The one bucket every duration of this key fell in, if so (null: none, or several).
+    bucket := CASE WHEN k.buckets IS NOT NULL
+                    AND k.buckets[1] = ALL (k.buckets) THEN k.buckets[1] END;
+    IF NOT k.adds THEN
+      removes := true;
+      UPDATE step_stats_minute s
+         SET succeeded = s.succeeded + k.succeeded,
+             failed = s.failed + k.failed,
+             retries = s.retries + k.retries,
+             breaker_waits = s.breaker_waits + k.breaker_waits,
+             breaker_wait_ms = s.breaker_wait_ms + k.breaker_wait_ms,
+             rate_limit_waits = s.rate_limit_waits + k.rate_limit_waits,
+             rate_limit_wait_ms = s.rate_limit_wait_ms + k.rate_limit_wait_ms,
+             duration_count = s.duration_count + k.duration_count,
+             duration_sum_ms = s.duration_sum_ms + k.duration_sum_ms,
+             duration_histogram = ARRAY(
+               SELECT a + b FROM unnest(s.duration_histogram, histogram) AS u(a, b))
+       WHERE s.flow_id = k.flow_id AND s.minute = k.minute AND s.node_id = k.node_id
+         AND s.node_type = k.node_type;
+    ELSIF bucket IS NOT NULL OR k.buckets IS NULL THEN
+      bucket := COALESCE(bucket, 0);
+      INSERT INTO step_stats_minute AS s (flow_id, minute, node_id, node_type, succeeded, failed,
+                                          retries, breaker_waits, breaker_wait_ms,
+                                          rate_limit_waits, rate_limit_wait_ms, duration_count,
+                                          duration_sum_ms, duration_histogram,
+                                          duration_low_bucket, duration_high_bucket)
+      VALUES (k.flow_id, k.minute, k.node_id, k.node_type, k.succeeded, k.failed, k.retries,
+              k.breaker_waits, k.breaker_wait_ms, k.rate_limit_waits, k.rate_limit_wait_ms,
+              k.duration_count, k.duration_sum_ms, histogram, low, high)
+      ON CONFLICT (flow_id, minute, node_id, node_type) DO UPDATE
+         SET succeeded = s.succeeded + EXCLUDED.succeeded,
+             failed = s.failed + EXCLUDED.failed,
+             retries = s.retries + EXCLUDED.retries,
+             breaker_waits = s.breaker_waits + EXCLUDED.breaker_waits,
+             breaker_wait_ms = s.breaker_wait_ms + EXCLUDED.breaker_wait_ms,
+             rate_limit_waits = s.rate_limit_waits + EXCLUDED.rate_limit_waits,
+             rate_limit_wait_ms = s.rate_limit_wait_ms + EXCLUDED.rate_limit_wait_ms,
+             duration_count = s.duration_count + EXCLUDED.duration_count,
+             duration_sum_ms = s.duration_sum_ms + EXCLUDED.duration_sum_ms,
+             duration_histogram[bucket + 1] =
+               s.duration_histogram[bucket + 1] + EXCLUDED.duration_histogram[bucket + 1],
+             -- A removal leaves the bounds as they were: still bounds, if looser ones.
+             duration_low_bucket = LEAST(s.duration_low_bucket, EXCLUDED.duration_low_bucket),
+             duration_high_bucket = GREATEST(s.duration_high_bucket, EXCLUDED.duration_high_bucket);
+    ELSE
+      INSERT INTO step_stats_minute AS s (flow_id, minute, node_id, node_type, succeeded, failed,
+                                          retries, breaker_waits, breaker_wait_ms,
+                                          rate_limit_waits, rate_limit_wait_ms, duration_count,
+                                          duration_sum_ms, duration_histogram,
+                                          duration_low_bucket, duration_high_bucket)
+      VALUES (k.flow_id, k.minute, k.node_id, k.node_type, k.succeeded, k.failed, k.retries,
+              k.breaker_waits, k.breaker_wait_ms, k.rate_limit_waits, k.rate_limit_wait_ms,
+              k.duration_count, k.duration_sum_ms, histogram, low, high)
+      ON CONFLICT (flow_id, minute, node_id, node_type) DO UPDATE
+         SET succeeded = s.succeeded + EXCLUDED.succeeded,
+             failed = s.failed + EXCLUDED.failed,
+             retries = s.retries + EXCLUDED.retries,
+             breaker_waits = s.breaker_waits + EXCLUDED.breaker_waits,
+             breaker_wait_ms = s.breaker_wait_ms + EXCLUDED.breaker_wait_ms,
+             rate_limit_waits = s.rate_limit_waits + EXCLUDED.rate_limit_waits,
+             rate_limit_wait_ms = s.rate_limit_wait_ms + EXCLUDED.rate_limit_wait_ms,
+             duration_count = s.duration_count + EXCLUDED.duration_count,
+             duration_sum_ms = s.duration_sum_ms + EXCLUDED.duration_sum_ms,
+             duration_histogram = ARRAY(
+               SELECT a + b FROM unnest(s.duration_histogram, EXCLUDED.duration_histogram) AS u(a, b)),
+             duration_low_bucket = LEAST(s.duration_low_bucket, EXCLUDED.duration_low_bucket),
+             duration_high_bucket = GREATEST(s.duration_high_bucket, EXCLUDED.duration_high_bucket);
+    END IF;
+  END LOOP;
   IF NOT removes THEN
     RETURN;
   END IF;
-
-  UPDATE step_stats_minute s
-     SET succeeded = s.succeeded + t.succeeded,
-         failed = s.failed + t.failed,
-         retries = s.retries + t.retries,
-         breaker_waits = s.breaker_waits + t.breaker_waits,
-         breaker_wait_ms = s.breaker_wait_ms + t.breaker_wait_ms,
-         rate_limit_waits = s.rate_limit_waits + t.rate_limit_waits,
-         rate_limit_wait_ms = s.rate_limit_wait_ms + t.rate_limit_wait_ms,
-         duration_count = s.duration_count + t.duration_count,
-         duration_sum_ms = s.duration_sum_ms + t.duration_sum_ms,
-         duration_histogram = ARRAY(
-           SELECT a + b FROM unnest(s.duration_histogram, t.duration_histogram) AS u(a, b))
-    FROM (SELECT * FROM step_stats_totals(items) x WHERE NOT x.adds
-           ORDER BY x.flow_id, x.minute, x.node_id, x.node_type) t
-   WHERE s.flow_id = t.flow_id AND s.minute = t.minute AND s.node_id = t.node_id
-     AND s.node_type = t.node_type;
-
   DELETE FROM step_stats_minute s
    USING (SELECT DISTINCT i.flow_id, i.minute, i.node_id, i.node_type FROM unnest(items) AS i) d
    WHERE s.flow_id = d.flow_id AND s.minute = d.minute AND s.node_id = d.node_id

@@ -54,7 +54,8 @@ export class LiveStatsHub {
   readonly #subscribers = new Set<Subscriber>();
   readonly #processId = randomUUID();
   #listener: NotificationListener | undefined;
-  #listening: Promise<void> | undefined;
+  /** Listening and registered (renewed) while it is set: from the first subscriber to the last. */
+  #watching: Promise<void> | undefined;
   #renewTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   readonly #snapshots = new Map<string, { at: number; counts: Promise<LiveCounts> }>();
@@ -85,7 +86,7 @@ export class LiveStatsHub {
         if (signal.aborted || this.#stopped) return;
         const since = Date.now() - lastAt;
         if (since < this.#options.minIntervalMs) {
-          await this.#sleep(subscriber, this.#options.minIntervalMs - since, {
+          await this.#sleep(subscriber, signal, this.#options.minIntervalMs - since, {
             untilChange: false,
           });
           if (signal.aborted || this.#stopped) return;
@@ -97,7 +98,7 @@ export class LiveStatsHub {
         lastAt = Date.now();
         yield { at: new Date(lastAt).toISOString(), ...counts, finishedSinceLast: finished };
         if (!subscriber.changed) {
-          await this.#sleep(subscriber, this.#options.heartbeatMs, { untilChange: true });
+          await this.#sleep(subscriber, signal, this.#options.heartbeatMs, { untilChange: true });
         }
       }
     } finally {
@@ -142,8 +143,18 @@ export class LiveStatsHub {
   }
 
   /** Waits `ms`, or less when the stream ends, or (when `untilChange`) on a change. */
-  #sleep(subscriber: Subscriber, ms: number, options: { untilChange: boolean }): Promise<void> {
+  #sleep(
+    subscriber: Subscriber,
+    signal: AbortSignal,
+    ms: number,
+    options: { untilChange: boolean },
+  ): Promise<void> {
     return new Promise((resolve) => {
+      // Ended while it was not asleep (reading counts, handing an event over).
+      if (signal.aborted || this.#stopped) {
+        resolve();
+        return;
+      }
       const done = () => {
         clearTimeout(timer);
         subscriber.wake = undefined;
@@ -167,9 +178,17 @@ export class LiveStatsHub {
   }
 
   /** Starts listening (once) and registers this process as watching, renewed while it does. */
-  async #watch(): Promise<void> {
-    if (!this.#listening) {
-      this.#listener = new NotificationListener({
+  #watch(): Promise<void> {
+    this.#watching ??= this.#startWatching().catch((error: unknown) => {
+      this.#watching = undefined;
+      throw error;
+    });
+    return this.#watching;
+  }
+
+  async #startWatching(): Promise<void> {
+    if (!this.#listener) {
+      const listener = new NotificationListener({
         connectionString: this.deps.connectionString,
         channels: { [RUNS_LIVE_CHANNEL]: (payload) => this.#onNotify(payload) },
         // Changes were missed: tell every subscriber to read the counts again.
@@ -177,21 +196,17 @@ export class LiveStatsHub {
         logger: this.deps.logger,
         name: 'Live stats listener',
       });
-      this.#listening = this.#listener.start().catch((error: unknown) => {
-        this.#listening = undefined;
-        throw error;
-      });
+      await listener.start();
+      this.#listener = listener;
     }
-    await this.#listening;
-    if (!this.#renewTimer) {
-      await this.#register();
-      this.#renewTimer = setInterval(() => {
-        this.#register().catch((error: unknown) =>
-          this.deps.logger.warn({ err: error }, 'Could not renew the live stats registration'),
-        );
-      }, WATCH_RENEW_MS);
-      this.#renewTimer.unref();
-    }
+    await this.#register();
+    clearInterval(this.#renewTimer);
+    this.#renewTimer = setInterval(() => {
+      this.#register().catch((error: unknown) =>
+        this.deps.logger.warn({ err: error }, 'Could not renew the live stats registration'),
+      );
+    }, WATCH_RENEW_MS);
+    this.#renewTimer.unref();
   }
 
   async #register(): Promise<void> {
@@ -204,7 +219,8 @@ export class LiveStatsHub {
   }
 
   async #unwatch(): Promise<void> {
-    if (!this.#renewTimer) return;
+    if (!this.#watching) return;
+    this.#watching = undefined;
     clearInterval(this.#renewTimer);
     this.#renewTimer = undefined;
     await this.deps.pool
