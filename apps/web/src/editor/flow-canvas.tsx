@@ -6,16 +6,18 @@ import {
   Controls,
   type IsValidConnection,
   MiniMap,
+  type NodeMouseHandler,
   type NodeTypes,
   ReactFlow,
   useReactFlow,
   type XYPosition,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useMemo, useState } from 'react';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { CanvasContextMenu, type ContextMenuTarget } from './canvas-context-menu.tsx';
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
-import type { FlowCanvasEdge } from './flow-types.ts';
+import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
@@ -40,6 +42,28 @@ export function FlowCanvas({
   const storeOnConnect = useEditorStore((s) => s.onConnect);
   const catalog = useNodeTypes().data;
   const { screenToFlowPosition } = useReactFlow();
+  const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  const onNodeContextMenu = useCallback<NodeMouseHandler<FlowCanvasNode>>(
+    (event, node) => {
+      event.preventDefault();
+      // Right-clicking outside the selection acts on that node alone, as in file managers.
+      if (!node.selected) useEditorStore.getState().selectNode(node.id);
+      const screen = { x: event.clientX, y: event.clientY };
+      setMenu({ kind: 'node', nodeId: node.id, screen, flow: screenToFlowPosition(screen) });
+    },
+    [screenToFlowPosition],
+  );
+
+  const onPaneContextMenu = useCallback(
+    (event: MouseEvent | globalThis.MouseEvent) => {
+      event.preventDefault();
+      const screen = { x: event.clientX, y: event.clientY };
+      setMenu({ kind: 'pane', screen, flow: screenToFlowPosition(screen) });
+    },
+    [screenToFlowPosition],
+  );
 
   // A single-output node needs no handle id in the document; a branching one must name it.
   const onConnect = useCallback(
@@ -96,39 +120,43 @@ export function FlowCanvas({
   );
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={styledEdges}
-      nodeTypes={nodeTypes}
-      onNodesChange={onNodesChange}
-      onEdgesChange={onEdgesChange}
-      onConnect={onConnect}
-      isValidConnection={isValidConnection}
-      deleteKeyCode={readOnly ? null : DELETE_KEYS}
-      nodesDraggable={!readOnly}
-      nodesConnectable={!readOnly}
-      edgesReconnectable={!readOnly}
-      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-      onDragOver={readOnly ? undefined : onDragOver}
-      onDrop={readOnly ? undefined : onDrop}
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={0.25}
-      maxZoom={2}
-      snapToGrid
-      snapGrid={[8, 8]}
-      data-testid="flow-canvas"
-    >
-      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
-      <Controls showInteractive={false} position="bottom-right" />
-      <MiniMap
-        pannable
-        zoomable
-        position="top-right"
-        className="canvas-minimap"
-        nodeBorderRadius={6}
-        style={MINIMAP_STYLE}
-      />
-    </ReactFlow>
+    <>
+      <ReactFlow
+        nodes={nodes}
+        edges={styledEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={!readOnly}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        onDragOver={readOnly ? undefined : onDragOver}
+        onDrop={readOnly ? undefined : onDrop}
+        {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu })}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.25}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={[8, 8]}
+        data-testid="flow-canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
+        <Controls showInteractive={false} position="bottom-right" />
+        <MiniMap
+          pannable
+          zoomable
+          position="top-right"
+          className="canvas-minimap"
+          nodeBorderRadius={6}
+          style={MINIMAP_STYLE}
+        />
+      </ReactFlow>
+      {menu && <CanvasContextMenu target={menu} onClose={closeMenu} />}
+    </>
   );
 }
