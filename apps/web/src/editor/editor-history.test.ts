@@ -29,12 +29,14 @@ async function edit(action: () => void): Promise<void> {
   await tick();
 }
 
-function drag(id: string, points: { x: number; y: number }[]) {
-  points.forEach((position, i) => {
+/** A drag as React Flow reports it: one position change per pointer move, each its own task. */
+async function drag(id: string, points: { x: number; y: number }[]): Promise<void> {
+  for (const [i, position] of points.entries()) {
     store
       .getState()
       .onNodesChange([{ type: 'position', id, position, dragging: i < points.length - 1 }]);
-  });
+    await tick();
+  }
 }
 
 beforeEach(() => {
@@ -61,19 +63,15 @@ describe('editor history', () => {
   });
 
   it('groups the moves of one drag into one step, and separate drags into separate steps', async () => {
-    await edit(() =>
-      drag('trigger', [
-        { x: 10, y: 0 },
-        { x: 20, y: 0 },
-        { x: 30, y: 8 },
-      ]),
-    );
-    await edit(() =>
-      drag('trigger', [
-        { x: 40, y: 8 },
-        { x: 50, y: 8 },
-      ]),
-    );
+    await drag('trigger', [
+      { x: 10, y: 0 },
+      { x: 20, y: 0 },
+      { x: 30, y: 8 },
+    ]);
+    await drag('trigger', [
+      { x: 40, y: 8 },
+      { x: 50, y: 8 },
+    ]);
     expect(history.size().past).toBe(2);
     history.undo();
     expect(store.getState().nodes[0]?.position).toEqual({ x: 30, y: 8 });

@@ -44,6 +44,8 @@ function snapshot(s: EditorState): EditorSnapshot {
   };
 }
 
+const isDragging = (s: EditorState): boolean => s.nodes.some((n) => n.dragging);
+
 function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].filter((k) => a[k] !== b[k]);
@@ -64,9 +66,8 @@ export function editGroup(prev: EditorState, next: EditorState): string | null {
   }
   const pairs = changed.map((i) => [prev.nodes[i], next.nodes[i]] as const);
   if (pairs.some(([a, b]) => !a || !b || a.id !== b.id)) return null;
-  const dragInProgress = prev.nodes.some((n) => n.dragging);
   const positionsOnly = pairs.every(([a, b]) => a?.data === b?.data);
-  if (positionsOnly) return dragInProgress ? 'drag' : null;
+  if (positionsOnly) return pairs.some(([, b]) => b?.dragging) || isDragging(prev) ? 'drag' : null;
   const [only] = pairs;
   if (pairs.length !== 1 || !only) return null;
   const [a, b] = only;
@@ -135,7 +136,9 @@ export function attachHistory(
       return;
     }
     const group = editGroup(prev, next);
-    const joins = burstOpen || (group !== null && group === lastGroup);
+    // A drag's first move starts a step even right after another drag.
+    const startsDrag = group === 'drag' && !isDragging(prev);
+    const joins = burstOpen || (group !== null && group === lastGroup && !startsDrag);
     if (!joins) {
       stack = { past: [...stack.past, snapshot(prev)].slice(-limit), future: [] };
     } else if (stack.future.length > 0) {
