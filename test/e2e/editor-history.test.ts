@@ -73,10 +73,10 @@ async function openFlow(page: Page, flowId: string): Promise<void> {
 
 /** In-app navigation (no reload), as a link click does. */
 async function navigateInApp(page: Page, path: string): Promise<void> {
-  await page.evaluate((to) => {
-    history.pushState(null, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
+  // A string: this package's tsconfig has no DOM types.
+  await page.evaluate(
+    `history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'));`,
+  );
 }
 
 const nodeCount = (page: Page) => page.locator('.react-flow__node').count();
@@ -198,7 +198,7 @@ describe('editor history', () => {
     await page.keyboard.press('Control+c');
     await page.keyboard.press('Control+v');
     await page.getByTestId('node-transform_jsonata_2').waitFor();
-    await page.getByTestId('node-trigger_1').waitFor();
+    await page.getByTestId('node-trigger_manual_1').waitFor();
     await expect.poll(() => edgeCount(page)).toBe(2);
     await page.keyboard.press('Control+z');
     await expect.poll(() => nodeCount(page)).toBe(3);
@@ -268,7 +268,7 @@ describe('copy and paste across flows', () => {
       });
       const first = await openPage(context);
       await copyHttpNodeFromA(first);
-      const copied = await first.evaluate(() => navigator.clipboard.readText());
+      const copied = await first.evaluate<string>('navigator.clipboard.readText()');
       expect(JSON.parse(copied)).toMatchObject({ version: 1, nodes: [{ id: 'http_request_1' }] });
       const second = await context.newPage();
       await openFlow(second, flowB);

@@ -41,8 +41,10 @@ export function useEditorShortcuts(enabled: boolean): void {
         if (key === 'z') return run(editorHistory.undo);
         if (key === 'y') return run(editorHistory.redo);
         if (key === 'a') return run(selectAll);
-        if (key === 'c') return run(copySelected);
-        if (key === 'x') return run(cutSelected);
+        // With no node selected, copying is left to the browser (text selected on the page).
+        const hasSelection = useEditorStore.getState().nodes.some((n) => n.selected);
+        if (key === 'c' && hasSelection) return run(copySelected);
+        if (key === 'x' && hasSelection) return run(cutSelected);
         if (key === 'v') return run(() => pasteClipboard());
         if (key === 'd') return run(duplicateSelected);
         return;
