@@ -253,6 +253,8 @@ describe('copy and paste across flows', () => {
     try {
       const page = await openPage(context);
       await copyHttpNodeFromA(page);
+      // Without the permission, the Clipboard API refuses to read here.
+      await expect(page.evaluate('navigator.clipboard.readText()')).rejects.toThrow();
       await navigateInApp(page, `/flows/${flowB}`);
       await expectPastedIntoB(page);
     } finally {
