@@ -6,16 +6,18 @@ import {
   Controls,
   type IsValidConnection,
   MiniMap,
+  type NodeMouseHandler,
   type NodeTypes,
   ReactFlow,
   useReactFlow,
   type XYPosition,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo, useState } from 'react';
+import { type DragEvent, type MouseEvent, useCallback, useMemo, useState } from 'react';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
+import { CanvasContextMenu, type ContextMenuTarget } from './canvas-context-menu.tsx';
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
-import type { FlowCanvasEdge } from './flow-types.ts';
+import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
 import { initialViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 
@@ -50,6 +52,28 @@ export function FlowCanvas({
       { width: window.innerWidth, height: window.innerHeight },
       { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
     ),
+  );
+  const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+
+  const onNodeContextMenu = useCallback<NodeMouseHandler<FlowCanvasNode>>(
+    (event, node) => {
+      event.preventDefault();
+      // Right-clicking outside the selection acts on that node alone, as in file managers.
+      if (!node.selected) useEditorStore.getState().selectNode(node.id);
+      const screen = { x: event.clientX, y: event.clientY };
+      setMenu({ kind: 'node', nodeId: node.id, screen, flow: screenToFlowPosition(screen) });
+    },
+    [screenToFlowPosition],
+  );
+
+  const onPaneContextMenu = useCallback(
+    (event: MouseEvent | globalThis.MouseEvent) => {
+      event.preventDefault();
+      const screen = { x: event.clientX, y: event.clientY };
+      setMenu({ kind: 'pane', screen, flow: screenToFlowPosition(screen) });
+    },
+    [screenToFlowPosition],
   );
 
   // A single-output node needs no handle id in the document; a branching one must name it.
@@ -107,42 +131,46 @@ export function FlowCanvas({
   );
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={styledEdges}
-      nodeTypes={nodeTypes}
-      onNodesChange={onNodesChange}
-      onEdgesChange={onEdgesChange}
-      onConnect={onConnect}
-      isValidConnection={isValidConnection}
-      deleteKeyCode={readOnly ? null : DELETE_KEYS}
-      nodesDraggable={!readOnly}
-      nodesConnectable={!readOnly}
-      edgesReconnectable={!readOnly}
-      defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-      onDragOver={readOnly ? undefined : onDragOver}
-      onDrop={readOnly ? undefined : onDrop}
-      defaultViewport={defaultViewport}
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={MIN_ZOOM}
-      maxZoom={2}
-      snapToGrid
-      snapGrid={SNAP_GRID}
-      // Big flows: only nodes and edges in view are in the DOM (all render once to be measured).
-      onlyRenderVisibleElements
-      data-testid="flow-canvas"
-    >
-      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
-      <Controls showInteractive={false} position="bottom-right" />
-      <MiniMap
-        pannable
-        zoomable
-        position="top-right"
-        className="canvas-minimap"
-        nodeBorderRadius={6}
-        style={MINIMAP_STYLE}
-      />
-    </ReactFlow>
+    <>
+      <ReactFlow
+        nodes={nodes}
+        edges={styledEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={readOnly ? null : DELETE_KEYS}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={!readOnly}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        onDragOver={readOnly ? undefined : onDragOver}
+        onDrop={readOnly ? undefined : onDrop}
+        {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu })}
+        defaultViewport={defaultViewport}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={MIN_ZOOM}
+        maxZoom={2}
+        snapToGrid
+        snapGrid={SNAP_GRID}
+        // Big flows: only nodes and edges in view are in the DOM (all render once to be measured).
+        onlyRenderVisibleElements
+        data-testid="flow-canvas"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
+        <Controls showInteractive={false} position="bottom-right" />
+        <MiniMap
+          pannable
+          zoomable
+          position="top-right"
+          className="canvas-minimap"
+          nodeBorderRadius={6}
+          style={MINIMAP_STYLE}
+        />
+      </ReactFlow>
+      {menu && <CanvasContextMenu target={menu} onClose={closeMenu} />}
+    </>
   );
 }

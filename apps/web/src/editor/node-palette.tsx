@@ -47,7 +47,9 @@ export function NodePalette({ onAdd }: { onAdd: (descriptor: NodeTypeDescriptor)
       })}
       <div className="palette__hint">
         Drag from a node's right handle to another node to connect. Select and press <kbd>⌫</kbd> to
-        delete.
+        delete (<kbd>Shift</kbd>+<kbd>⌫</kbd> reconnects its neighbours). Shift-drag to box-select;
+        <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes, <kbd>Ctrl</kbd>+<kbd>C</kbd>/<kbd>V</kbd> copy and
+        paste; right-click for more.
       </div>
     </aside>
   );

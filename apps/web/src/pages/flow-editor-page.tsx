@@ -6,18 +6,23 @@ import { Link } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
 import type { NodeTypeDescriptor } from '../api/types.ts';
 import { useCan } from '../auth/session.ts';
+import { DraftRestoreBanner } from '../editor/draft-restore-banner.tsx';
 import { selectDirty, useEditorStore } from '../editor/editor-store.ts';
 import { EditorToolbar } from '../editor/editor-toolbar.tsx';
 import { FlowCanvas } from '../editor/flow-canvas.tsx';
+import { draftDiffers, readDraft, type StoredDraft } from '../editor/flow-draft-storage.ts';
 import { FlowSettingsDialog } from '../editor/flow-settings-dialog.tsx';
 import { InspectorPanel } from '../editor/inspector-panel.tsx';
 import { NodePalette } from '../editor/node-palette.tsx';
 import { DEFAULT_NODE_SIZE, findFreePosition } from '../editor/node-placement.ts';
 import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
+import { useEditorShortcuts } from '../editor/use-editor-shortcuts.ts';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
+import { useFlowDraft } from '../editor/use-flow-draft.ts';
 import { useLiveValidation } from '../editor/use-live-validation.ts';
 import { useNodeStats } from '../editor/use-node-stats.ts';
+import { useUnsavedChangesGuard } from '../editor/use-unsaved-changes-guard.ts';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -27,9 +32,12 @@ function EditorWorkspace({
   latestVersion,
   active,
   readOnly,
+  draft,
 }: {
   flowId: string;
   latestVersion: number | null;
+  /** Unsaved edits from an earlier visit that differ from the saved flow, if any. */
+  draft: StoredDraft | null;
   /** Switched on: its trigger starts runs (the toolbar's switch). */
   active: boolean;
   /** A viewer inspects the flow: nothing can be changed, saved or run. */
@@ -42,6 +50,10 @@ function EditorWorkspace({
   const { validating } = useLiveValidation();
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
   const stats = useNodeStats(flowId);
+  const [offeredDraft, setOfferedDraft] = useState(draft);
+  useEditorShortcuts(!readOnly);
+  useFlowDraft(flowId, !readOnly);
+  useUnsavedChangesGuard(!readOnly);
 
   const add = useCallback(
     (descriptor: NodeTypeDescriptor, position: XYPosition) => {
@@ -107,6 +119,13 @@ function EditorWorkspace({
         readOnly={readOnly}
         stats={stats}
       />
+      {offeredDraft && !readOnly && (
+        <DraftRestoreBanner
+          flowId={flowId}
+          draft={offeredDraft}
+          onDone={() => setOfferedDraft(null)}
+        />
+      )}
       <div className="editor__body">
         {!readOnly && <NodePalette onAdd={addAtCentre} />}
         <div className="editor__canvas" ref={canvasRef}>
@@ -129,10 +148,13 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
   const load = useEditorStore((s) => s.load);
   const canEdit = useCan('editor');
   const [loaded, setLoaded] = useState(false);
+  const [draft, setDraft] = useState<StoredDraft | null>(null);
 
   // Load once per visit: later refetches (after a save) must not clobber edits in progress.
   useEffect(() => {
     if (flow.data && !loaded) {
+      const stored = readDraft(localStorage, flow.data.id);
+      setDraft(stored && draftDiffers(stored, flow.data.document) ? stored : null);
       load(flow.data.id, flow.data.document);
       setLoaded(true);
     }
@@ -164,6 +186,7 @@ export function FlowEditorPage({ flowId }: { flowId: string }) {
         latestVersion={flow.data.latestVersion}
         active={flow.data.active}
         readOnly={!canEdit}
+        draft={draft}
       />
     </ReactFlowProvider>
   );

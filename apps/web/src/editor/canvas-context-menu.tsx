@@ -1,0 +1,121 @@
+/** Right-click menu on nodes and on the empty canvas. */
+import type { XYPosition } from '@xyflow/react';
+import { useEffect, useRef } from 'react';
+import { IS_MAC } from '../ui/platform.ts';
+import { reconnectableEdges } from './delete-and-reconnect.ts';
+import {
+  copySelected,
+  cutSelected,
+  deleteNodeAndReconnect,
+  deleteSelected,
+  duplicateSelected,
+  pasteClipboard,
+  selectAll,
+} from './editor-commands.ts';
+import { editorHistory } from './editor-history.ts';
+import { useEditorStore } from './editor-store.ts';
+
+export type ContextMenuTarget =
+  | { kind: 'node'; nodeId: string; screen: XYPosition; flow: XYPosition }
+  | { kind: 'pane'; screen: XYPosition; flow: XYPosition };
+
+const MOD = IS_MAC ? '⌘' : 'Ctrl+';
+
+type Item = { id: string; label: string; hint?: string; disabled?: boolean; run: () => unknown };
+
+export function CanvasContextMenu({
+  target,
+  onClose,
+}: {
+  target: ContextMenuTarget;
+  onClose: () => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const canUndo = editorHistory.useStatus((s) => s.canUndo);
+  const canRedo = editorHistory.useStatus((s) => s.canRedo);
+  const canReconnect = useEditorStore((s) =>
+    target.kind === 'node' ? reconnectableEdges(s.edges, target.nodeId) !== null : false,
+  );
+
+  useEffect(() => {
+    const onPointerDown = (event: PointerEvent) => {
+      if (!ref.current?.contains(event.target as Node)) onClose();
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    window.addEventListener('pointerdown', onPointerDown, true);
+    window.addEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('pointerdown', onPointerDown, true);
+      window.removeEventListener('keydown', onKeyDown);
+    };
+  }, [onClose]);
+
+  const items: Item[] =
+    target.kind === 'node'
+      ? [
+          { id: 'copy', label: 'Copy', hint: `${MOD}C`, run: copySelected },
+          { id: 'cut', label: 'Cut', hint: `${MOD}X`, run: cutSelected },
+          { id: 'duplicate', label: 'Duplicate', hint: `${MOD}D`, run: duplicateSelected },
+          { id: 'delete', label: 'Delete', hint: 'Del', run: deleteSelected },
+          {
+            id: 'delete-reconnect',
+            label: 'Delete and reconnect',
+            hint: 'Shift+Del',
+            disabled: !canReconnect,
+            run: () => deleteNodeAndReconnect(target.nodeId),
+          },
+        ]
+      : [
+          {
+            id: 'paste',
+            label: 'Paste here',
+            hint: `${MOD}V`,
+            run: () => pasteClipboard(target.flow),
+          },
+          { id: 'select-all', label: 'Select all', hint: `${MOD}A`, run: selectAll },
+          {
+            id: 'undo',
+            label: 'Undo',
+            hint: `${MOD}Z`,
+            disabled: !canUndo,
+            run: editorHistory.undo,
+          },
+          {
+            id: 'redo',
+            label: 'Redo',
+            hint: IS_MAC ? '⇧⌘Z' : 'Ctrl+Y',
+            disabled: !canRedo,
+            run: editorHistory.redo,
+          },
+        ];
+
+  return (
+    <div
+      ref={ref}
+      className="context-menu"
+      role="menu"
+      style={{ left: target.screen.x, top: target.screen.y }}
+      data-testid="canvas-context-menu"
+    >
+      {items.map((item) => (
+        <button
+          key={item.id}
+          type="button"
+          role="menuitem"
+          className="context-menu__item"
+          disabled={item.disabled}
+          data-testid={`context-${item.id}`}
+          onClick={() => {
+            onClose();
+            void item.run();
+          }}
+        >
+          <span>{item.label}</span>
+          {item.hint && <kbd className="context-menu__hint">{item.hint}</kbd>}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Keyboard shortcuts for history and the clipboard. They never fire while the user types in
+ * an input, a textarea, a select or a CodeMirror editor.
+ */
+import { useEffect } from 'react';
+import {
+  copySelected,
+  cutSelected,
+  deleteNodeAndReconnect,
+  duplicateSelected,
+  pasteClipboard,
+  selectAll,
+} from './editor-commands.ts';
+import { editorHistory } from './editor-history.ts';
+import { useEditorStore } from './editor-store.ts';
+
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) return false;
+  return Boolean(
+    target.closest(
+      'input, textarea, select, [contenteditable=""], [contenteditable="true"], .cm-editor',
+    ),
+  );
+}
+
+export function useEditorShortcuts(enabled: boolean): void {
+  useEffect(() => {
+    if (!enabled) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || isTypingTarget(event.target)) return;
+      // Dialogs (flow settings) own their keys.
+      if (event.target instanceof Element && event.target.closest('dialog')) return;
+      const key = event.key.toLowerCase();
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && !event.altKey) {
+        const run = (action: () => unknown) => {
+          event.preventDefault();
+          void action();
+        };
+        if (key === 'z' && event.shiftKey) return run(editorHistory.redo);
+        if (key === 'z') return run(editorHistory.undo);
+        if (key === 'y') return run(editorHistory.redo);
+        if (key === 'a') return run(selectAll);
+        // With no node selected, copying is left to the browser (text selected on the page).
+        const hasSelection = useEditorStore.getState().nodes.some((n) => n.selected);
+        if (key === 'c' && hasSelection) return run(copySelected);
+        if (key === 'x' && hasSelection) return run(cutSelected);
+        if (key === 'v') return run(() => pasteClipboard());
+        if (key === 'd') return run(duplicateSelected);
+        return;
+      }
+      if (event.shiftKey && (key === 'delete' || key === 'backspace')) {
+        const selected = useEditorStore.getState().nodes.filter((n) => n.selected);
+        const [only] = selected;
+        if (selected.length === 1 && only) {
+          event.preventDefault();
+          deleteNodeAndReconnect(only.id);
+        }
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [enabled]);
+}
