@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|history|memory|idle-memory]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|flow-size|memory|idle-memory]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -21,6 +21,9 @@
  * flows, async at BENCH_WEBHOOK_ASYNC_CONCURRENCY (50) and sync at BENCH_WEBHOOK_SYNC_CONCURRENCY
  * (10), BENCH_WEBHOOK_SECONDS (20) each; see webhook.ts.
  *
+ * `flow-size` (only when asked for, issue 9): a flow at the node limit saved, read and run through
+ * the server on a fresh database, BENCH_FLOW_SIZE_REPEAT (5) rounds; see flow-size.ts.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
@@ -29,6 +32,7 @@ import { benchApi } from './api.ts';
 import { apiRows } from './api-report.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchFlowSize, flowSizeRows } from './flow-size.ts';
 import { benchHistory, historyRows } from './history.ts';
 import { benchIdleMemory } from './idle-memory.ts';
 import { benchMemory } from './memory.ts';
@@ -121,6 +125,13 @@ if (which === 'history') {
     keep: process.env.BENCH_KEEP_DATABASE === '1',
   });
   lines.push(...historyRows(result));
+}
+
+if (which === 'flow-size') {
+  const result = await benchFlowSize({
+    repeat: Number(process.env.BENCH_FLOW_SIZE_REPEAT ?? 5),
+  });
+  lines.push(...flowSizeRows(result));
 }
 
 if (which === 'idle-memory') {

@@ -58,10 +58,7 @@ SELECT id, (document->'settings'->>'maxRunsKept')::int AS keep FROM flows
  WHERE jsonb_typeof(document->'settings'->'maxRunsKept') = 'number'`;
 
 /** The flow's finished runs past its newest `keep` ones (a locked one is skipped: kept). */
-const DELETE_OLD_STEP_TESTS = `
-DELETE FROM step_tests WHERE id IN (
-  SELECT id FROM step_tests WHERE started_at < $1 LIMIT $2
-)`;
+const DELETE_OLD_STEP_TESTS = 'DELETE FROM step_tests WHERE started_at < $1';
 
 const DELETE_RUNS_OVER_LIMIT = `
 DELETE FROM runs WHERE id IN (
@@ -225,9 +222,11 @@ export class RetentionPruner {
         return { rowCount: result.rows[0]?.runs ?? 0 };
       });
     }
-    // Step tests (flows.testStep) are kept a short while whatever the run retention says.
-    const testCutoff = new Date(now.getTime() - STEP_TEST_RETENTION_DAYS * DAY_MS);
-    await this.inBatches(counts, () => client.query(DELETE_OLD_STEP_TESTS, [testCutoff, batch]));
+    // Step tests (flows.testStep) are kept a short while whatever the run retention says. A
+    // week of them is small: one statement, not counted among the runs' batches.
+    await client.query(DELETE_OLD_STEP_TESTS, [
+      new Date(now.getTime() - STEP_TEST_RETENTION_DAYS * DAY_MS),
+    ]);
     await client.query('DELETE FROM pruning_log WHERE started_at < $1', [
       new Date(now.getTime() - LOG_KEPT_DAYS * DAY_MS),
     ]);
