@@ -15,12 +15,21 @@ const identifier = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
+/** Largest pinned output of one node, as JSON text. */
+export const MAX_PINNED_OUTPUT_CHARS = 256 * 1024;
+
 const nodeFields = {
   id: identifier,
   type: z.string().min(1, 'must name a node type'),
   label: z.string().max(200).optional(),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Sample output pinned in the editor: step tests (flows.testStep) of the nodes after this one
+   * use it as this node's output. Runs never read it. Its size is checked by validateFlow
+   * (MAX_PINNED_OUTPUT_CHARS), on the node, so the node stays in the graph.
+   */
+  pinnedOutput: z.unknown().optional(),
 };
 
 export const flowNodeSchema = z.object({

@@ -33,6 +33,7 @@ describe('planStepTest', () => {
     const plan = planStepTest(document, 'c', registry, {
       trigger: { order: 1 },
       nodes: { b: { output: { total: 3 }, port: null } },
+      source: 'input',
     });
     expect(plan.document.nodes.map((kept) => kept.id)).toEqual(['trigger', 'a', 'b', 'c']);
     expect(plan.document.edges.map((kept) => kept.id)).toEqual(['trigger-a', 'a-b', 'b-c']);
@@ -45,8 +46,32 @@ describe('planStepTest', () => {
     expect(plan.triggerInput).toEqual({ order: 1 });
   });
 
+  it("uses a node's pinned output unless the call gives that node's output", () => {
+    const pinned: FlowDocument = {
+      ...document,
+      nodes: document.nodes.map((entry) =>
+        entry.id === 'a' || entry.id === 'b'
+          ? { ...entry, pinnedOutput: { pinned: entry.id } }
+          : entry,
+      ),
+    };
+    const fromInput = planStepTest(pinned, 'c', registry, {
+      trigger: {},
+      nodes: { b: { output: { given: true }, port: null } },
+      source: 'input',
+    });
+    expect(fromInput.completed.a?.output).toEqual({ pinned: 'a' });
+    expect(fromInput.completed.b?.output).toEqual({ given: true });
+    const fromRun = planStepTest(pinned, 'c', registry, {
+      trigger: {},
+      nodes: { b: { output: { fromRun: true }, port: 'x' } },
+      source: 'run',
+    });
+    expect(fromRun.completed.b).toEqual({ output: { pinned: 'b' }, port: null });
+  });
+
   it('refuses the trigger, an unknown node and a node the trigger does not reach', () => {
-    const data = { trigger: {}, nodes: {} };
+    const data = { trigger: {}, nodes: {}, source: 'input' } as const;
     for (const [nodeId, message] of [
       ['trigger', /is the flow's trigger/],
       ['missing', /has no node "missing"/],

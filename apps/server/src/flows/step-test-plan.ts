@@ -11,6 +11,11 @@ import { InvalidInputError } from '../domain-errors.ts';
 export type UpstreamData = {
   trigger: unknown;
   nodes: Readonly<Record<string, CompletedStep>>;
+  /**
+   * `input`: given in the call, wins over a pinned output. `run`: left by an earlier run; a
+   * node's pinned output wins over it, as the editor shows the pinned data.
+   */
+  source: 'input' | 'run';
 };
 
 export type StepTestPlan = {
@@ -56,11 +61,17 @@ export function planStepTest(
   }
   const kept = new Set([...ancestors, nodeId]);
   const completed: Record<string, CompletedStep> = Object.create(null);
+  const pinned = new Map(
+    document.nodes
+      .filter((candidate) => candidate.pinnedOutput !== undefined)
+      .map((candidate) => [candidate.id, candidate.pinnedOutput]),
+  );
   for (const id of ancestors) {
     const given = Object.hasOwn(data.nodes, id) ? data.nodes[id] : undefined;
-    // The trigger's output is what the run was started with, unless given separately.
-    completed[id] = given ?? {
-      output: id === trigger.id ? data.trigger : undefined,
+    const pinnedWins = data.source === 'run' && pinned.has(id);
+    // The trigger's output is otherwise what the run was started with.
+    completed[id] = (pinnedWins ? undefined : given) ?? {
+      output: pinned.has(id) ? pinned.get(id) : id === trigger.id ? data.trigger : undefined,
       port: null,
     };
   }

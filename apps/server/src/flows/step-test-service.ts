@@ -231,14 +231,14 @@ export class StepTestService {
     );
     const nodes: Record<string, CompletedStep> = Object.create(null);
     for (const step of steps.rows) nodes[step.node_id] = { output: step.output, port: step.port };
-    return { trigger: run.rows[0].input ?? {}, nodes };
+    return { trigger: run.rows[0].input ?? {}, nodes, source: 'run' };
   }
 }
 
 function givenData(input: StepTestInput['input']): UpstreamData {
   const nodes: Record<string, CompletedStep> = Object.create(null);
   for (const [id, output] of Object.entries(input?.nodes ?? {})) nodes[id] = { output, port: null };
-  return { trigger: input?.trigger ?? {}, nodes };
+  return { trigger: input?.trigger ?? {}, nodes, source: 'input' };
 }
 
 type Outcome = {

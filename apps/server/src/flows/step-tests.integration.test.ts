@@ -160,6 +160,35 @@ describe('flows.testStep', () => {
     expect(result).toMatchObject({ status: 'succeeded', output: { orderId: 300 } });
   });
 
+  it('uses a pinned output for step tests only, and keeps it through save, export and import', async () => {
+    const document = orderFlow('Pinned');
+    document.nodes[1] = { ...document.nodes[1]!, pinnedOutput: { orderId: 99 } };
+    const flow = await t.client.flows.create.mutate({ name: 'Pinned', document });
+    const exported = await t.client.flows.export.query({ id: flow.id });
+    expect(exported.nodes[1]?.pinnedOutput).toEqual({ orderId: 99 });
+    const imported = await t.client.flows.import.mutate({ document: exported });
+    expect(imported.document.nodes[1]?.pinnedOutput).toEqual({ orderId: 99 });
+
+    const tested = await t.client.flows.testStep.mutate({ flowId: flow.id, nodeId: 'call' });
+    expect(tested).toMatchObject({ status: 'succeeded', output: { body: { path: '/orders/99' } } });
+    // A run executes the node: its pinned output is never used.
+    const { runId } = await t.client.flows.run.mutate({ id: flow.id, input: { order: 5 } });
+    expect((await waitForRun(t.client, runId)).status).toBe('succeeded');
+    const call = await t.prisma.stepRun.findFirst({ where: { runId, nodeId: 'call' } });
+    expect(call?.output).toMatchObject({ body: { path: '/orders/5' } });
+
+    const tooLarge = orderFlow('Pinned');
+    tooLarge.nodes[1] = { ...tooLarge.nodes[1]!, pinnedOutput: 'x'.repeat(300 * 1024) };
+    const { issues } = await t.client.flows.validate.mutate({ document: tooLarge });
+    expect(issues).toEqual([
+      expect.objectContaining({
+        nodeId: 'shape',
+        path: ['nodes', 1, 'pinnedOutput'],
+        message: expect.stringContaining('a pinned output may be at most 256 KiB of JSON'),
+      }),
+    ]);
+  });
+
   it('redacts the credential in the answer and in the recorded row', async () => {
     const token = 'step-test-bearer-token-7f31';
     const credential = await t.client.credentials.create.mutate({
