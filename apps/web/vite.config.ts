@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type ProxyOptions } from 'vite';
+import { precompressAssets } from './precompress-assets.ts';
 
 const api = 'http://127.0.0.1:3000';
 // The API answers only for its own Host and Origin (DNS-rebinding and CSRF guards): the dev proxy
@@ -15,7 +16,7 @@ const inPackages = (...names: string[]) =>
   new RegExp(`[\\\\/]node_modules[\\\\/](${names.join('|')})[\\\\/]`);
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), precompressAssets()],
   server: {
     port: 5173,
     proxy: { '/trpc': toApi, '/auth': toApi, '/healthz': toApi },

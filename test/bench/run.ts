@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [engine|expressions|pipeline|api|webhook|history|editor|memory|idle-memory|charts]`: runs the benchmarks and prints their
+ * `pnpm bench [engine|expressions|pipeline|api|webhook|history|editor|flow-size|memory|idle-memory|charts]`: runs the benchmarks and prints their
  * figures as Markdown, ready for docs/benchmarks.md. Needs PostgreSQL at TEST_DATABASE_URL (default
  * the local server) for the pipeline benchmark. Sizes: BENCH_RUNS (default 10000), BENCH_LATENCY_RUNS
  * (2000) at BENCH_LATENCY_RATE runs/s (200), BENCH_WORKER_CONCURRENCY (50).
@@ -27,6 +27,9 @@
  * `charts` (only when asked for): the dashboard's chart library candidates, bundle size and render
  * time of BENCH_CHART_POINTS (10000) points in Chromium, BENCH_CHART_REPEAT (9) runs; see charts/.
  *
+ * `flow-size` (only when asked for, issue 9): a flow at the node limit saved, read and run through
+ * the server on a fresh database, BENCH_FLOW_SIZE_REPEAT (5) rounds; see flow-size.ts.
+ *
  * `idle-memory` (only when asked for) is the idle footprint of `bash scripts/start.sh`, or of
  * BENCH_START_COMMAND (`pnpm start`), BENCH_IDLE_SECONDS (10) after it printed its URL.
  */
@@ -37,6 +40,7 @@ import { benchCharts, chartRows } from './charts/charts.ts';
 import { benchEditor, editorRows } from './editor.ts';
 import { benchEngineOverhead } from './engine-overhead.ts';
 import { benchExpressions } from './expressions.ts';
+import { benchFlowSize, flowSizeRows } from './flow-size.ts';
 import { benchHistory, historyRows } from './history.ts';
 import { benchIdleMemory } from './idle-memory.ts';
 import { benchMemory } from './memory.ts';
@@ -146,6 +150,13 @@ if (which === 'charts') {
     repeat: Number(process.env.BENCH_CHART_REPEAT ?? 9),
   });
   lines.push(...chartRows(result));
+}
+
+if (which === 'flow-size') {
+  const result = await benchFlowSize({
+    repeat: Number(process.env.BENCH_FLOW_SIZE_REPEAT ?? 5),
+  });
+  lines.push(...flowSizeRows(result));
 }
 
 if (which === 'idle-memory') {

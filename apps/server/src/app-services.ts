@@ -6,6 +6,12 @@ import {
   type NodeTypeRegistry,
   systemClock,
 } from '@patchbay/engine';
+import {
+  createSandboxedExpressionEvaluator,
+  DEFAULT_SANDBOX_MEMORY_MB,
+  JSONATA_TASK,
+  Sandbox,
+} from '@patchbay/sandbox';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type AuthConfig, DEFAULT_AUTH_CONFIG } from './auth/auth-config.ts';
@@ -22,6 +28,7 @@ import { KeyRing } from './credentials/key-ring.ts';
 import { WorkerCredentialAccess } from './credentials/worker-credential-access.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
+import { StepTestService } from './flows/step-test-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
 import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
 import { RateLimitService } from './resilience/rate-limit-service.ts';
@@ -44,6 +51,7 @@ import { isSyncWebhookFlow } from './webhooks/webhook-endpoint.ts';
 import { WebhookIngress } from './webhooks/webhook-ingress.ts';
 import { WebhookRateLimits } from './webhooks/webhook-rate-limits.ts';
 import type { SecretReader } from './webhooks/webhook-secrets.ts';
+import { DEFAULT_MAX_STEP_OUTPUT_BYTES } from './worker/worker-config.ts';
 
 /** How often each process reads the run queue's load (admission control, /healthz). */
 export const QUEUE_LOAD_REFRESH_MS = 500;
@@ -84,6 +92,11 @@ export type AppServices = {
   /** Dashboard figures from the per-minute rollups, and the live feed (stats.live). */
   stats: StatsService;
   /**
+   * flows.testStep: one node executed in this process, as a worker would (its own expression
+   * sandbox, started on first need). `close` stops that sandbox on shutdown.
+   */
+  stepTests: { service: StepTestService; close(): Promise<void> };
+  /**
    * The triggers of active flows this process serves (started by app-startup per role): the
    * webhook ingress asks it which flow serves a request, schedules tick inside it.
    */
@@ -115,6 +128,8 @@ export function createAppServices(options: {
   retention?: RetentionConfig;
   /** Decrypts webhook signing secrets; default the credentials vault. */
   secrets?: SecretReader;
+  /** A step test's largest output (PATCHBAY_MAX_STEP_OUTPUT_BYTES); default 8 MiB. */
+  maxStepOutputBytes?: number;
   /** The vault's keys (keyRingFromEnv); default a random key that lives as long as the process (tests). */
   keyRing?: KeyRing;
   /** The clock triggers tick by (schedules); default the system clock. */
@@ -178,17 +193,28 @@ export function createAppServices(options: {
     fetch,
     clock,
   });
+  const vault = new WorkerCredentialAccess({
+    pool: pgPool,
+    keyRing,
+    types: connectors.credentialTypes,
+    fetch,
+    clock,
+    logger: options.logger,
+  });
   const webhookSecrets = vaultSecretReader(
-    new WorkerCredentialAccess({
-      pool: pgPool,
-      keyRing,
-      types: connectors.credentialTypes,
-      fetch,
-      clock,
-      logger: options.logger,
-    }),
+    vault,
     connectors.credentialTypes.list().map((type) => type.type),
   );
+  const flows = new FlowService({ prisma, pool: pgPool, registry, egress });
+  const upstreamGuard = new PostgresUpstreamGuard({ pool: pgPool });
+  const stepSandbox = new Sandbox({
+    tasks: { jsonata: JSONATA_TASK },
+    minProcesses: 0,
+    maxProcesses: 1,
+    memoryMb: DEFAULT_SANDBOX_MEMORY_MB,
+    onProcessError: (error) =>
+      options.logger.warn({ err: error }, "The step tests' sandbox process stopped unexpectedly"),
+  });
   const directory = new WebhookDirectory(triggers);
   const captures = new WebhookCaptures();
   const ingress = new WebhookIngress({
@@ -216,9 +242,9 @@ export function createAppServices(options: {
       config: retention,
       status: () => retentionStatus(prisma, retention),
     },
-    flows: new FlowService({ prisma, pool: pgPool, registry, egress }),
+    flows,
     runs,
-    upstreamGuard: new PostgresUpstreamGuard({ pool: pgPool }),
+    upstreamGuard,
     breakers: new BreakerService({ pool: pgPool }),
     limits: new RateLimitService({ pool: pgPool }),
     auth: createAuthServices({
@@ -240,6 +266,19 @@ export function createAppServices(options: {
         logger: options.logger,
       }),
     }),
+    stepTests: {
+      service: new StepTestService({
+        pool: pgPool,
+        registry,
+        flows,
+        guard: upstreamGuard,
+        credentials: vault,
+        expressions: createSandboxedExpressionEvaluator(stepSandbox),
+        maxOutputBytes: options.maxStepOutputBytes ?? DEFAULT_MAX_STEP_OUTPUT_BYTES,
+        clock,
+      }),
+      close: () => stepSandbox.close(),
+    },
   };
 }
 

@@ -107,9 +107,11 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
     shedLimits: shedLimitsFromEnv(options.env),
     retention,
     keyRing,
+    ...(workerConfig ? { maxStepOutputBytes: workerConfig.maxStepOutputBytes } : {}),
   });
   options.onStarted(() => services.auth.audit.close());
   options.onStarted(() => services.completions.stop());
+  options.onStarted(() => services.stepTests.close());
 
   let firstStart: FirstStart = { kind: 'ready' };
   const app = servesHttp(role)

@@ -4,11 +4,19 @@ import { flowSettingsSchema, nodePolicyDocumentSchema } from './resilience/polic
 
 export const FLOW_DOCUMENT_VERSION = 1 as const;
 
+/** Most nodes a flow may hold: a large generated flow, still validated and saved in well under a second. */
+export const MAX_FLOW_NODES = 2000;
+/** Most edges a flow may hold: four per node on average, as fan-in and fan-out need. */
+export const MAX_FLOW_EDGES = 4 * MAX_FLOW_NODES;
+
 const identifier = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
+
+/** Largest pinned output of one node, as JSON text. */
+export const MAX_PINNED_OUTPUT_CHARS = 256 * 1024;
 
 const nodeFields = {
   id: identifier,
@@ -16,6 +24,12 @@ const nodeFields = {
   label: z.string().max(200).optional(),
   position: z.object({ x: z.number().finite(), y: z.number().finite() }),
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Sample output pinned in the editor: step tests (flows.testStep) of the nodes after this one
+   * use it as this node's output. Runs never read it. Its size is checked by validateFlow
+   * (MAX_PINNED_OUTPUT_CHARS), on the node, so the node stays in the graph.
+   */
+  pinnedOutput: z.unknown().optional(),
 };
 
 export const flowNodeSchema = z.object({
@@ -32,19 +46,35 @@ export const flowEdgeSchema = z.object({
   targetHandle: z.string().nullish(),
 });
 
-function documentFields<Node extends z.ZodType>(node: Node) {
+function documentFields<Node extends z.ZodType>(node: Node, counted = true) {
   return {
     version: z.literal(FLOW_DOCUMENT_VERSION),
     name: z.string().trim().min(1, 'must not be empty').max(200),
     description: z.string().max(2000).optional(),
-    nodes: z.array(node).max(500, 'a flow may hold at most 500 nodes'),
-    edges: z.array(flowEdgeSchema).max(2000, 'a flow may hold at most 2000 edges'),
+    nodes: counted
+      ? z.array(node).max(MAX_FLOW_NODES, `a flow may hold at most ${MAX_FLOW_NODES} nodes`)
+      : z.array(node),
+    edges: counted
+      ? z
+          .array(flowEdgeSchema)
+          .max(MAX_FLOW_EDGES, `a flow may hold at most ${MAX_FLOW_EDGES} edges`)
+      : z.array(flowEdgeSchema),
   };
 }
 
 export const flowDocumentSchema = z.object({
   ...documentFields(flowNodeSchema),
   /** Per-flow execution settings: concurrency limit and run timeout. */
+  settings: flowSettingsSchema.optional(),
+});
+
+/**
+ * A stored document as read back: the same shape without the node and edge counts, so a flow
+ * saved under other limits (or written into the database by hand) can still be opened and fixed.
+ * Saving and running it validate it against flowDocumentSchema again.
+ */
+export const storedFlowDocumentSchema = z.object({
+  ...documentFields(flowNodeSchema, false),
   settings: flowSettingsSchema.optional(),
 });
 

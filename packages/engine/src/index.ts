@@ -113,6 +113,9 @@ export {
   flowDocumentSchema,
   flowEdgeSchema,
   flowNodeSchema,
+  MAX_FLOW_EDGES,
+  MAX_FLOW_NODES,
+  storedFlowDocumentSchema,
 } from './flow-document.ts';
 export {
   type EdgeIndex,

@@ -12,6 +12,7 @@ import {
   flowDocumentShapeSchema,
   flowEdgeSchema,
   flowNodeShapeSchema,
+  MAX_PINNED_OUTPUT_CHARS,
 } from './flow-document.ts';
 import { findCycles, indexEdges } from './graph.ts';
 import {
@@ -100,6 +101,19 @@ export function assertValidFlow(input: unknown, registry: NodeTypeRegistry): Val
   throw new FlowValidationError(flowNameOf(input), result.issues);
 }
 
+/** A pinned output (sample data for step tests) must stay small: documents travel whole. */
+function checkPinnedOutput(node: FlowNodeShape, index: number, issues: ValidationIssue[]): void {
+  if (node.pinnedOutput === undefined) return;
+  const chars = JSON.stringify(node.pinnedOutput)?.length ?? 0;
+  if (chars <= MAX_PINNED_OUTPUT_CHARS) return;
+  issues.push({
+    code: 'document.invalid',
+    message: `${nodeName(node)}, field "pinnedOutput": a pinned output may be at most ${MAX_PINNED_OUTPUT_CHARS / 1024} KiB of JSON (it is ${Math.ceil(chars / 1024)} KiB)`,
+    nodeId: node.id,
+    path: ['nodes', index, 'pinnedOutput'],
+  });
+}
+
 /** Nodes with a unique id and a known type; config issues are reported, not filtered. */
 function checkNodes(
   nodes: readonly FlowNodeShape[],
@@ -108,7 +122,8 @@ function checkNodes(
 ): Map<string, CheckedNode> {
   const checked = new Map<string, CheckedNode>();
   const seen = new Set<string>();
-  for (const shape of nodes) {
+  for (const [index, shape] of nodes.entries()) {
+    checkPinnedOutput(shape, index, issues);
     const node = checkPolicy(shape, registry, issues);
     if (seen.has(node.id)) {
       issues.push({

@@ -39,8 +39,8 @@ import {
   toFlowSummary,
 } from './flow-views.ts';
 
-/** Largest flow document accepted, as serialised JSON. */
-export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+/** Largest flow document accepted, as serialised JSON: room for MAX_FLOW_NODES nodes with configs. */
+export const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
 export type CreateFlowInput = {
   name: string;

@@ -1,5 +1,5 @@
 /** The shapes flows travel in over the API (dates as ISO strings; no tRPC transformer). */
-import { type FlowDocument, flowDocumentSchema } from '@patchbay/engine';
+import { type FlowDocument, storedFlowDocumentSchema } from '@patchbay/engine';
 import { parseRunStatus, type RunStatus } from '../runs/run-status.ts';
 import type { SaveWarning } from './egress-warnings.ts';
 
@@ -53,9 +53,14 @@ type FlowSummaryRow = FlowRow & {
   runs: { id: string; status: string; createdAt: Date }[];
 };
 
-/** Stored documents were validated before they were written; parsing restores their type. */
+/**
+ * Stored documents were validated before they were written; parsing restores their type. The
+ * node and edge counts are not checked again, so a flow over today's limits (saved under other
+ * limits, or written into the database by hand) still opens; saving or running it says what is
+ * over. A document that is not a flow at all is corrupt data: an internal error, logged.
+ */
 export function storedDocument(document: unknown): FlowDocument {
-  return flowDocumentSchema.parse(document);
+  return storedFlowDocumentSchema.parse(document);
 }
 
 export function toFlowDetail(row: FlowRow): FlowDetail {

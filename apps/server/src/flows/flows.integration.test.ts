@@ -299,20 +299,20 @@ describe('flows: invalid input writes nothing', () => {
     expect(error.data?.zodError?.fieldErrors).toHaveProperty('name');
   });
 
-  it('rejects a document over 1 MiB with BAD_REQUEST', async () => {
+  it('rejects a document over 4 MiB with BAD_REQUEST', async () => {
     const big = documentWith(
-      [trigger, transform('big', `"${'x'.repeat(1_200_000)}"`)],
+      [trigger, transform('big', `"${'x'.repeat(4_300_000)}"`)],
       [{ id: 'e1', source: 'trigger', target: 'big' }],
     );
     const error = await expectRejectedWithoutWrites(
       () => t.client.flows.create.mutate({ name: 'Big', document: big }),
       'BAD_REQUEST',
     );
-    expect(error.message).toMatch(/too large.*1\.00 MiB/);
+    expect(error.message).toMatch(/too large.*4\.00 MiB/);
   });
 
-  it('refuses a request body over 2 MiB with 413 and a clear message', async () => {
-    const huge = documentWith([trigger, transform('huge', `"${'x'.repeat(2_500_000)}"`)]);
+  it('refuses a request body over 6 MiB with 413 and a clear message', async () => {
+    const huge = documentWith([trigger, transform('huge', `"${'x'.repeat(6_500_000)}"`)]);
     const before = await countRows(t.prisma);
     const error = await rejection(t.client.flows.create.mutate({ name: 'Huge', document: huge }));
     expect(error.data?.code).toBe('PAYLOAD_TOO_LARGE');

@@ -54,8 +54,11 @@ export function registerObservabilityRoutes(
   });
 }
 
-/** Requests larger than this are refused with 413 before they are parsed. */
-export const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/**
+ * Requests larger than this are refused with 413 before they are parsed: a flow document at its
+ * limit (MAX_DOCUMENT_BYTES, 4 MiB) plus a step test's input (1 MiB) and the call around them.
+ */
+export const BODY_LIMIT_BYTES = 6 * 1024 * 1024;
 export const TRPC_PREFIX = '/trpc';
 /** Most procedure calls one batched request may carry. */
 export const MAX_BATCH_SIZE = 20;

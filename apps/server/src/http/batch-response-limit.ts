@@ -1,6 +1,6 @@
 /**
  * Bounds the response to a batched tRPC request. Each procedure's answer is bounded by
- * construction (run values come as previews within a per-run budget, documents are at most 1 MiB,
+ * construction (run values come as previews within a per-run budget, documents are at most 4 MiB,
  * lists are paginated) and a batch holds at most MAX_BATCH_SIZE calls; this is the backstop on
  * the sum: a batch whose response would exceed the limit gets 413 for each of its calls, asking
  * for fewer calls per request, instead of tens of megabytes from a request of a few hundred bytes.

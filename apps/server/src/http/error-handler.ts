@@ -8,6 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { isDatabaseUnavailableError } from '../db/database-unavailable.ts';
+import { MAX_DOCUMENT_BYTES } from '../flows/flow-service.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../trpc/domain-error-mapping.ts';
 import { errorReference, internalErrorMessage } from '../trpc/error-reference.ts';
 import { sendError } from './trpc-error-response.ts';
@@ -22,7 +23,7 @@ export function registerErrorHandler(app: FastifyInstance, trpcPrefix: string): 
         status: 413,
         code: 'PAYLOAD_TOO_LARGE',
         title: 'Payload Too Large',
-        message: `The request is too large: the limit is ${(limit / 1024 / 1024).toFixed(0)} MiB. Flow documents may be at most 1 MiB.`,
+        message: `The request is too large: the limit is ${(limit / 1024 / 1024).toFixed(0)} MiB. Flow documents may be at most ${(MAX_DOCUMENT_BYTES / 1024 / 1024).toFixed(0)} MiB.`,
       });
     }
     if (status >= 400 && status < 500) {

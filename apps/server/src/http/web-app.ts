@@ -1,4 +1,9 @@
-/** Serves the built web app (apps/web/dist) with SPA fallback to index.html. */
+/**
+ * Serves the built web app (apps/web/dist) with SPA fallback to index.html. The build writes a
+ * Brotli and a gzip copy beside each text file (apps/web/precompress-assets.ts); the copy the
+ * request's Accept-Encoding prefers is sent as it is, with Content-Encoding and
+ * Vary: Accept-Encoding, and the plain file to clients that accept neither.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -31,6 +36,7 @@ export async function registerWebApp(
 
   await app.register(fastifyStatic, {
     root: distDir,
+    preCompressed: true,
     cacheControl: false,
     setHeaders(reply, filePath) {
       // Vite fingerprints everything under assets/; index.html must always be revalidated.

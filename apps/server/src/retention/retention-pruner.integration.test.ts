@@ -214,6 +214,22 @@ describe('deleting runs older than PATCHBAY_RUN_RETENTION_DAYS', () => {
   });
 });
 
+describe('step tests', () => {
+  it('deletes step tests older than 7 days and keeps newer ones, whatever the run retention', async () => {
+    const flow = await createFlow();
+    for (const age of [8, 6]) {
+      await pool.query(
+        `INSERT INTO step_tests (flow_id, node_id, node_type, status, started_at, duration_ms)
+         VALUES ($1, 'call', 'http.request', 'succeeded', $2, 5)`,
+        [flow.flowId, daysAgo(age)],
+      );
+    }
+    await pruner({ runRetentionDays: 0 }).prune();
+    const { rows } = await pool.query<{ started_at: Date }>('SELECT started_at FROM step_tests');
+    expect(rows.map((row) => row.started_at.getTime())).toEqual([daysAgo(6).getTime()]);
+  });
+});
+
 describe("a flow's settings.maxRunsKept", () => {
   it('keeps only the newest finished runs of that flow, and every unfinished one', async () => {
     const limited = await createFlow({ maxRunsKept: 3 });

@@ -11,10 +11,12 @@
  * retry came from (runs.retry_of_run_id is ON DELETE SET NULL anyway; a retry copies the steps it
  * reuses when it is created, so it never reads its source again).
  */
+
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '@patchbay/engine';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { STEP_TEST_RETENTION_DAYS } from '../flows/step-test-service.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import type { RetentionConfig } from './retention-config.ts';
 
@@ -58,6 +60,8 @@ SELECT id, (document->'settings'->>'maxRunsKept')::int AS keep FROM flows
  WHERE jsonb_typeof(document->'settings'->'maxRunsKept') = 'number'`;
 
 /** The flow's finished runs past its newest `keep` ones (a locked one is skipped: kept). */
+const DELETE_OLD_STEP_TESTS = 'DELETE FROM step_tests WHERE started_at < $1';
+
 const DELETE_RUNS_OVER_LIMIT = `
 DELETE FROM runs WHERE id IN (
   SELECT id FROM runs
@@ -220,6 +224,11 @@ export class RetentionPruner {
         return { rowCount: result.rows[0]?.runs ?? 0 };
       });
     }
+    // Step tests (flows.testStep) are kept a short while whatever the run retention says. A
+    // week of them is small: one statement, not counted among the runs' batches.
+    await client.query(DELETE_OLD_STEP_TESTS, [
+      new Date(now.getTime() - STEP_TEST_RETENTION_DAYS * DAY_MS),
+    ]);
     await client.query('DELETE FROM pruning_log WHERE started_at < $1', [
       new Date(now.getTime() - LOG_KEPT_DAYS * DAY_MS),
     ]);

@@ -52,3 +52,34 @@ export function httpNode(id: string, url: string, policy?: Record<string, unknow
 export function transformNode(id: string, expression: string): ChainNode {
   return { id, type: 'transform.jsonata', config: { expression } };
 }
+
+/**
+ * A flow of `nodes` nodes in all (the manual trigger included), laid out as the editor would:
+ * `chain`: trigger → t1 → t2 → …; `fan-out`: the trigger feeds every other node directly. Each
+ * node is a cheap JSONata transform with a label, so the document is as large as a real one.
+ */
+export function largeFlow(name: string, nodes: number, shape: 'chain' | 'fan-out'): FlowDocument {
+  const ids = Array.from({ length: nodes - 1 }, (_, i) => `step_${i + 1}`);
+  return {
+    version: 1,
+    name,
+    nodes: [
+      { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+      ...ids.map((id, i) => ({
+        id,
+        type: 'transform.jsonata',
+        label: `Step ${i + 1}`,
+        position:
+          shape === 'chain'
+            ? { x: 240 * ((i + 1) % 40), y: 160 * Math.floor((i + 1) / 40) }
+            : { x: 480, y: 120 * i },
+        config: { expression: shape === 'chain' ? '$' : `{ "index": ${i + 1}, "input": $ }` },
+      })),
+    ],
+    edges: ids.map((target, i) => ({
+      id: `e${i + 1}`,
+      source: shape === 'chain' ? (i === 0 ? 'trigger' : ids[i - 1]!) : 'trigger',
+      target,
+    })),
+  } as FlowDocument;
+}

@@ -260,6 +260,7 @@ export async function startTestApp(
       await services.auth.audit.close();
       await Promise.all(workers.map((started) => started.stop()));
       await services.completions.stop();
+      await services.stepTests.close();
       await egress.http.close();
       await prisma.$disconnect();
       await pgPool.end();

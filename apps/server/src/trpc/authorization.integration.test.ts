@@ -23,6 +23,8 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'flows.run': 'editor',
   'flows.setActive': 'editor',
   'flows.purge': 'admin',
+  'flows.testStep': 'editor',
+  'flows.stepTests': 'viewer',
   'runs.list': 'viewer',
   'runs.get': 'viewer',
   'runs.value': 'viewer',

@@ -20,6 +20,7 @@ export function servicesContext(services: AppServices): Omit<TrpcContext, 'princ
     webhooks: services.webhooks,
     credentials: services.credentials,
     stats: services.stats,
+    stepTests: services.stepTests.service,
   };
 }
 

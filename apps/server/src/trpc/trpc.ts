@@ -45,6 +45,8 @@ export type TrpcContext = Pick<
   | 'credentials'
   | 'stats'
 > & {
+  /** flows.testStep and flows.stepTests. */
+  stepTests: AppServices['stepTests']['service'];
   /** Who calls: null for a request without a valid session or token. */
   principal: Principal | null;
   origin: RequestOrigin;

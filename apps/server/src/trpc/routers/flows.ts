@@ -73,6 +73,42 @@ export const flowsRouter = {
     .input(z.object({ id }))
     .query(({ ctx, input }) => ctx.flows.export(input.id)),
 
+  /**
+   * Executes one node alone, as a run would, with upstream data given (`input`: `$trigger` and
+   * `$nodes` outputs by node id) or taken from an earlier run (`runId`), on the editor's unsaved
+   * `document` or the saved draft. Recorded as a step test, never as a run.
+   */
+  testStep: editorProcedure
+    // Recorded in step_tests with its user, so not in the audit log as well.
+    .meta({ audit: false })
+    .input(
+      z.object({
+        flowId: id,
+        nodeId: z.string().min(1, 'is required').max(64),
+        document: z.unknown().optional(),
+        input: z
+          .object({
+            trigger: z.unknown().optional(),
+            nodes: z.record(z.string().max(64), z.unknown()).optional(),
+          })
+          .strict()
+          .optional(),
+        runId: id.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.stepTests.test(input, ctx.principal?.userId ?? null)),
+
+  /** The flow's recent step tests (newest first), of one node when `nodeId` is given. */
+  stepTests: viewerProcedure
+    .input(
+      z.object({
+        flowId: id,
+        nodeId: z.string().min(1).max(64).optional(),
+        limit: z.number().int().min(1).max(100).default(20),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.stepTests.list(input)),
+
   /** Queues a run; with an idempotencyKey already used for this flow, returns that run instead. */
   run: editorProcedure
     .input(
