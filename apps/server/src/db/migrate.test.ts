@@ -76,9 +76,13 @@ describe('migrateDatabase', () => {
       'run_stats_minute',
       'runs',
       'sessions',
+      'stats_live_watchers',
       'step_runs',
+      'step_stats_minute',
+      'step_tests',
       'trigger_claims',
       'users',
+      'worker_presence_minute',
       'workers',
     ]);
   });
