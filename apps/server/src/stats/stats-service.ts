@@ -2,8 +2,11 @@
  * Dashboard figures. Finished runs come from the per-minute rollups (run_stats_minute,
  * run_error_stats_minute) that the runs_stats_on_finish trigger keeps, so a query costs the
  * same on 1 M runs as on 1,000; runs in flight and queued are counted from runs (indexed by status).
- * A range covers whole minutes: from is rounded down to its minute, and a minute counts when it
- * starts before `to`.
+ * Minute rows older than the compaction window (2–3 hours) are moved into hour rows
+ * (run_stats_hour, …; stats-compactor.ts), and queries read both (rollupRowsInRange). A range
+ * covers whole minutes: from is rounded down to its minute, and a minute counts when it starts
+ * before `to`; where the range reaches back into compacted hours it covers whole hours there: an
+ * hour counts when it starts at or after from's hour and before `to`.
  */
 import type pg from 'pg';
 import { RUN_STATUS } from '../runs/run-status.ts';
