@@ -5,11 +5,11 @@
  * finishing and inserted while compaction runs.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chainFlow, httpNode, transformNode } from '../test-support/flow-documents.ts';
 import { startTestApp, type TestApp } from '../test-support/test-app.ts';
 import { estimateQuantile, HISTOGRAM_BUCKETS } from './duration-histogram.ts';
-import { compactStats } from './stats-compactor.ts';
+import { compactStats, StatsCompactor } from './stats-compactor.ts';
 
 let t: TestApp;
 let pool: pg.Pool;
@@ -392,6 +392,33 @@ describe('hourly compaction', () => {
     const [passes] = await Promise.all([compactions, writers]);
     expect(passes).toBeGreaterThan(1);
     await compactStats(pool, { olderThan: CUTOFF });
+    for (const [, from, to] of ranges) await expectFiguresEqualRawCounts(from, to);
+  });
+
+  it('is compacted by the scheduled job of a worker process on its own', async () => {
+    await seedRuns(100, 8, 10, 3);
+    const compactor = new StatsCompactor({
+      pool,
+      config: { intervalMs: 1_000, batchSize: 100 },
+      logger: { info: () => undefined, error: () => undefined },
+      random: () => 0,
+    });
+    compactor.start();
+    try {
+      // The default window keeps the last 2-3 hours as minutes: these are days old.
+      await vi.waitFor(
+        async () => {
+          const { rows } = await pool.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM run_stats_minute WHERE minute < $1',
+            [hourAt(10)],
+          );
+          expect(rows[0]?.n).toBe(0);
+        },
+        { timeout: 15_000, interval: 200 },
+      );
+    } finally {
+      await compactor.stop();
+    }
     for (const [, from, to] of ranges) await expectFiguresEqualRawCounts(from, to);
   });
 
