@@ -24,6 +24,7 @@ import { type ProcessRole, servesHttp, triggerHosts } from './process-role.ts';
 import { migrationsDir, webDistDir } from './repo-paths.ts';
 import { retentionConfigFromEnv } from './retention/retention-config.ts';
 import { shedLimitsFromEnv } from './runs/run-admission.ts';
+import { statsCompactionConfigFromEnv } from './stats/stats-compactor.ts';
 import { DEFAULT_WEBHOOK_MAX_BYTES } from './webhooks/webhook-routes.ts';
 import type { WorkerConfig } from './worker/worker-config.ts';
 import { startWorkerProcess } from './worker/worker-process.ts';
@@ -164,6 +165,7 @@ export async function startApp(options: AppStartupOptions): Promise<StartedApp |
       onFatal: options.onFatal,
       completions: services.completions,
       retention,
+      statsCompaction: statsCompactionConfigFromEnv(options.env),
       intake: services.intake,
       publicUrl: options.publicUrl,
       tracer,

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { type BucketPlan, bucketStarts } from './stats-buckets.ts';
-import { MINUTES_IN_RANGE } from './stats-flow-filter.ts';
+import { MINUTES_IN_RANGE, rollupRowsInRange } from './stats-flow-filter.ts';
 
 export type ActivityBucket = {
   at: string;
@@ -31,12 +31,15 @@ export async function activityStats(
   plan: BucketPlan,
 ): Promise<ActivityBucket[]> {
   const params = [range.from, range.to, range.flowId, plan.interval];
-  const bucketOfMinute = `date_bin($4::interval, minute, 'epoch'::timestamptz)`;
+  // An hour row starting before the first bucket (the range starts within a compacted hour)
+  // counts in the first bucket, as it counts in the range.
+  const bucketOfMinute = `GREATEST(date_bin($4::interval, minute, 'epoch'::timestamptz),
+                                    date_bin($4::interval, $1::timestamptz, 'epoch'::timestamptz))`;
   const flowFilter = `($3::uuid IS NULL OR flow_id = $3)`;
   const [runs, steps, workers] = await Promise.all([
     pool.query<{ at: Date; runs: string }>(
       `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed + cancelled) AS runs
-         FROM run_stats_minute WHERE ${MINUTES_IN_RANGE} AND ${flowFilter}
+         FROM ${rollupRowsInRange('run_stats')} s WHERE ${flowFilter}
         GROUP BY 1`,
       params,
     ),
@@ -51,7 +54,7 @@ export async function activityStats(
       `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed) AS attempts, sum(retries) AS retries,
               sum(breaker_wait_ms) AS breaker_wait_ms, sum(rate_limit_wait_ms) AS rate_limit_wait_ms,
               sum(rate_limit_waits) AS rate_limit_waits
-         FROM step_stats_minute WHERE ${MINUTES_IN_RANGE} AND ${flowFilter}
+         FROM ${rollupRowsInRange('step_stats')} s WHERE ${flowFilter}
         GROUP BY 1`,
       params,
     ),

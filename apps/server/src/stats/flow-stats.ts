@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { estimateQuantile } from './duration-histogram.ts';
 import { type HistogramRow, histogramsByKey } from './histogram-rows.ts';
-import { MINUTES_IN_RANGE } from './stats-flow-filter.ts';
+import { rollupRowsInRange } from './stats-flow-filter.ts';
 
 export type FlowStats = {
   flowId: string;
@@ -33,8 +33,9 @@ export async function flowStats(
     `SELECT s.flow_id, f.name, s.succeeded, s.failed, s.cancelled
        FROM (SELECT flow_id, sum(succeeded) AS succeeded, sum(failed) AS failed,
                     sum(cancelled) AS cancelled
-               FROM run_stats_minute WHERE ${MINUTES_IN_RANGE}
-              GROUP BY flow_id) s
+               FROM ${rollupRowsInRange('run_stats')} r
+              GROUP BY flow_id
+             HAVING sum(succeeded + failed + cancelled) > 0) s
        JOIN flows f ON f.id = s.flow_id
       ORDER BY s.failed DESC,
                s.succeeded::float8 / NULLIF(s.succeeded + s.failed, 0) ASC NULLS LAST,
@@ -48,9 +49,9 @@ export async function flowStats(
       ? { rows: [] }
       : await pool.query<HistogramRow>(
           `SELECT s.flow_id::text AS key, h.i - 1 AS bucket, sum(h.n) AS n
-             FROM run_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
-            WHERE ${MINUTES_IN_RANGE} AND s.flow_id = ANY($3::uuid[])
-              AND s.duration_count > 0 AND h.n > 0
+             FROM ${rollupRowsInRange('run_stats')} s,
+                  unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+            WHERE s.flow_id = ANY($3::uuid[]) AND h.n <> 0
             GROUP BY s.flow_id, h.i`,
           [range.from, range.to, flowIds],
         );

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { estimateQuantile } from './duration-histogram.ts';
 import { type HistogramRow, histogramsByKey } from './histogram-rows.ts';
-import { MINUTES_IN_RANGE } from './stats-flow-filter.ts';
+import { rollupRowsInRange } from './stats-flow-filter.ts';
 
 export type NodeStats = {
   flowId: string;
@@ -58,23 +58,24 @@ export async function nodeStats(
   range: { from: Date; to: Date; flowId: string | null; limit: number },
 ): Promise<NodesStats> {
   const params = [range.from, range.to, range.flowId];
-  const where = `${MINUTES_IN_RANGE} AND ($3::uuid IS NULL OR flow_id = $3)`;
+  const where = `($3::uuid IS NULL OR flow_id = $3)`;
   const keyOf = `flow_id::text || ' ' || node_type || ' ' || node_id`;
   const [totals, histograms] = await Promise.all([
     pool.query<TotalsRow>(
       `SELECT flow_id, node_id, node_type, sum(succeeded + failed) AS steps, sum(failed) AS failed,
               sum(retries) AS retries, sum(breaker_wait_ms + rate_limit_wait_ms) AS wait_ms
-         FROM step_stats_minute WHERE ${where}
-        GROUP BY flow_id, node_id, node_type`,
+         FROM ${rollupRowsInRange('step_stats')} s WHERE ${where}
+        GROUP BY flow_id, node_id, node_type
+       HAVING sum(succeeded + failed) > 0`,
       params,
     ),
     pool.query<HistogramRow>(
       // Only each row's slice between its lowest and highest bucket (1-based array bounds).
       `SELECT ${keyOf} AS key, s.duration_low_bucket + h.i - 1 AS bucket, sum(h.n) AS n
-         FROM step_stats_minute s,
+         FROM ${rollupRowsInRange('step_stats')} s,
               unnest(s.duration_histogram[s.duration_low_bucket + 1 : s.duration_high_bucket + 1])
                 WITH ORDINALITY AS h(n, i)
-        WHERE ${where} AND s.duration_count > 0 AND h.n > 0
+        WHERE ${where} AND h.n <> 0
         GROUP BY s.flow_id, s.node_type, s.node_id, 2`,
       params,
     ),

@@ -12,11 +12,14 @@ export const STATS_BUCKET_NAMES = Object.keys(STATS_BUCKETS) as [StatsBucket, ..
 /** At most this many buckets in one timeseries. */
 export const MAX_TIMESERIES_BUCKETS = 2000;
 
-/** The bucket a chart of this range reads best with (at most a few hundred points). */
+/**
+ * The bucket a chart of this range reads best with (at most a few hundred points). Past two
+ * hours, at least an hour: older minutes are compacted into hours (stats-compactor.ts), and a
+ * narrower bucket would show each compacted hour as one spike at its start.
+ */
 export function defaultBucket(from: Date, to: Date): StatsBucket {
   const span = to.getTime() - from.getTime();
-  if (span <= 3 * 3_600_000) return '1m';
-  if (span <= 24 * 3_600_000) return '5m';
+  if (span <= 2 * 3_600_000) return '1m';
   if (span <= 14 * 86_400_000) return '1h';
   return '1d';
 }
@@ -27,7 +30,10 @@ export type BucketPlan = {
   /** Start of the first bucket (aligned to the epoch, UTC). */
   firstMs: number;
   count: number;
-  /** For date_bin: the width as an interval literal. */
+  /**
+   * For date_bin: the width as an interval literal. A row counts in the bucket holding its start
+   * (an hour row: its hour's start), or in the first bucket when it starts before it.
+   */
   interval: string;
 };
 

@@ -2,8 +2,11 @@
  * Dashboard figures. Finished runs come from the per-minute rollups (run_stats_minute,
  * run_error_stats_minute) that the runs_stats_on_finish trigger keeps, so a query costs the
  * same on 1 M runs as on 1,000; runs in flight and queued are counted from runs (indexed by status).
- * A range covers whole minutes: from is rounded down to its minute, and a minute counts when it
- * starts before `to`.
+ * Minute rows older than the compaction window (2–3 hours) are moved into hour rows
+ * (run_stats_hour, …; stats-compactor.ts), and queries read both (rollupRowsInRange). A range
+ * covers whole minutes: from is rounded down to its minute, and a minute counts when it starts
+ * before `to`; where the range reaches back into compacted hours it covers whole hours there: an
+ * hour counts when it starts at or after from's hour and before `to`.
  */
 import type pg from 'pg';
 import { RUN_STATUS } from '../runs/run-status.ts';
@@ -14,7 +17,7 @@ import { emptyHistogram, type HistogramRow, histogramsByKey } from './histogram-
 import type { LiveStatsEvent, LiveStatsHub } from './live-stats.ts';
 import { type NodesStats, nodeStats } from './node-stats.ts';
 import { bucketStarts, planBuckets, type StatsBucket } from './stats-buckets.ts';
-import { statsFlowFilter } from './stats-flow-filter.ts';
+import { rollupRowsInRange, statsFlowFilter } from './stats-flow-filter.ts';
 import { type UpstreamStats, upstreamStats } from './upstream-stats.ts';
 
 export {
@@ -72,16 +75,15 @@ export class StatsService {
       this.#pool.query<{ succeeded: string; failed: string; cancelled: string }>(
         `SELECT COALESCE(sum(succeeded), 0) AS succeeded, COALESCE(sum(failed), 0) AS failed,
                 COALESCE(sum(cancelled), 0) AS cancelled
-           FROM run_stats_minute
-          WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
-            AND ($3::uuid IS NULL OR flow_id = $3)`,
+           FROM ${rollupRowsInRange('run_stats')} s
+          WHERE ($3::uuid IS NULL OR flow_id = $3)`,
         params,
       ),
       this.#pool.query<HistogramRow>(
         `SELECT '' AS key, h.i - 1 AS bucket, sum(h.n) AS n
-           FROM run_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
-          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
-            AND ($3::uuid IS NULL OR s.flow_id = $3) AND s.duration_count > 0 AND h.n > 0
+           FROM ${rollupRowsInRange('run_stats')} s,
+                unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+          WHERE ($3::uuid IS NULL OR s.flow_id = $3) AND h.n <> 0
           GROUP BY h.i`,
         params,
       ),
@@ -120,23 +122,23 @@ export class StatsService {
     const plan = planBuckets(range);
     // Buckets are aligned to the epoch (UTC): 1d buckets start at midnight UTC.
     const params = [range.from, range.to, flowId, plan.interval];
-    const bucketOfMinute = `date_bin($4::interval, s.minute, 'epoch'::timestamptz)`;
+    const bucketOfMinute = `GREATEST(date_bin($4::interval, s.minute, 'epoch'::timestamptz),
+                                      date_bin($4::interval, $1::timestamptz, 'epoch'::timestamptz))`;
     const [totals, histograms] = await Promise.all([
       this.#pool.query<{ at: Date; succeeded: string; failed: string; cancelled: string }>(
         `SELECT ${bucketOfMinute} AS at, sum(s.succeeded) AS succeeded, sum(s.failed) AS failed,
                 sum(s.cancelled) AS cancelled
-           FROM run_stats_minute s
-          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
-            AND ($3::uuid IS NULL OR s.flow_id = $3)
+           FROM ${rollupRowsInRange('run_stats')} s
+          WHERE ($3::uuid IS NULL OR s.flow_id = $3)
           GROUP BY 1`,
         params,
       ),
       this.#pool.query<HistogramRow>(
         `SELECT (extract(epoch FROM ${bucketOfMinute}) * 1000)::bigint::text AS key,
                 h.i - 1 AS bucket, sum(h.n) AS n
-           FROM run_stats_minute s, unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
-          WHERE s.minute >= date_trunc('minute', $1::timestamptz) AND s.minute < $2
-            AND ($3::uuid IS NULL OR s.flow_id = $3) AND s.duration_count > 0 AND h.n > 0
+           FROM ${rollupRowsInRange('run_stats')} s,
+                unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+          WHERE ($3::uuid IS NULL OR s.flow_id = $3) AND h.n <> 0
           GROUP BY 1, 2`,
         params,
       ),
@@ -168,10 +170,10 @@ export class StatsService {
       last_at: Date;
     }>(
       `SELECT code, flow_id, sum(count) AS count, max(last_at) AS last_at
-         FROM run_error_stats_minute
-        WHERE minute >= date_trunc('minute', $1::timestamptz) AND minute < $2
-          AND ($3::uuid IS NULL OR flow_id = $3)
+         FROM ${rollupRowsInRange('run_error_stats')} e
+        WHERE ($3::uuid IS NULL OR flow_id = $3)
         GROUP BY code, flow_id
+       HAVING sum(count) > 0
         ORDER BY count DESC, last_at DESC, code, flow_id
         LIMIT $4`,
       [range.from, range.to, flowId, range.limit],

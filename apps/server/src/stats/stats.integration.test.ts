@@ -402,8 +402,11 @@ describe('stats input', () => {
 
   it('chooses a bucket from the range', async () => {
     const day = await t.client.stats.timeseries.query({ from, to: '2026-12-02T00:00:00Z' });
-    expect(day.bucket).toBe('5m');
-    expect(day.buckets).toHaveLength(288);
+    expect(day.bucket).toBe('1h');
+    expect(day.buckets).toHaveLength(24);
+    const hours = await t.client.stats.timeseries.query({ from, to: '2026-12-01T02:00:00Z' });
+    expect(hours.bucket).toBe('1m');
+    expect(hours.buckets).toHaveLength(120);
     const month = await t.client.stats.timeseries.query({ from, to: '2026-12-31T00:00:00Z' });
     expect(month.bucket).toBe('1d');
     expect(month.buckets).toHaveLength(30);

@@ -34,6 +34,7 @@ import type { FlowVersionCache } from '../runs/flow-version-cache.ts';
 import type { RunCompletionSink } from '../runs/run-completions.ts';
 import type { RunIntake } from '../runs/run-intake.ts';
 import { RUN_TASK } from '../runs/run-queue.ts';
+import { type StatsCompactionConfig, StatsCompactor } from '../stats/stats-compactor.ts';
 import { CancelListener } from './cancel-listener.ts';
 import { graphileLogger } from './graphile-logger.ts';
 import { LeaseHeartbeat } from './lease-heartbeat.ts';
@@ -78,6 +79,11 @@ export type StartWorkerOptions = {
   completions?: RunCompletionSink;
   /** Prunes run history on this schedule (one process at a time); unset: this process never prunes. */
   retention?: RetentionConfig;
+  /**
+   * Compacts old minute rollups into hour rows on this schedule (one process at a time;
+   * stats/stats-compactor.ts); unset: this process never compacts.
+   */
+  statsCompaction?: StatsCompactionConfig;
   /** Starts the error flows of failed runs (the `error_flow` jobs; runs/error-flow.ts). */
   intake: Pick<RunIntake, 'start'>;
   /** PATCHBAY_PUBLIC_URL: an error flow's input links to the failed run's page under it. */
@@ -157,6 +163,9 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         ...(options.clock ? { clock: options.clock } : {}),
       })
     : undefined;
+  const compactor = options.statsCompaction
+    ? new StatsCompactor({ pool, config: options.statsCompaction, logger })
+    : undefined;
   const cancels = new CancelListener({
     connectionString: options.connectionString,
     onCancel: (runId) => {
@@ -216,6 +225,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
   heartbeat.start();
   sweeper.start();
   pruner?.start();
+  compactor?.start();
   logger.info(
     { workerId: id, concurrency: config.concurrency, leaseMs: config.leaseMs },
     'Worker is taking runs',
@@ -232,6 +242,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         const graceMs = stopOptions.graceMs ?? config.shutdownGraceMs;
         sweeper.stop();
         const prunerStopped = pruner?.stop();
+        const compactorStopped = compactor?.stop();
         runs.stopInline();
         // Stops fetching at once; resolves when every job handler returned.
         const runnerStopped = runner.stop();
@@ -244,6 +255,7 @@ export async function startWorkerProcess(options: StartWorkerOptions): Promise<W
         }
         await runnerStopped;
         await prunerStopped;
+        await compactorStopped;
         heartbeat.stop();
         await cancels.stop();
         await sandbox.close();
