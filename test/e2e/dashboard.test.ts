@@ -136,6 +136,11 @@ describe('the dashboard', () => {
     expect(url.searchParams.get('error')).toBe(code);
     expect(url.searchParams.get('flow')).toBe(failing);
     expect(url.searchParams.get('range')).toBe('24h');
+    // Identical failures are one group row on the history page: it counts both, and expands.
+    const group = page.locator('tr.run-group-row');
+    await group.waitFor();
+    expect(await group.getAttribute('data-run-count')).toBe('2');
+    await group.locator('[data-testid$="-expand"]').click();
     await expect
       .poll(
         async () =>
