@@ -94,13 +94,14 @@ describe('flows.delete', () => {
       cancelledRuns: 0,
     });
 
+    // One call at a time: calls started together would reject before being awaited.
     for (const read of [
-      t.client.flows.get.query({ id: flow.id }),
-      t.client.flows.export.query({ id: flow.id }),
-      t.client.flows.update.mutate({ id: flow.id, name: 'Back' }),
-      t.client.flows.delete.mutate({ id: flow.id }),
+      () => t.client.flows.get.query({ id: flow.id }),
+      () => t.client.flows.export.query({ id: flow.id }),
+      () => t.client.flows.update.mutate({ id: flow.id, name: 'Back' }),
+      () => t.client.flows.delete.mutate({ id: flow.id }),
     ]) {
-      expect((await rejection(read)).data?.code).toBe('NOT_FOUND');
+      expect((await rejection(read())).data?.code).toBe('NOT_FOUND');
     }
     const refused = await rejection(t.client.flows.run.mutate({ id: flow.id }));
     expect(refused.data?.code).toBe('PRECONDITION_FAILED');

@@ -1,5 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chainFlow, httpNode, transformNode } from '../test-support/flow-documents.ts';
 import { type ScriptedUpstream, startScriptedUpstream } from '../test-support/scripted-upstream.ts';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
@@ -63,9 +63,16 @@ describe('runs.cancel', () => {
       startedAt: null,
     });
     expect(cancelled.finishedAt).not.toBeNull();
-    const [jobs] = await t.prisma.$queryRaw<{ count: number }[]>`
-      SELECT count(*)::int AS count FROM graphile_worker.jobs WHERE key = ${`run:${queued.runId}`}`;
-    expect(jobs?.count).toBe(0);
+    // A worker may hold the job locked at this moment (graphile-worker then cannot delete it);
+    // it completes the job once it sees the run cancelled.
+    await vi.waitFor(
+      async () => {
+        const [jobs] = await t.prisma.$queryRaw<{ count: number }[]>`
+          SELECT count(*)::int AS count FROM graphile_worker.jobs WHERE key = ${`run:${queued.runId}`}`;
+        expect(jobs?.count).toBe(0);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
 
     expect((await waitForRun(t.client, busy.runId)).status).toBe('succeeded');
     expect(upstream.hits('/hold')).toBe(1); // the cancelled run never called out

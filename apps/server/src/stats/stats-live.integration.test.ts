@@ -93,7 +93,9 @@ describe('stats.live', () => {
     controller.abort();
     await vi.waitFor(() => expect(t.services.stats.liveSubscribers).toBe(0), { timeout: 10_000 });
     // No subscriber left here: runs stop NOTIFYing.
-    expect(await t.prisma.statsLiveWatcher.count()).toBe(0);
+    await vi.waitFor(async () => expect(await t.prisma.statsLiveWatcher.count()).toBe(0), {
+      timeout: 10_000,
+    });
   }, 60_000);
 
   it('ends open streams when the server shuts down', async () => {
