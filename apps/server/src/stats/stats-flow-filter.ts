@@ -27,8 +27,19 @@ export const HOURS_IN_RANGE = `hour >= date_bin('1 hour', $1::timestamptz, 'epoc
  * relation are exact; a range reaching back before the compaction window starts at whole hours
  * there. Columns are those of the minute table (the hour table has the same, in the same order).
  */
-export function rollupRowsInRange(rollup: 'run_stats' | 'run_error_stats' | 'step_stats'): string {
-  return `(SELECT * FROM ${rollup}_minute WHERE ${MINUTES_IN_RANGE}
+export function rollupRowsInRange(
+  rollup: 'run_stats' | 'run_error_stats' | 'step_stats',
+  /** The columns read (by default all); a short list keeps the histograms out when not needed. */
+  columns = '*',
+): string {
+  const hourColumns =
+    columns === '*'
+      ? '*'
+      : columns
+          .split(',')
+          .map((column) => (column.trim() === 'minute' ? 'hour AS minute' : column.trim()))
+          .join(', ');
+  return `(SELECT ${columns} FROM ${rollup}_minute WHERE ${MINUTES_IN_RANGE}
             UNION ALL
-           SELECT * FROM ${rollup}_hour WHERE ${HOURS_IN_RANGE})`;
+           SELECT ${hourColumns} FROM ${rollup}_hour WHERE ${HOURS_IN_RANGE})`;
 }

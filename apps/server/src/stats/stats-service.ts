@@ -134,12 +134,13 @@ export class StatsService {
         params,
       ),
       this.#pool.query<HistogramRow>(
-        `SELECT (extract(epoch FROM ${bucketOfMinute}) * 1000)::bigint::text AS key,
-                h.i - 1 AS bucket, sum(h.n) AS n
-           FROM ${rollupRowsInRange('run_stats')} s,
-                unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
-          WHERE ($3::uuid IS NULL OR s.flow_id = $3) AND h.n <> 0
-          GROUP BY 1, 2`,
+        // Grouped by the bucket's start; its text key is built once per group, not per element.
+        `SELECT (extract(epoch FROM g.at) * 1000)::bigint::text AS key, g.bucket, g.n
+           FROM (SELECT ${bucketOfMinute} AS at, h.i - 1 AS bucket, sum(h.n) AS n
+                   FROM ${rollupRowsInRange('run_stats', 'flow_id, minute, duration_histogram')} s,
+                        unnest(s.duration_histogram) WITH ORDINALITY AS h(n, i)
+                  WHERE ($3::uuid IS NULL OR s.flow_id = $3) AND h.n <> 0
+                  GROUP BY 1, 2) g`,
         params,
       ),
     ]);
