@@ -24,6 +24,10 @@ export type ActivityBucket = {
   workersAlive: number;
 };
 
+/** What the activity reads of a step rollup row (not its histogram). */
+const STEP_COLUMNS =
+  'flow_id, minute, succeeded, failed, retries, breaker_wait_ms, rate_limit_wait_ms, rate_limit_waits';
+
 /** `flowId` already checked; null: every flow. Workers are counted whatever the flow. */
 export async function activityStats(
   pool: pg.Pool,
@@ -39,7 +43,8 @@ export async function activityStats(
   const [runs, steps, workers] = await Promise.all([
     pool.query<{ at: Date; runs: string }>(
       `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed + cancelled) AS runs
-         FROM ${rollupRowsInRange('run_stats')} s WHERE ${flowFilter}
+         FROM ${rollupRowsInRange('run_stats', 'flow_id, minute, succeeded, failed, cancelled')} s
+        WHERE ${flowFilter}
         GROUP BY 1`,
       params,
     ),
@@ -54,7 +59,7 @@ export async function activityStats(
       `SELECT ${bucketOfMinute} AS at, sum(succeeded + failed) AS attempts, sum(retries) AS retries,
               sum(breaker_wait_ms) AS breaker_wait_ms, sum(rate_limit_wait_ms) AS rate_limit_wait_ms,
               sum(rate_limit_waits) AS rate_limit_waits
-         FROM ${rollupRowsInRange('step_stats')} s WHERE ${flowFilter}
+         FROM ${rollupRowsInRange('step_stats', STEP_COLUMNS)} s WHERE ${flowFilter}
         GROUP BY 1`,
       params,
     ),
