@@ -3,7 +3,7 @@
  * picker on a connection dropped on empty canvas (node added and connected in one undo step),
  * and the palette's search.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -17,6 +17,7 @@ let server: ServerProcess;
 let browser: Browser;
 let api: Api;
 let flowId: string;
+let branchingFlowId: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -27,6 +28,20 @@ beforeAll(async () => {
     name: 'Quick add',
     nodes: [{ id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} }],
     edges: [],
+  });
+  branchingFlowId = await importFlow(api, {
+    version: 1,
+    name: 'Branching',
+    nodes: [
+      { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, config: {} },
+      {
+        id: 'logic_if_1',
+        type: 'logic.if',
+        position: { x: 320, y: 0 },
+        config: { condition: 'true' },
+      },
+    ],
+    edges: [{ id: 'e1', source: 'trigger', target: 'logic_if_1' }],
   });
   browser = await launchBrowser();
 });
@@ -43,6 +58,18 @@ const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 // A string: this package's tsconfig has no DOM types.
 const focusedTestId = (page: Page) =>
   page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null');
+
+/** A locator's box once the canvas has stopped moving it (fitView runs after nodes measure). */
+async function settledBox(locator: Locator) {
+  let previous = await locator.boundingBox();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const current = await locator.boundingBox();
+    if (!current) throw new Error('not visible');
+    if (previous && current.x === previous.x && current.y === previous.y) return current;
+    previous = current;
+  }
+}
 
 async function nodeBox(page: Page, id: string) {
   const box = await page.getByTestId(`node-${id}`).boundingBox();
@@ -113,8 +140,7 @@ describe('quick add', () => {
 
   it('adds a node connected to an output dropped on empty canvas, undone in one step', async () => {
     const handle = page.getByTestId('handle-trigger-out-out');
-    const box = await handle.boundingBox();
-    if (!box) throw new Error('handle not visible');
+    const box = await settledBox(handle);
     await dragHandleTo(page, handle, { x: box.x + 260, y: box.y + 220 });
 
     const search = page.getByTestId('node-picker-search');
@@ -152,5 +178,28 @@ describe('quick add', () => {
     await palette.getByText('No node type matches').waitFor();
     await page.getByTestId('palette-search').fill('');
     await palette.getByTestId('palette-http.request').waitFor();
+  });
+
+  it('connects a new node to the branch it was dragged from, and opens from the toolbar', async () => {
+    await page.goto(`${server.baseUrl}/flows/${branchingFlowId}`);
+    await page.getByTestId('node-logic_if_1').waitFor();
+
+    const handle = page.getByTestId('handle-logic_if_1-out-false');
+    const box = await settledBox(handle);
+    await dragHandleTo(page, handle, { x: box.x + 200, y: box.y + 160 });
+    await page.getByTestId('node-picker-option-transform.jsonata').click();
+
+    await page.getByTestId('node-transform_jsonata_1').waitFor();
+    await expect
+      .poll(() =>
+        page.locator('.react-flow__edge[data-id="logic_if_1-false-transform_jsonata_1"]').count(),
+      )
+      .toBe(1);
+    expect(await edgeCount(page)).toBe(2);
+
+    await page.getByTestId('add-node').click();
+    await page.getByTestId('node-picker-search').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('node-picker-search').count()).toBe(0);
   });
 });
