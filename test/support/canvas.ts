@@ -11,3 +11,17 @@ export async function connectHandles(page: Page, from: Locator, to: Locator): Pr
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 15 });
   await page.mouse.up();
 }
+
+/** Drags a connection from a handle and lets go at a point (e.g. on empty canvas). */
+export async function dragHandleTo(
+  page: Page,
+  from: Locator,
+  to: { x: number; y: number },
+): Promise<void> {
+  const a = await from.boundingBox();
+  if (!a) throw new Error('handle not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 15 });
+  await page.mouse.up();
+}

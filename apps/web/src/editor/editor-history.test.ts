@@ -62,6 +62,28 @@ describe('editor history', () => {
     expect(selectDirty(store.getState())).toBe(true);
   });
 
+  it('adds a node connected to an output as one step, undone together', async () => {
+    await edit(() =>
+      store
+        .getState()
+        .addNode(
+          { type: 'logic.if', config: {} },
+          { x: 400, y: 0 },
+          { source: 'http_request_1', sourceHandle: null },
+        ),
+    );
+    expect(store.getState().selectedNodeId).toBe('logic_if_1');
+    expect(store.getState().toDocument().edges).toContainEqual({
+      id: 'http_request_1-logic_if_1',
+      source: 'http_request_1',
+      target: 'logic_if_1',
+    });
+    expect(history.size().past).toBe(1);
+
+    history.undo();
+    expect(store.getState().toDocument()).toEqual(document);
+  });
+
   it('groups the moves of one drag into one step, and separate drags into separate steps', async () => {
     await drag('trigger', [
       { x: 10, y: 0 },

@@ -33,6 +33,9 @@ export type IssueIndex = {
   byEdge: Readonly<Record<string, readonly ValidationIssue[]>>;
 };
 
+/** An output to connect from: a branching node names its handle, a single-output one doesn't. */
+export type NodeSource = { source: string; sourceHandle: string | null };
+
 export type EditorState = {
   flowId: string | null;
   name: string;
@@ -59,7 +62,15 @@ export type EditorState = {
   load(flowId: string, document: DraftFlowDocument): void;
   toDocument(): DraftFlowDocument;
   setName(name: string): void;
-  addNode(node: { type: string; config: Record<string, unknown> }, position: XYPosition): string;
+  /**
+   * Adds a node, selected (and nothing else). With `from`, also connects that output to it, in
+   * the same update so adding and connecting are one undo step.
+   */
+  addNode(
+    node: { type: string; config: Record<string, unknown> },
+    position: XYPosition,
+    from?: NodeSource,
+  ): string;
   updateConfig(nodeId: string, key: string, value: unknown): void;
   updateLabel(nodeId: string, label: string): void;
   /** Replaces a node's policy; undefined removes it from the node. */
@@ -143,8 +154,8 @@ export const createEditorStore = () =>
       set((s) => ({ name, revision: s.revision + 1 }));
     },
 
-    addNode(node, position) {
-      const { nodes, revision } = get();
+    addNode(node, position, from) {
+      const { nodes, edges, revision } = get();
       const id = nextNodeId(node.type, new Set(nodes.map((n) => n.id)));
       const created: FlowCanvasNode = {
         id,
@@ -153,8 +164,17 @@ export const createEditorStore = () =>
         selected: true,
         data: { nodeType: node.type, config: structuredClone(node.config) },
       };
+      const connection = from ? { ...from, target: id, targetHandle: null } : null;
       set({
         nodes: [...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), created],
+        ...(connection
+          ? {
+              edges: addEdge(
+                { ...connection, id: nextEdgeId(connection, new Set(edges.map((e) => e.id))) },
+                edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
+              ),
+            }
+          : {}),
         selectedNodeId: id,
         revision: revision + 1,
       });

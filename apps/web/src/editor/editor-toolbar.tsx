@@ -1,9 +1,17 @@
 /** The editor's top toolbar: breadcrumb + editable name, save state, and flow actions. */
 import { Link } from 'wouter';
 import { ActiveSwitch } from '../flows/active-switch.tsx';
-import { DownloadIcon, GaugeIcon, HistoryIcon, PlayIcon, SlidersIcon } from '../ui/icons.tsx';
+import {
+  DownloadIcon,
+  GaugeIcon,
+  HistoryIcon,
+  PlayIcon,
+  PlusIcon,
+  SlidersIcon,
+} from '../ui/icons.tsx';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
+import { openNodePicker } from './node-picker-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
 import { StatsOverlayControl } from './stats-overlay-control.tsx';
 import type { NodeStatsState } from './use-node-stats.ts';
@@ -83,6 +91,20 @@ export function EditorToolbar({
         </span>
       </div>
       <div className="toolbar__right">
+        {!readOnly && (
+          <>
+            <button
+              type="button"
+              className="btn btn--ghost btn--sm"
+              onClick={() => openNodePicker()}
+              title="Search and add a node (/)"
+              data-testid="add-node"
+            >
+              <PlusIcon size={14} /> Add node
+            </button>
+            <span className="toolbar__divider" />
+          </>
+        )}
         <ActiveSwitch flow={{ id: flowId, name, active }} readOnly={readOnly} />
         <span className="toolbar__divider" />
         <StatsOverlayControl state={stats} />

@@ -4,6 +4,7 @@ import {
   BackgroundVariant,
   type Connection,
   Controls,
+  type FinalConnectionState,
   type IsValidConnection,
   MiniMap,
   type NodeMouseHandler,
@@ -20,6 +21,7 @@ import { FlowNode } from './flow-node.tsx';
 import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
 import { initialViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
+import { openNodePicker } from './node-picker-store.ts';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
@@ -77,20 +79,51 @@ export function FlowCanvas({
   );
 
   // A single-output node needs no handle id in the document; a branching one must name it.
+  const documentHandle = useCallback(
+    (nodeId: string, handle: string | null, side: 'inputs' | 'outputs') => {
+      const nodeType = useEditorStore.getState().nodes.find((n) => n.id === nodeId)?.data.nodeType;
+      const ports = nodeType ? catalog?.byType.get(nodeType)?.[side].length : undefined;
+      return ports !== undefined && ports > 1 ? handle : null;
+    },
+    [catalog],
+  );
+
   const onConnect = useCallback(
     (connection: Connection) => {
-      const { nodes } = useEditorStore.getState();
-      const sourceType = nodes.find((n) => n.id === connection.source)?.data.nodeType;
-      const targetType = nodes.find((n) => n.id === connection.target)?.data.nodeType;
-      const outputs = sourceType ? catalog?.byType.get(sourceType)?.outputs.length : undefined;
-      const inputs = targetType ? catalog?.byType.get(targetType)?.inputs.length : undefined;
       storeOnConnect({
         ...connection,
-        sourceHandle: outputs !== undefined && outputs > 1 ? connection.sourceHandle : null,
-        targetHandle: inputs !== undefined && inputs > 1 ? connection.targetHandle : null,
+        sourceHandle: documentHandle(connection.source, connection.sourceHandle, 'outputs'),
+        targetHandle: documentHandle(connection.target, connection.targetHandle, 'inputs'),
       });
     },
-    [catalog, storeOnConnect],
+    [documentHandle, storeOnConnect],
+  );
+
+  // An output dragged onto empty canvas: offer the picker there, to add a node connected to it.
+  const onConnectEnd = useCallback(
+    (event: globalThis.MouseEvent | TouchEvent, connection: FinalConnectionState) => {
+      const { fromNode, fromHandle } = connection;
+      if (connection.isValid || !fromNode || fromHandle?.type !== 'source') return;
+      if (
+        !(event.target instanceof Element) ||
+        !event.target.classList.contains('react-flow__pane')
+      ) {
+        return;
+      }
+      const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      const screen = { x: point.clientX, y: point.clientY };
+      openNodePicker({
+        kind: 'connect',
+        from: {
+          source: fromNode.id,
+          sourceHandle: documentHandle(fromNode.id, fromHandle.id ?? null, 'outputs'),
+        },
+        at: screenToFlowPosition(screen),
+        screen,
+      });
+    },
+    [documentHandle, screenToFlowPosition],
   );
 
   const isValidConnection = useCallback<IsValidConnection>(
@@ -147,7 +180,7 @@ export function FlowCanvas({
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onDragOver={readOnly ? undefined : onDragOver}
         onDrop={readOnly ? undefined : onDrop}
-        {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu })}
+        {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu, onConnectEnd })}
         defaultViewport={defaultViewport}
         fitView
         fitViewOptions={FIT_VIEW_OPTIONS}

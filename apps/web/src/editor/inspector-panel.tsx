@@ -153,6 +153,9 @@ function FlowOverview() {
           <kbd>S</kbd> Save
         </div>
         <div>
+          <kbd>/</kbd> Add a node
+        </div>
+        <div>
           <kbd>⌫</kbd> Delete selection
         </div>
         <div>

@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts for history and the clipboard. They never fire while the user types in
+ * Keyboard shortcuts for history, the clipboard and the node picker. They never fire while the user types in
  * an input, a textarea, a select or a CodeMirror editor.
  */
 import { useEffect } from 'react';
@@ -13,6 +13,27 @@ import {
 } from './editor-commands.ts';
 import { editorHistory } from './editor-history.ts';
 import { useEditorStore } from './editor-store.ts';
+import { openNodePicker } from './node-picker-store.ts';
+
+/** The canvas's own shortcuts (besides React Flow's), for the keyboard map. */
+export const EDITOR_SHORTCUTS: readonly { keys: string; action: string }[] = [
+  { keys: '/ or Tab', action: 'Search and add a node (beside the selected one)' },
+  { keys: 'Ctrl+Z', action: 'Undo' },
+  { keys: 'Ctrl+Shift+Z or Ctrl+Y', action: 'Redo' },
+  { keys: 'Ctrl+A', action: 'Select all' },
+  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', action: 'Copy, cut, paste' },
+  { keys: 'Ctrl+D', action: 'Duplicate the selection' },
+  { keys: 'Delete', action: 'Delete the selection' },
+  { keys: 'Shift+Delete', action: 'Delete a node and reconnect its neighbours' },
+];
+
+/** Tab opens the picker only from the canvas (or nowhere): elsewhere it moves focus as usual. */
+function isCanvasFocus(target: EventTarget | null): boolean {
+  return (
+    target === document.body ||
+    (target instanceof Element && target.closest('.react-flow') !== null)
+  );
+}
 
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof Element)) return false;
@@ -47,6 +68,12 @@ export function useEditorShortcuts(enabled: boolean): void {
         if (key === 'x' && hasSelection) return run(cutSelected);
         if (key === 'v') return run(() => pasteClipboard());
         if (key === 'd') return run(duplicateSelected);
+        return;
+      }
+      const plain = !mod && !event.altKey && !event.shiftKey;
+      if (plain && (key === '/' || (key === 'tab' && isCanvasFocus(event.target)))) {
+        event.preventDefault();
+        openNodePicker();
         return;
       }
       if (event.shiftKey && (key === 'delete' || key === 'backspace')) {

@@ -14,7 +14,9 @@ import { draftDiffers, readDraft, type StoredDraft } from '../editor/flow-draft-
 import { FlowSettingsDialog } from '../editor/flow-settings-dialog.tsx';
 import { InspectorPanel } from '../editor/inspector-panel.tsx';
 import { NodePalette } from '../editor/node-palette.tsx';
-import { DEFAULT_NODE_SIZE, findFreePosition } from '../editor/node-placement.ts';
+import { NodePicker } from '../editor/node-picker.tsx';
+import type { NodePickerRequest } from '../editor/node-picker-store.ts';
+import { DEFAULT_NODE_SIZE, findFreePosition, placeNewNode } from '../editor/node-placement.ts';
 import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
 import { useEditorShortcuts } from '../editor/use-editor-shortcuts.ts';
@@ -79,6 +81,36 @@ function EditorWorkspace({
     [add, screenToFlowPosition],
   );
 
+  // Beside the selected node if it is in view, else mid-view; or, after a connection was
+  // dropped on the canvas, where it was dropped, connected (one undo step).
+  const addPicked = useCallback(
+    (descriptor: NodeTypeDescriptor, request: NodePickerRequest) => {
+      const node = { type: descriptor.type, config: descriptor.defaultConfig };
+      if (request.kind === 'connect') {
+        // The new card's input handle sits at the drop point.
+        const position = {
+          x: request.at.x + 8,
+          y: request.at.y - DEFAULT_NODE_SIZE.height / 2,
+        };
+        addNode(node, position, request.from);
+        return;
+      }
+      const rect = canvasRef.current?.getBoundingClientRect();
+      if (!rect) return;
+      const topLeft = screenToFlowPosition({ x: rect.left, y: rect.top });
+      const bottomRight = screenToFlowPosition({ x: rect.right, y: rect.bottom });
+      const view = {
+        ...topLeft,
+        width: bottomRight.x - topLeft.x,
+        height: bottomRight.y - topLeft.y,
+      };
+      const { nodes, selectedNodeId } = useEditorStore.getState();
+      const anchor = selectedNodeId ? nodes.find((n) => n.id === selectedNodeId) : undefined;
+      addNode(node, placeNewNode(anchor, nodes, view));
+    },
+    [addNode, screenToFlowPosition],
+  );
+
   const addDropped = useCallback(
     (type: string, position: XYPosition) => {
       const descriptor = catalog?.byType.get(type);
@@ -137,6 +169,7 @@ function EditorWorkspace({
         <InspectorPanel readOnly={readOnly} />
       </div>
       <FlowSettingsDialog readOnly={readOnly} />
+      {!readOnly && <NodePicker onPick={addPicked} />}
     </div>
   );
 }
