@@ -1,12 +1,13 @@
 /** Providers and routes. */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Suspense, useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { AuthGate } from '../auth/auth-gate.tsx';
 import { useCan } from '../auth/session.ts';
 import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { Toaster } from '../ui/toaster.tsx';
+import { KeyboardMapDialog, useKeyboardMapKey } from './keyboard-map-dialog.tsx';
 import {
   AccountPage,
   AuditLogPage,
@@ -33,19 +34,30 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <AuthGate>
-          <div className="app">
-            <TopBar />
-            <LoadBanner />
-            <main className="app__main">
-              <Suspense fallback={<PageFallback />}>
-                <AppRoutes />
-              </Suspense>
-            </main>
-            <Toaster />
-          </div>
+          <Shell />
         </AuthGate>
       </TRPCProvider>
     </QueryClientProvider>
+  );
+}
+
+/** The signed-in app: top bar, the current page and the `?` keyboard map. */
+function Shell() {
+  const [keyboardMapOpen, setKeyboardMapOpen] = useState(false);
+  const showKeyboardMap = useCallback(() => setKeyboardMapOpen(true), []);
+  useKeyboardMapKey(showKeyboardMap);
+  return (
+    <div className="app">
+      <TopBar onShowKeyboardMap={showKeyboardMap} />
+      <LoadBanner />
+      <main className="app__main">
+        <Suspense fallback={<PageFallback />}>
+          <AppRoutes />
+        </Suspense>
+      </main>
+      <Toaster />
+      <KeyboardMapDialog open={keyboardMapOpen} onClose={() => setKeyboardMapOpen(false)} />
+    </div>
   );
 }
 

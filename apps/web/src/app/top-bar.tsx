@@ -42,7 +42,7 @@ function ApiStatus() {
   );
 }
 
-export function TopBar() {
+export function TopBar({ onShowKeyboardMap }: { onShowKeyboardMap: () => void }) {
   const [location] = useLocation();
   const inRuns = location.startsWith('/runs');
   const inUpstreams = location.startsWith('/upstreams');
@@ -101,7 +101,7 @@ export function TopBar() {
       </nav>
       <div className="topbar__spacer" />
       <ApiStatus />
-      <UserMenu />
+      <UserMenu onShowKeyboardMap={onShowKeyboardMap} />
     </header>
   );
 }
