@@ -11,9 +11,13 @@ const toApi: ProxyOptions = {
   headers: { origin: api },
 };
 
-/** A module path inside one of these packages (pnpm nests them as node_modules/<name>/). */
+/**
+ * A script inside one of these packages (pnpm nests them as node_modules/<name>/). Stylesheets are
+ * left out: main.tsx imports @xyflow's CSS, and grouping it would pull the canvas chunk into the
+ * first load.
+ */
 const inPackages = (...names: string[]) =>
-  new RegExp(`[\\\\/]node_modules[\\\\/](${names.join('|')})[\\\\/]`);
+  new RegExp(`[\\\\/]node_modules[\\\\/](${names.join('|')})[\\\\/](?!.*\\.css$)`);
 
 export default defineConfig({
   plugins: [react(), precompressAssets()],
@@ -24,18 +28,26 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     sourcemap: true,
+    // dist/.vite/manifest.json: which chunks each page loads (the bundle budget test reads it).
+    manifest: true,
     rolldownOptions: {
       output: {
         // Libraries in chunks of their own, each under the 500 kB warning limit, cached by the
-        // browser across releases of the app code.
+        // browser across releases of the app code. The canvas and the charts are only imported by
+        // lazily loaded pages, so their chunks stay out of the first load; `vendor` holds what the
+        // shell needs (router, zustand for toasts) and anything else not named here.
         codeSplitting: {
           groups: [
-            { name: 'react', test: inPackages('react', 'react-dom', 'scheduler'), priority: 30 },
             {
-              name: 'canvas',
-              test: inPackages('@xyflow', 'd3-[a-z-]+', 'classcat', 'zustand'),
-              priority: 20,
+              name: 'react',
+              // use-sync-external-store is shared by wouter and @xyflow: left to the canvas group,
+              // it would make the shell import the canvas chunk.
+              test: inPackages('react', 'react-dom', 'scheduler', 'use-sync-external-store'),
+              priority: 30,
             },
+            { name: 'canvas', test: inPackages('@xyflow', 'd3-[a-z-]+', 'classcat'), priority: 20 },
+            { name: 'charts', test: inPackages('uplot'), priority: 20 },
+            { name: 'zod', test: inPackages('zod'), priority: 20 },
             { name: 'data', test: inPackages('@tanstack', '@trpc'), priority: 20 },
             { name: 'vendor', test: /[\\/]node_modules[\\/]/, priority: 10 },
           ],

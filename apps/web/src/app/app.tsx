@@ -1,25 +1,29 @@
 /** Providers and routes. */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { AuthGate } from '../auth/auth-gate.tsx';
 import { useCan } from '../auth/session.ts';
-import { AccountPage } from '../pages/account-page.tsx';
-import { AuditLogPage } from '../pages/audit-log-page.tsx';
-import { CredentialsPage } from '../pages/credentials-page.tsx';
-import { DashboardPage } from '../pages/dashboard-page.tsx';
-import { FlowEditorPage } from '../pages/flow-editor-page.tsx';
-import { FlowListPage } from '../pages/flow-list-page.tsx';
-import { FlowStatsPage } from '../pages/flow-stats-page.tsx';
-import { RunDetailPage } from '../pages/run-detail-page.tsx';
-import { RunHistoryPage } from '../pages/run-history-page.tsx';
-import { TokensPage } from '../pages/tokens-page.tsx';
-import { UpstreamsPage } from '../pages/upstreams-page.tsx';
-import { UsersPage } from '../pages/users-page.tsx';
 import { createClient, createQueryClient, TRPCProvider } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { Toaster } from '../ui/toaster.tsx';
+import { KeyboardMapDialog, useKeyboardMapKey } from './keyboard-map-dialog.tsx';
+import {
+  AccountPage,
+  AuditLogPage,
+  CredentialsPage,
+  DashboardPage,
+  FlowEditorPage,
+  FlowListPage,
+  FlowStatsPage,
+  RunDetailPage,
+  RunHistoryPage,
+  TokensPage,
+  UpstreamsPage,
+  UsersPage,
+} from './lazy-pages.ts';
 import { LoadBanner } from './load-banner.tsx';
+import { PageFallback } from './page-fallback.tsx';
 import { TopBar } from './top-bar.tsx';
 
 export function App() {
@@ -30,17 +34,30 @@ export function App() {
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <AuthGate>
-          <div className="app">
-            <TopBar />
-            <LoadBanner />
-            <main className="app__main">
-              <AppRoutes />
-            </main>
-            <Toaster />
-          </div>
+          <Shell />
         </AuthGate>
       </TRPCProvider>
     </QueryClientProvider>
+  );
+}
+
+/** The signed-in app: top bar, the current page and the `?` keyboard map. */
+function Shell() {
+  const [keyboardMapOpen, setKeyboardMapOpen] = useState(false);
+  const showKeyboardMap = useCallback(() => setKeyboardMapOpen(true), []);
+  useKeyboardMapKey(showKeyboardMap);
+  return (
+    <div className="app">
+      <TopBar onShowKeyboardMap={showKeyboardMap} />
+      <LoadBanner />
+      <main className="app__main">
+        <Suspense fallback={<PageFallback />}>
+          <AppRoutes />
+        </Suspense>
+      </main>
+      <Toaster />
+      <KeyboardMapDialog open={keyboardMapOpen} onClose={() => setKeyboardMapOpen(false)} />
+    </div>
   );
 }
 

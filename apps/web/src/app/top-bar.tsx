@@ -2,7 +2,20 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { LogoIcon } from '../ui/icons.tsx';
+import {
+  CredentialsPage,
+  DashboardPage,
+  FlowListPage,
+  RunHistoryPage,
+  UpstreamsPage,
+} from './lazy-pages.ts';
 import { UserMenu } from './user-menu.tsx';
+
+/** Starts loading a page's chunk when its link is hovered or focused, before the click. */
+const preloadOn = (page: { preload: () => Promise<unknown> }) => ({
+  onMouseEnter: () => void page.preload(),
+  onFocus: () => void page.preload(),
+});
 
 async function fetchHealth(): Promise<boolean> {
   const response = await fetch('/healthz');
@@ -29,7 +42,7 @@ function ApiStatus() {
   );
 }
 
-export function TopBar() {
+export function TopBar({ onShowKeyboardMap }: { onShowKeyboardMap: () => void }) {
   const [location] = useLocation();
   const inRuns = location.startsWith('/runs');
   const inUpstreams = location.startsWith('/upstreams');
@@ -49,6 +62,7 @@ export function TopBar() {
           href="/"
           className={`topbar__link${inDashboard ? ' is-active' : ''}`}
           data-testid="nav-dashboard"
+          {...preloadOn(DashboardPage)}
         >
           Dashboard
         </Link>
@@ -56,6 +70,7 @@ export function TopBar() {
           href="/flows"
           className={`topbar__link${inFlows ? ' is-active' : ''}`}
           data-testid="nav-flows"
+          {...preloadOn(FlowListPage)}
         >
           Flows
         </Link>
@@ -63,6 +78,7 @@ export function TopBar() {
           href="/runs"
           className={`topbar__link${inRuns ? ' is-active' : ''}`}
           data-testid="nav-runs"
+          {...preloadOn(RunHistoryPage)}
         >
           Runs
         </Link>
@@ -70,6 +86,7 @@ export function TopBar() {
           href="/upstreams"
           className={`topbar__link${inUpstreams ? ' is-active' : ''}`}
           data-testid="nav-upstreams"
+          {...preloadOn(UpstreamsPage)}
         >
           Upstreams
         </Link>
@@ -77,13 +94,14 @@ export function TopBar() {
           href="/credentials"
           className={`topbar__link${inCredentials ? ' is-active' : ''}`}
           data-testid="nav-credentials-top"
+          {...preloadOn(CredentialsPage)}
         >
           Credentials
         </Link>
       </nav>
       <div className="topbar__spacer" />
       <ApiStatus />
-      <UserMenu />
+      <UserMenu onShowKeyboardMap={onShowKeyboardMap} />
     </header>
   );
 }

@@ -1,10 +1,14 @@
-/** The signed-in user at the top right: account, API tokens, admin pages and sign out. */
+/**
+ * The signed-in user at the top right: account, API tokens, admin pages, the keyboard map and
+ * sign out.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { useCan, useSessionUser } from '../auth/session.ts';
 import { requestSignOut } from '../auth/sign-in-request.ts';
 import {
   ChevronDownIcon,
+  KeyboardIcon,
   KeyIcon,
   ListIcon,
   LogOutIcon,
@@ -12,8 +16,9 @@ import {
   UserIcon,
   UsersIcon,
 } from '../ui/icons.tsx';
+import { KEYBOARD_MAP_KEY } from '../ui/keyboard-map.ts';
 
-export function UserMenu() {
+export function UserMenu({ onShowKeyboardMap }: { onShowKeyboardMap: () => void }) {
   const me = useSessionUser();
   const isAdmin = useCan('admin');
   const [open, setOpen] = useState(false);
@@ -112,6 +117,19 @@ export function UserMenu() {
               </Link>
             </>
           )}
+          <button
+            type="button"
+            className="user-menu__item"
+            role="menuitem"
+            data-testid="show-keyboard-map"
+            onClick={() => {
+              close();
+              onShowKeyboardMap();
+            }}
+          >
+            <KeyboardIcon size={14} /> Keyboard shortcuts
+            <kbd className="user-menu__hint">{KEYBOARD_MAP_KEY}</kbd>
+          </button>
           <button
             type="button"
             className="user-menu__item"

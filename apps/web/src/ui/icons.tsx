@@ -183,6 +183,13 @@ export const KeyIcon = icon(
   </>,
   'KeyIcon',
 );
+export const KeyboardIcon = icon(
+  <>
+    <rect x="3" y="6" width="18" height="12" rx="2" />
+    <path d="M7 10h.01M11 10h.01M15 10h.01M7 14h10" />
+  </>,
+  'KeyboardIcon',
+);
 export const LogOutIcon = icon(
   <path d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 16l-4-4 4-4M6 12h10" />,
   'LogOutIcon',

@@ -1,0 +1,69 @@
+/**
+ * The app's keyboard shortcuts as data: the `?` dialog renders it, and a change to a shortcut
+ * handler (use-editor-shortcuts.ts, the editor page's save key, React Flow's delete keys) belongs
+ * here too. `Mod` stands for ⌘ on Apple platforms and Ctrl elsewhere.
+ */
+import { isTypingTarget } from './typing-target.ts';
+
+/** One way to press a shortcut: keys held together, e.g. ['Mod', 'Shift', 'Z']. */
+export type KeyCombo = readonly string[];
+export type Shortcut = { readonly combos: readonly KeyCombo[]; readonly action: string };
+export type ShortcutGroup = { readonly title: string; readonly shortcuts: readonly Shortcut[] };
+
+export const KEYBOARD_MAP_KEY = '?';
+
+export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
+  {
+    title: 'Anywhere',
+    shortcuts: [
+      { combos: [[KEYBOARD_MAP_KEY]], action: 'Show keyboard shortcuts' },
+      { combos: [['Esc']], action: 'Close a dialog or menu' },
+    ],
+  },
+  {
+    title: 'Flow editor',
+    shortcuts: [
+      { combos: [['Mod', 'S']], action: 'Save' },
+      { combos: [['Mod', 'Z']], action: 'Undo' },
+      {
+        combos: [
+          ['Mod', 'Shift', 'Z'],
+          ['Mod', 'Y'],
+        ],
+        action: 'Redo',
+      },
+      { combos: [['Mod', 'A']], action: 'Select all nodes' },
+      { combos: [['Mod', 'C']], action: 'Copy selected nodes' },
+      { combos: [['Mod', 'X']], action: 'Cut selected nodes' },
+      { combos: [['Mod', 'V']], action: 'Paste' },
+      { combos: [['Mod', 'D']], action: 'Duplicate selected nodes' },
+      { combos: [['Delete'], ['Backspace']], action: 'Delete selection' },
+      {
+        combos: [['Shift', 'Delete']],
+        action: 'Delete a node and connect its neighbours',
+      },
+      { combos: [['Shift', 'drag']], action: 'Select several nodes' },
+    ],
+  },
+];
+
+/** How a key is shown on this platform. */
+export function keyLabel(key: string, isMac: boolean): string {
+  if (key === 'Mod') return isMac ? '⌘' : 'Ctrl';
+  if (key === 'Shift') return isMac ? '⇧' : 'Shift';
+  return key;
+}
+
+type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>;
+
+/**
+ * Whether a key press asks for the keyboard map: `?` with no Ctrl/⌘/Alt (Shift is how most
+ * layouts type it), not while typing in a field or the code editor, not inside an open dialog.
+ */
+export function opensKeyboardMap(event: KeyPress): boolean {
+  if (event.key !== KEYBOARD_MAP_KEY || event.ctrlKey || event.metaKey || event.altKey) {
+    return false;
+  }
+  if (isTypingTarget(event.target)) return false;
+  return !(event.target instanceof Element && event.target.closest('dialog'));
+}
