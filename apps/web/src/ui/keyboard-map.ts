@@ -24,6 +24,7 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
     title: 'Flow editor',
     shortcuts: [
       { combos: [['Mod', 'S']], action: 'Save' },
+      { combos: [['/'], ['Tab']], action: 'Search and add a node (beside the selected one)' },
       { combos: [['Mod', 'Z']], action: 'Undo' },
       {
         combos: [
