@@ -19,6 +19,7 @@ import type { NodePickerRequest } from '../editor/node-picker-store.ts';
 import { DEFAULT_NODE_SIZE, findFreePosition, placeNewNode } from '../editor/node-placement.ts';
 import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
+import { useLatestRun } from '../editor/run-data/use-latest-run.ts';
 import { useEditorShortcuts } from '../editor/use-editor-shortcuts.ts';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
 import { useFlowDraft } from '../editor/use-flow-draft.ts';
@@ -52,6 +53,7 @@ function EditorWorkspace({
   const { validating } = useLiveValidation();
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
   const stats = useNodeStats(flowId);
+  useLatestRun(flowId);
   const [offeredDraft, setOfferedDraft] = useState(draft);
   useEditorShortcuts(!readOnly);
   useFlowDraft(flowId, !readOnly);

@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunDetail } from '../../api/types.ts';
+import { runSummary } from '../../test-support/run-summary-fixture.ts';
+import { stepRun } from '../../test-support/step-run-fixture.ts';
+import { useEditorRunStore } from './editor-run-store.ts';
+import { expressionScopeOf, runDataOf } from './node-run-data.ts';
+
+function runDetail(partial: Partial<RunDetail> & Pick<RunDetail, 'id'>): RunDetail {
+  return {
+    ...runSummary({ id: partial.id }),
+    document: {
+      version: 1,
+      name: 'Orders',
+      nodes: [],
+      edges: [],
+    } as unknown as RunDetail['document'],
+    input: { orderId: 7 },
+    inputTruncated: false,
+    executions: 1,
+    retryOfRunId: null,
+    retryMode: null,
+    idempotencyKey: null,
+    wakeAt: null,
+    cancelRequestedAt: null,
+    deadlineAt: null,
+    stepDataPrunedAt: null,
+    steps: [],
+    ...partial,
+  };
+}
+
+const steps = [
+  stepRun({ nodeId: 'trigger', status: 'succeeded', output: { orderId: 7 }, seq: 1 }),
+  stepRun({ nodeId: 'call', status: 'failed', attempt: 1, seq: 2, output: null }),
+  stepRun({ nodeId: 'check', status: 'skipped', seq: 3 }),
+  stepRun({ nodeId: 'call', status: 'succeeded', attempt: 2, seq: 4, output: { ok: true } }),
+];
+
+describe('runDataOf', () => {
+  it('keeps each node’s latest attempt and counts its attempts', () => {
+    const data = runDataOf(runDetail({ id: 'r1', steps }));
+    expect([...data.byNode.keys()]).toEqual(['trigger', 'call', 'check']);
+    expect(data.byNode.get('call')?.step.attempt).toBe(2);
+    expect(data.byNode.get('call')?.attempts).toBe(2);
+  });
+
+  it('scopes expressions to the trigger input and the outputs of succeeded nodes only', () => {
+    const scope = expressionScopeOf(runDataOf(runDetail({ id: 'r1', steps })));
+    expect(scope.trigger).toEqual({ orderId: 7 });
+    expect({ ...scope.nodes }).toEqual({ trigger: { orderId: 7 }, call: { ok: true } });
+  });
+});
+
+describe('useEditorRunStore', () => {
+  beforeEach(() => useEditorRunStore.setState({ flowId: null, data: null }));
+
+  it('never lets an older run replace a newer one, but refreshes the same run', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'new', createdAt: '2026-12-04T10:00:00.000Z', status: 'running' }));
+    store.show(runDetail({ id: 'old', createdAt: '2026-12-04T09:00:00.000Z' }));
+    expect(useEditorRunStore.getState().data?.run.id).toBe('new');
+    store.show(runDetail({ id: 'new', createdAt: '2026-12-04T10:00:00.000Z', steps }));
+    expect(useEditorRunStore.getState().data?.byNode.size).toBe(3);
+  });
+
+  it('ignores runs of another flow and forgets the run when the flow changes', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'r1', flowId: 'f2' } as Partial<RunDetail> & { id: string }));
+    expect(useEditorRunStore.getState().data).toBeNull();
+    store.show(runDetail({ id: 'r1' }));
+    store.reset('f2');
+    expect(useEditorRunStore.getState().data).toBeNull();
+  });
+});
