@@ -18,7 +18,8 @@
  *   of 30, one character per frame): from the input event through React's commit (the store's
  *   subscribers re-render synchronously), plus the next frame's rendering work (rAF callbacks,
  *   style, layout, ResizeObserver re-measures of the node, paint), measured from that frame's start
- *   to the first task after it. Idle time waiting for the frame is not counted.
+ *   to the first task after it. Idle time waiting for the frame is not counted. Beside it, the same
+ *   typing into a plain input on the same page, wired to nothing: the browser's own floor.
  */
 import type { FlowDocument } from '@patchbay/engine';
 import type { Page } from 'playwright-core';
@@ -37,6 +38,8 @@ export type EditorSizeResult = {
   zoomFps: number;
   zoomLongFrames: number;
   keystrokeMs: number;
+  /** The same typing into a plain input wired to nothing, on the same page: the browser's floor. */
+  plainKeystrokeMs: number;
 };
 
 const COLUMNS = 25;
@@ -183,27 +186,17 @@ async function measureSize(
   const label = page.getByTestId('field-label');
   await label.waitFor();
   await label.focus();
-  const keystrokeMs = await page.evaluate<number>(`(async () => {
-    const input = document.querySelector('[data-testid="field-label"]');
-    if (!input) throw new Error('no label field');
-    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
-    const times = [];
-    for (let i = 0; i < 30; i++) {
-      const started = performance.now();
-      setValue.call(input, input.value + 'x');
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      // React flushes a discrete input update (and its zustand subscribers) before this resumes.
-      await Promise.resolve();
-      const committed = performance.now();
-      // The next frame's work: its rAF callbacks, style, layout, ResizeObserver callbacks (React
-      // Flow re-measures the node) and paint, from the frame's start to the first task after it.
-      const frameStart = await new Promise((resolve) => requestAnimationFrame(resolve));
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      times.push(committed - started + (performance.now() - frameStart));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return times.reduce((sum, time) => sum + time, 0) / times.length;
+  const keystrokeMs = await page.evaluate<number>(keystrokeScript('[data-testid="field-label"]'));
+  // The same typing into a plain input beside the canvas, wired to nothing: the browser's own
+  // cost of a keystroke on this page (style, layout, paint, compositing of what is on screen).
+  await page.evaluate(`(() => {
+    const input = document.createElement('input');
+    input.id = 'bench-plain-input';
+    input.setAttribute('aria-label', 'bench');
+    document.querySelector('.inspector').prepend(input);
+    input.focus();
   })()`);
+  const plainKeystrokeMs = await page.evaluate<number>(keystrokeScript('#bench-plain-input'));
   return {
     openMs,
     renderedNodes,
@@ -212,7 +205,35 @@ async function measureSize(
     zoomFps: zoom.fps,
     zoomLongFrames: zoom.longFrames,
     keystrokeMs,
+    plainKeystrokeMs,
   };
+}
+
+/**
+ * Page script: the mean main-thread time of 30 characters typed into `selector`, one per frame:
+ * from the input event through React's commit (the store's subscribers re-render synchronously),
+ * plus the next frame's rendering work (rAF callbacks, style, layout, ResizeObserver re-measures,
+ * paint), from that frame's start to the first task after it. Idle time is not counted.
+ */
+function keystrokeScript(selector: string): string {
+  return `(async () => {
+    const input = document.querySelector(${JSON.stringify(selector)});
+    if (!input) throw new Error('no field to type into');
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    const times = [];
+    for (let i = 0; i < 30; i++) {
+      const started = performance.now();
+      setValue.call(input, input.value + 'x');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await Promise.resolve();
+      const committed = performance.now();
+      const frameStart = await new Promise((resolve) => requestAnimationFrame(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      times.push(committed - started + (performance.now() - frameStart));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return times.reduce((sum, time) => sum + time, 0) / times.length;
+  })()`;
 }
 
 export async function benchEditor(options: {
@@ -246,6 +267,7 @@ export async function benchEditor(options: {
         zoomFps: median(rounds.map((r) => r.zoomFps)),
         zoomLongFrames: median(rounds.map((r) => r.zoomLongFrames)),
         keystrokeMs: median(rounds.map((r) => r.keystrokeMs)),
+        plainKeystrokeMs: median(rounds.map((r) => r.plainKeystrokeMs)),
       });
       console.error(JSON.stringify(results.at(-1)));
     }
@@ -261,11 +283,11 @@ export function editorRows(results: EditorSizeResult[]): string[] {
   return [
     'Flow editor in headless Chromium (software rendering; medians):',
     '',
-    '| nodes | open | nodes in the DOM | pan (long frames) | zoom (long frames) | per keystroke (label field) |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| nodes | open | nodes in the DOM | pan (long frames) | zoom (long frames) | per keystroke (label field) | plain input on the page |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.nodes} | ${Math.round(r.openMs)} ms | ${r.renderedNodes} | ${r.panFps.toFixed(0)} fps (${r.panLongFrames}) | ${r.zoomFps.toFixed(0)} fps (${r.zoomLongFrames}) | ${r.keystrokeMs.toFixed(1)} ms |`,
+        `| ${r.nodes} | ${Math.round(r.openMs)} ms | ${r.renderedNodes} | ${r.panFps.toFixed(0)} fps (${r.panLongFrames}) | ${r.zoomFps.toFixed(0)} fps (${r.zoomLongFrames}) | ${r.keystrokeMs.toFixed(1)} ms | ${r.plainKeystrokeMs.toFixed(1)} ms |`,
     ),
     '',
   ];

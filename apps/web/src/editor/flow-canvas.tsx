@@ -16,10 +16,11 @@ import {
 import { type DragEvent, type MouseEvent, useCallback, useMemo, useState } from 'react';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { CanvasContextMenu, type ContextMenuTarget } from './canvas-context-menu.tsx';
+import { useCanvasNodes } from './canvas-node-identity.ts';
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
 import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
-import { initialViewport } from './initial-viewport.ts';
+import { openingViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 import { openNodePicker } from './node-picker-store.ts';
 
@@ -27,6 +28,8 @@ const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
 const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 const MIN_ZOOM = 0.25;
+/** A flow that fits only below this zoom opens at its start instead (initial-viewport.ts). */
+const READABLE_ZOOM = 0.5;
 const MINIMAP_STYLE = { width: 160, height: 104 };
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };
 const SNAP_GRID: [number, number] = [8, 8];
@@ -39,7 +42,7 @@ export function FlowCanvas({
   /** Nodes can be selected and inspected, not moved, connected or deleted. */
   readOnly?: boolean;
 }) {
-  const nodes = useEditorStore((s) => s.nodes);
+  const nodes = useCanvasNodes(useEditorStore((s) => s.nodes));
   const edges = useEditorStore((s) => s.edges);
   const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
@@ -48,11 +51,11 @@ export function FlowCanvas({
   const catalog = useNodeTypes().data;
   const { screenToFlowPosition } = useReactFlow();
   // The canvas mounts once the flow has loaded; fitView refines this after nodes are measured.
-  const [defaultViewport] = useState(() =>
-    initialViewport(
+  const [opening] = useState(() =>
+    openingViewport(
       useEditorStore.getState().nodes.map((n) => n.position),
       { width: window.innerWidth, height: window.innerHeight },
-      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
+      { minZoom: MIN_ZOOM, readableZoom: READABLE_ZOOM, ...FIT_VIEW_OPTIONS },
     ),
   );
   const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
@@ -181,8 +184,8 @@ export function FlowCanvas({
         onDragOver={readOnly ? undefined : onDragOver}
         onDrop={readOnly ? undefined : onDrop}
         {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu, onConnectEnd })}
-        defaultViewport={defaultViewport}
-        fitView
+        defaultViewport={opening.viewport}
+        fitView={opening.fit}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={MIN_ZOOM}
         maxZoom={2}

@@ -7,12 +7,16 @@ import { memo, useContext, useMemo } from 'react';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
 import { conciseIssueMessage } from '../ui/issue-list.tsx';
+import { selectNodeData } from './canvas-node-identity.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowCanvasNode } from './flow-types.ts';
 import { nodeStatsBadge } from './node-stats-badge.ts';
 import { NodeStatsContext } from './node-stats-context.ts';
 
-export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps<FlowCanvasNode>) {
+export const FlowNode = memo(function FlowNode(props: NodeProps<FlowCanvasNode>) {
+  const { id, selected } = props;
+  // React Flow's copy of `data` lags behind label and config edits (canvas-node-identity.ts).
+  const data = useEditorStore(selectNodeData(id)) ?? props.data;
   const descriptor = useNodeType(data.nodeType);
   const issues = useEditorStore(selectNodeIssues(id));
   const hasIssues = issues.length > 0;

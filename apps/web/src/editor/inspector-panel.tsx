@@ -9,6 +9,7 @@ import { CopyButton } from '../ui/copy-button.tsx';
 import { TrashIcon } from '../ui/icons.tsx';
 import { IssueList } from '../ui/issue-list.tsx';
 import { IS_MAC } from '../ui/platform.ts';
+import { selectNodeData } from './canvas-node-identity.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
 import { policyIssuePath } from './override-issues.ts';
@@ -170,7 +171,7 @@ export function InspectorPanel({ readOnly = false }: { readOnly?: boolean }) {
   const selectedNodeId = useEditorStore((s) => s.selectedNodeId);
   // `data` keeps its identity while a node is dragged, so moving doesn't re-render the form.
   const data = useEditorStore((s) =>
-    s.selectedNodeId ? s.nodes.find((n) => n.id === s.selectedNodeId)?.data : undefined,
+    s.selectedNodeId ? selectNodeData(s.selectedNodeId)(s) : undefined,
   );
   return (
     <aside className="inspector" aria-label="Inspector">

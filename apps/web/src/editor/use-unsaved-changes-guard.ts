@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { selectDirty, useEditorStore } from './editor-store.ts';
-import { clearDraft } from './flow-draft-storage.ts';
+import { discardDraft } from './use-flow-draft.ts';
 
 export const UNSAVED_CHANGES_QUESTION =
   'You have unsaved changes. Leave this flow and discard them?';
@@ -24,7 +24,7 @@ export function useUnsavedChangesGuard(enabled: boolean): void {
       const state = useEditorStore.getState();
       if (!selectDirty(state)) return;
       if (window.confirm(UNSAVED_CHANGES_QUESTION)) {
-        if (state.flowId) clearDraft(localStorage, state.flowId);
+        if (state.flowId) discardDraft(state.flowId, state.revision);
         return;
       }
       event.preventDefault();
