@@ -16,6 +16,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '@patchbay/engine';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { withTryAdvisoryLock } from '../db/advisory-lock.ts';
+import { PeriodicTask } from '../db/periodic-task.ts';
 import { STEP_TEST_RETENTION_DAYS } from '../flows/step-test-service.ts';
 import { RUN_STATUS } from '../runs/run-status.ts';
 import type { RetentionConfig } from './retention-config.ts';
@@ -86,10 +88,13 @@ WITH batch AS (
 )
 SELECT (SELECT count(*) FROM marked)::int AS runs`;
 
+const FINISH_LOG = `
+UPDATE pruning_log SET finished_at = $2, runs_deleted = $3, runs_over_flow_limit_deleted = $4,
+       runs_step_data_pruned = $5, statements = $6, error = $7
+ WHERE id = $1`;
+
 export class RetentionPruner {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running: Promise<unknown> | undefined;
+  readonly #task: PeriodicTask;
 
   constructor(
     private readonly deps: {
@@ -101,19 +106,24 @@ export class RetentionPruner {
       clock?: Clock;
       random?: () => number;
     },
-  ) {}
+  ) {
+    this.#task = new PeriodicTask({
+      intervalMs: deps.config.intervalMs,
+      run: () => this.prune(),
+      failureMessage: 'Pruning run history failed',
+      logger: deps.logger,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+  }
 
   /** Schedules passes: the first one a minute or so after start, then every intervalMs. */
   start(): void {
-    this.stopped = false;
-    this.schedule(Math.min(this.deps.config.intervalMs, 60_000) * (0.5 + this.random()));
+    this.#task.start();
   }
 
   /** Stops scheduling and waits for a pass in progress (it stops after its current batch). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   /**
@@ -121,75 +131,54 @@ export class RetentionPruner {
    * is recorded with its error in pruning_log, and the error is thrown.
    */
   async prune(): Promise<PruningPassResult> {
-    const { pool, config, workerId } = this.deps;
-    const client = await pool.connect();
-    let locked = false;
+    const client = await this.deps.pool.connect();
     try {
-      const lock = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1, $2) AS locked',
+      const pass = await withTryAdvisoryLock(
+        client,
         [RETENTION_LOCK_CLASS, RETENTION_LOCK_KEY],
+        () => this.loggedPass(client),
       );
-      locked = lock.rows[0]?.locked === true;
-      if (!locked) return { outcome: 'skipped' };
-      const now = this.now();
-      const log = await client.query<{ id: string }>(
-        'INSERT INTO pruning_log (started_at, worker_id) VALUES ($1, $2) RETURNING id::text',
-        [now, workerId],
-      );
-      const logId = log.rows[0]?.id ?? '';
-      const counts = {
-        runsDeleted: 0,
-        runsOverFlowLimitDeleted: 0,
-        runsStepDataPruned: 0,
-        statements: 0,
-      };
-      try {
-        await this.prunePass(client, now, counts);
-        await client.query(
-          `UPDATE pruning_log SET finished_at = $2, runs_deleted = $3,
-                  runs_over_flow_limit_deleted = $4, runs_step_data_pruned = $5, statements = $6
-            WHERE id = $1`,
-          [
-            logId,
-            this.now(),
-            counts.runsDeleted,
-            counts.runsOverFlowLimitDeleted,
-            counts.runsStepDataPruned,
-            counts.statements,
-          ],
-        );
-      } catch (error) {
-        await client
-          .query(
-            `UPDATE pruning_log SET finished_at = $2, runs_deleted = $3,
-                    runs_over_flow_limit_deleted = $4, runs_step_data_pruned = $5, statements = $6,
-                    error = $7
-              WHERE id = $1`,
-            [
-              logId,
-              this.now(),
-              counts.runsDeleted,
-              counts.runsOverFlowLimitDeleted,
-              counts.runsStepDataPruned,
-              counts.statements,
-              error instanceof Error ? error.message : String(error),
-            ],
-          )
-          .catch(() => undefined);
-        throw error;
-      }
-      if (counts.runsDeleted + counts.runsOverFlowLimitDeleted + counts.runsStepDataPruned > 0) {
-        this.deps.logger.info({ ...counts, retention: config }, 'Pruned run history');
-      }
-      return { outcome: 'done', logId, ...counts };
+      return pass.locked ? pass.value : { outcome: 'skipped' };
     } finally {
-      if (locked) {
-        await client
-          .query('SELECT pg_advisory_unlock($1, $2)', [RETENTION_LOCK_CLASS, RETENTION_LOCK_KEY])
-          .catch(() => undefined);
-      }
       client.release();
     }
+  }
+
+  /** A pass recorded in pruning_log: its counts, and its error if it fails. */
+  private async loggedPass(client: pg.PoolClient): Promise<PruningPassResult> {
+    const now = this.now();
+    const log = await client.query<{ id: string }>(
+      'INSERT INTO pruning_log (started_at, worker_id) VALUES ($1, $2) RETURNING id::text',
+      [now, this.deps.workerId],
+    );
+    const logId = log.rows[0]?.id ?? '';
+    const counts = {
+      runsDeleted: 0,
+      runsOverFlowLimitDeleted: 0,
+      runsStepDataPruned: 0,
+      statements: 0,
+    };
+    const finish = (error: string | null) =>
+      client.query(FINISH_LOG, [
+        logId,
+        this.now(),
+        counts.runsDeleted,
+        counts.runsOverFlowLimitDeleted,
+        counts.runsStepDataPruned,
+        counts.statements,
+        error,
+      ]);
+    try {
+      await this.prunePass(client, now, counts);
+    } catch (error) {
+      await finish(error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      throw error;
+    }
+    await finish(null);
+    if (counts.runsDeleted + counts.runsOverFlowLimitDeleted + counts.runsStepDataPruned > 0) {
+      this.deps.logger.info({ ...counts, retention: this.deps.config }, 'Pruned run history');
+    }
+    return { outcome: 'done', logId, ...counts };
   }
 
   private async prunePass(
@@ -248,31 +237,12 @@ export class RetentionPruner {
       const { rowCount } = await statement();
       counts.statements += 1;
       total += rowCount ?? 0;
-      if ((rowCount ?? 0) < this.deps.config.batchSize || this.stopped) return total;
+      if ((rowCount ?? 0) < this.deps.config.batchSize || this.#task.stopping) return total;
       if (this.deps.config.batchPauseMs > 0) await sleep(this.deps.config.batchPauseMs);
     }
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.prune()
-        .catch((error: unknown) =>
-          this.deps.logger.error({ err: error }, 'Pruning run history failed'),
-        )
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.deps.config.intervalMs * (0.9 + this.random() * 0.2));
-        });
-    }, delayMs);
-    this.timer.unref();
-  }
-
   private now(): Date {
     return (this.deps.clock ?? systemClock).now();
-  }
-
-  private random(): number {
-    return (this.deps.random ?? Math.random)();
   }
 }

@@ -13,6 +13,8 @@
  */
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { withTryAdvisoryLock } from '../db/advisory-lock.ts';
+import { PeriodicTask } from '../db/periodic-task.ts';
 import { positiveInt } from '../env-number.ts';
 import { RETENTION_LOCK_CLASS } from '../retention/retention-pruner.ts';
 
@@ -53,47 +55,40 @@ export async function compactStats(
   options: { olderThan?: Date; batchSize?: number; shouldStop?: () => boolean } = {},
 ): Promise<CompactionResult> {
   const client = await pool.connect();
-  let locked = false;
   try {
-    const lock = await client.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_lock($1, $2) AS locked',
+    const pass = await withTryAdvisoryLock(
+      client,
       [RETENTION_LOCK_CLASS, STATS_COMPACT_LOCK_KEY],
+      async () => {
+        const olderThan =
+          options.olderThan ??
+          (
+            await client.query<{ at: Date }>(
+              `SELECT date_bin('1 hour', now() - make_interval(hours => $1), 'epoch') AS at`,
+              [STATS_MINUTES_KEPT_HOURS],
+            )
+          ).rows[0]?.at;
+        let rowsMoved = 0;
+        for (;;) {
+          const { rows } = await client.query<{ moved: number }>(
+            'SELECT stats_compact($1, $2) AS moved',
+            [olderThan, options.batchSize ?? DEFAULT_BATCH_SIZE],
+          );
+          const moved = rows[0]?.moved ?? 0;
+          rowsMoved += moved;
+          if (moved === 0 || options.shouldStop?.()) return rowsMoved;
+        }
+      },
     );
-    locked = lock.rows[0]?.locked === true;
-    if (!locked) return { outcome: 'skipped' };
-    const olderThan =
-      options.olderThan ??
-      (
-        await client.query<{ at: Date }>(
-          `SELECT date_bin('1 hour', now() - make_interval(hours => $1), 'epoch') AS at`,
-          [STATS_MINUTES_KEPT_HOURS],
-        )
-      ).rows[0]?.at;
-    let rowsMoved = 0;
-    for (;;) {
-      const { rows } = await client.query<{ moved: number }>(
-        'SELECT stats_compact($1, $2) AS moved',
-        [olderThan, options.batchSize ?? DEFAULT_BATCH_SIZE],
-      );
-      const moved = rows[0]?.moved ?? 0;
-      rowsMoved += moved;
-      if (moved === 0 || options.shouldStop?.()) return { outcome: 'done', rowsMoved };
-    }
+    return pass.locked ? { outcome: 'done', rowsMoved: pass.value } : { outcome: 'skipped' };
   } finally {
-    if (locked) {
-      await client
-        .query('SELECT pg_advisory_unlock($1, $2)', [RETENTION_LOCK_CLASS, STATS_COMPACT_LOCK_KEY])
-        .catch(() => undefined);
-    }
     client.release();
   }
 }
 
 /** Schedules compaction passes in a worker process: the first soon after start, then every intervalMs. */
 export class StatsCompactor {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private running: Promise<unknown> | undefined;
+  readonly #task: PeriodicTask;
 
   constructor(
     private readonly deps: {
@@ -102,43 +97,29 @@ export class StatsCompactor {
       logger: Pick<Logger, 'info' | 'error'>;
       random?: () => number;
     },
-  ) {}
+  ) {
+    this.#task = new PeriodicTask({
+      intervalMs: deps.config.intervalMs,
+      run: () => this.compact(),
+      failureMessage: 'Compacting dashboard rollups failed',
+      logger: deps.logger,
+      ...(deps.random ? { random: deps.random } : {}),
+    });
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(Math.min(this.deps.config.intervalMs, 60_000) * (0.5 + this.random()));
+    this.#task.start();
   }
 
   /** Stops scheduling and waits for a pass in progress (it stops after its current batch). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.#task.stop();
   }
 
   compact(): Promise<CompactionResult> {
     return compactStats(this.deps.pool, {
       batchSize: this.deps.config.batchSize,
-      shouldStop: () => this.stopped,
+      shouldStop: () => this.#task.stopping,
     });
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.compact()
-        .catch((error: unknown) =>
-          this.deps.logger.error({ err: error }, 'Compacting dashboard rollups failed'),
-        )
-        .finally(() => {
-          this.running = undefined;
-          this.schedule(this.deps.config.intervalMs * (0.9 + this.random() * 0.2));
-        });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private random(): number {
-    return (this.deps.random ?? Math.random)();
   }
 }
