@@ -25,6 +25,12 @@ import { useFlowDraft } from '../editor/use-flow-draft.ts';
 import { useLiveValidation } from '../editor/use-live-validation.ts';
 import { useNodeStats } from '../editor/use-node-stats.ts';
 import { useUnsavedChangesGuard } from '../editor/use-unsaved-changes-guard.ts';
+import {
+  useVersionCompare,
+  type VersionComparison,
+} from '../editor/versions/use-version-compare.ts';
+import { VersionDiffCanvas } from '../editor/versions/version-diff-canvas.tsx';
+import { VersionHistoryPanel } from '../editor/versions/version-history-panel.tsx';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -53,7 +59,22 @@ function EditorWorkspace({
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
   const stats = useNodeStats(flowId);
   const [offeredDraft, setOfferedDraft] = useState(draft);
-  useEditorShortcuts(!readOnly);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [comparison, setComparison] = useState<VersionComparison | null>(null);
+  const [diffNodeId, setDiffNodeId] = useState<string | null>(null);
+  const compared = useVersionCompare(flowId, comparison);
+  // Comparing shows two saved versions in place of the canvas; the document being edited, its
+  // dirty state and undo history stay as they are underneath.
+  const comparing = comparison !== null;
+  const compare = useCallback((next: VersionComparison | null) => {
+    setComparison(next);
+    setDiffNodeId(null);
+  }, []);
+  const closeHistory = useCallback(() => {
+    setHistoryOpen(false);
+    compare(null);
+  }, [compare]);
+  useEditorShortcuts(!readOnly && !comparing);
   useFlowDraft(flowId, !readOnly);
   useUnsavedChangesGuard(!readOnly);
 
@@ -146,6 +167,8 @@ function EditorWorkspace({
         onSave={() => void save({ announce: true })}
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
+        historyOpen={historyOpen}
+        onToggleHistory={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}
         saving={saving}
         starting={starting}
         readOnly={readOnly}
@@ -158,15 +181,47 @@ function EditorWorkspace({
           onDone={() => setOfferedDraft(null)}
         />
       )}
-      <div className="editor__body">
-        {!readOnly && <NodePalette onAdd={addAtCentre} />}
+      <div className={`editor__body${comparing ? ' editor__body--comparing' : ''}`}>
+        {!readOnly && !comparing && <NodePalette onAdd={addAtCentre} />}
         <div className="editor__canvas" ref={canvasRef}>
-          <NodeStatsContext value={stats.figures}>
-            <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
-          </NodeStatsContext>
-          <ProblemsPanel validating={validating} />
+          {comparing ? (
+            compared.diff &&
+            compared.after && (
+              // Its own provider: the comparison's viewport and nodes are not the editor's.
+              <ReactFlowProvider>
+                <VersionDiffCanvas
+                  key={`${comparison.from}-${comparison.to}`}
+                  after={compared.after}
+                  diff={compared.diff}
+                  selectedNodeId={diffNodeId}
+                  onSelectNode={setDiffNodeId}
+                />
+              </ReactFlowProvider>
+            )
+          ) : (
+            <>
+              <NodeStatsContext value={stats.figures}>
+                <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
+              </NodeStatsContext>
+              <ProblemsPanel validating={validating} />
+            </>
+          )}
         </div>
-        <InspectorPanel readOnly={readOnly} />
+        {historyOpen ? (
+          <VersionHistoryPanel
+            flowId={flowId}
+            latestVersion={latestVersion}
+            readOnly={readOnly}
+            comparison={comparison}
+            onCompare={compare}
+            compared={compared}
+            selectedNodeId={diffNodeId}
+            onSelectNode={setDiffNodeId}
+            onClose={closeHistory}
+          />
+        ) : (
+          <InspectorPanel readOnly={readOnly} />
+        )}
       </div>
       <FlowSettingsDialog readOnly={readOnly} />
       {!readOnly && <NodePicker onPick={addPicked} />}

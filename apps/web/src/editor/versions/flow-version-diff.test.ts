@@ -38,6 +38,11 @@ describe('diffFlowDocuments', () => {
     expect(diff.counts).toMatchObject({ added: 1, removed: 1, changed: 0, moved: 0 });
     expect(diff.byId.get('gone')?.before?.id).toBe('gone');
     expect(diff.byId.get('new')?.after?.id).toBe('new');
+    // Every field of an added node is listed as set.
+    expect(diff.byId.get('new')?.config).toEqual([
+      { path: ['expression'], before: undefined, after: '$' },
+    ]);
+    expect(diff.byId.get('gone')?.drawn).toEqual(node('gone'));
   });
 
   it('reports a move apart from changes, so a moved node is not "changed"', () => {
@@ -86,7 +91,7 @@ describe('diffFlowDocuments', () => {
       { path: ['retries'], before: [1, 2], after: [1, 3] },
     ]);
     expect(call?.policy).toEqual([
-      { path: [], before: { retry: { maxAttempts: 3 } }, after: undefined },
+      { path: ['retry'], before: { maxAttempts: 3 }, after: undefined },
     ]);
   });
 

@@ -15,6 +15,14 @@ export type FieldChange = { path: readonly string[]; before: unknown; after: unk
  */
 export type NodeDiffStatus = 'added' | 'removed' | 'changed' | 'moved' | 'unchanged';
 
+export const DIFF_STATUS_LABEL: Record<NodeDiffStatus, string> = {
+  added: 'Added',
+  removed: 'Removed',
+  changed: 'Changed',
+  moved: 'Moved',
+  unchanged: 'Unchanged',
+};
+
 export type NodeDiff = {
   id: string;
   status: NodeDiffStatus;
@@ -22,6 +30,8 @@ export type NodeDiff = {
   before: DraftFlowNode | undefined;
   /** The node in the newer document (absent when removed). */
   after: DraftFlowNode | undefined;
+  /** The node as a comparison draws it: the newer one, or the older one when removed. */
+  drawn: DraftFlowNode;
   /** Label, type and position changes, as fields of the node. */
   node: FieldChange[];
   config: FieldChange[];
@@ -45,10 +55,8 @@ export function diffFlowDocuments(before: DraftFlowDocument, after: DraftFlowDoc
   const beforeNodes = new Map(before.nodes.map((node) => [node.id, node]));
   const afterIds = new Set(after.nodes.map((node) => node.id));
   const nodes: NodeDiff[] = [
-    ...after.nodes.map((node) => diffNode(node.id, beforeNodes.get(node.id), node)),
-    ...before.nodes
-      .filter((node) => !afterIds.has(node.id))
-      .map((node) => diffNode(node.id, node, undefined)),
+    ...after.nodes.map((node) => diffNode(beforeNodes.get(node.id), node)),
+    ...before.nodes.filter((node) => !afterIds.has(node.id)).map((node) => onlyIn('removed', node)),
   ];
   const edges = diffEdges(before.edges, after.edges);
   const flow = [
@@ -75,25 +83,10 @@ export function diffFlowDocuments(before: DraftFlowDocument, after: DraftFlowDoc
   };
 }
 
-function diffNode(
-  id: string,
-  before: DraftFlowNode | undefined,
-  after: DraftFlowNode | undefined,
-): NodeDiff {
-  const config = diffValues(before?.config, after?.config, []);
-  const policy = diffValues(before?.policy, after?.policy, []);
-  if (!before || !after) {
-    return {
-      id,
-      status: before ? 'removed' : 'added',
-      before,
-      after,
-      node: [],
-      config,
-      policy,
-      moved: false,
-    };
-  }
+function diffNode(before: DraftFlowNode | undefined, after: DraftFlowNode): NodeDiff {
+  if (!before) return onlyIn('added', after);
+  const config = diffValues(before.config, after.config, []);
+  const policy = diffValues(before.policy ?? {}, after.policy ?? {}, []);
   const node = [
     ...diffValues(before.label, after.label, ['label']),
     ...diffValues(before.type, after.type, ['type']),
@@ -102,14 +95,31 @@ function diffNode(
   const changed = node.length > 0 || config.length > 0 || policy.length > 0;
   if (moved) node.push({ path: ['position'], before: before.position, after: after.position });
   return {
-    id,
+    id: after.id,
     status: changed ? 'changed' : moved ? 'moved' : 'unchanged',
     before,
     after,
+    drawn: after,
     node,
     config,
     policy,
     moved,
+  };
+}
+
+/** A node only one side has: every field of it is a change. */
+function onlyIn(status: 'added' | 'removed', node: DraftFlowNode): NodeDiff {
+  const [before, after] = status === 'added' ? [undefined, node] : [node, undefined];
+  return {
+    id: node.id,
+    status,
+    before,
+    after,
+    drawn: node,
+    node: [],
+    config: diffValues(before?.config ?? {}, after?.config ?? {}, []),
+    policy: diffValues(before?.policy ?? {}, after?.policy ?? {}, []),
+    moved: false,
   };
 }
 
