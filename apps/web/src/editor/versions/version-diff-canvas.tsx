@@ -3,16 +3,8 @@
  * the older one had and the newer lacks, each marked added, removed, changed or moved. Its own
  * React Flow (mounted under its own provider) so the editor's store is never touched.
  */
-import {
-  Background,
-  BackgroundVariant,
-  Controls,
-  type Node,
-  type NodeProps,
-  type NodeTypes,
-  ReactFlow,
-} from '@xyflow/react';
-import { memo, useCallback, useMemo, useState } from 'react';
+import type { Node, NodeProps, NodeTypes } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import { NodeCard } from '../../node-types/node-card.tsx';
 import { useNodeType } from '../../node-types/use-node-types.ts';
 import {
@@ -21,7 +13,7 @@ import {
   documentNodeToCanvas,
 } from '../flow-document-mapping.ts';
 import type { FlowCanvasEdge, FlowNodeData } from '../flow-types.ts';
-import { initialViewport } from '../initial-viewport.ts';
+import { ReadOnlyCanvas } from '../read-only-canvas.tsx';
 import {
   DIFF_STATUS_LABEL,
   edgeKey,
@@ -58,8 +50,6 @@ const DiffFlowNode = memo(function DiffFlowNode({ id, data, selected }: NodeProp
 });
 
 const nodeTypes = { patchbay: DiffFlowNode } satisfies NodeTypes;
-const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
-const MIN_ZOOM = 0.25;
 
 export function VersionDiffCanvas({
   after,
@@ -100,40 +90,13 @@ export function VersionDiffCanvas({
       })),
     ];
   }, [after, diff]);
-  const [defaultViewport] = useState(() =>
-    initialViewport(
-      base.map((n) => n.position),
-      { width: window.innerWidth, height: window.innerHeight },
-      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
-    ),
-  );
-
-  const onNodeClick = useCallback(
-    (_: unknown, node: DiffCanvasNode) => onSelectNode(node.id),
-    [onSelectNode],
-  );
-  const onPaneClick = useCallback(() => onSelectNode(null), [onSelectNode]);
-
   return (
-    <ReactFlow
+    <ReadOnlyCanvas
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      edgesFocusable={false}
-      deleteKeyCode={null}
-      defaultViewport={defaultViewport}
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={MIN_ZOOM}
-      onNodeClick={onNodeClick}
-      onPaneClick={onPaneClick}
-      onlyRenderVisibleElements
-      data-testid="version-diff-canvas"
-    >
-      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
-      <Controls showInteractive={false} position="bottom-right" />
-    </ReactFlow>
+      onSelectNode={onSelectNode}
+      testId="version-diff-canvas"
+    />
   );
 }

@@ -22,28 +22,24 @@ type VersionSummary = RouterOutputs['flows']['versions']['items'][number];
 
 const PAGE_SIZE = 50;
 
-export function VersionHistoryPanel({
-  flowId,
-  latestVersion,
-  readOnly,
-  comparison,
-  onCompare,
-  compared,
-  selectedNodeId,
-  onSelectNode,
-  onClose,
-}: {
+/** What the panel and its comparison section share. */
+type ComparisonProps = {
   flowId: string;
   latestVersion: number | null;
   readOnly: boolean;
-  comparison: VersionComparison | null;
   onCompare: (comparison: VersionComparison | null) => void;
   /** The comparison's diff once both versions are loaded. */
   compared: { diff: FlowDiff | null; loading: boolean; error: unknown };
   selectedNodeId: string | null;
   onSelectNode: (nodeId: string | null) => void;
-  onClose: () => void;
-}) {
+};
+
+export function VersionHistoryPanel({
+  comparison,
+  onClose,
+  ...shared
+}: ComparisonProps & { comparison: VersionComparison | null; onClose: () => void }) {
+  const { flowId, latestVersion, onCompare } = shared;
   const trpc = useTRPC();
   const headingId = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -87,19 +83,7 @@ export function VersionHistoryPanel({
           <XIcon />
         </button>
       </header>
-      {comparison && (
-        <ComparisonSection
-          flowId={flowId}
-          items={items}
-          latestVersion={latestVersion}
-          readOnly={readOnly}
-          comparison={comparison}
-          onCompare={onCompare}
-          compared={compared}
-          selectedNodeId={selectedNodeId}
-          onSelectNode={onSelectNode}
-        />
-      )}
+      {comparison && <ComparisonSection {...shared} items={items} comparison={comparison} />}
       {versions.isError && (
         <div className="callout callout--danger">{errorMessage(versions.error)}</div>
       )}
@@ -196,17 +180,7 @@ function ComparisonSection({
   compared,
   selectedNodeId,
   onSelectNode,
-}: {
-  flowId: string;
-  items: readonly VersionSummary[];
-  latestVersion: number | null;
-  readOnly: boolean;
-  comparison: VersionComparison;
-  onCompare: (comparison: VersionComparison | null) => void;
-  compared: { diff: FlowDiff | null; loading: boolean; error: unknown };
-  selectedNodeId: string | null;
-  onSelectNode: (nodeId: string | null) => void;
-}) {
+}: ComparisonProps & { items: readonly VersionSummary[]; comparison: VersionComparison }) {
   const { restore, restoring, error } = useRestoreVersion(flowId);
   const [confirming, setConfirming] = useState(false);
   const numbers = items.map((item) => item.number);
