@@ -104,6 +104,10 @@ describe('editor versions', () => {
       .poll(() => page.getByTestId('dirty-indicator').getAttribute('data-dirty'))
       .toBe('true');
 
+    // A view of the user's own (zoomed in), which comparing must leave alone too.
+    await page.locator('.react-flow__controls-zoomin').click();
+    const viewport = page.locator('.react-flow__viewport');
+    const editorView = await viewport.getAttribute('style');
     await page.getByTestId('version-history-open').click();
     const history = page.getByRole('complementary', { name: 'Version history' });
     await history.waitFor();
@@ -152,6 +156,7 @@ describe('editor versions', () => {
     await page.getByTestId('flow-canvas').waitFor();
     expect(await page.getByTestId('flow-name-input').inputValue()).toBe('Renamed, not saved');
     expect(await page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('true');
+    expect(await viewport.getAttribute('style')).toBe(editorView);
 
     // Restore v1: the unsaved edit is discarded only after confirming.
     await history.getByTestId('version-compare-1').click();

@@ -11,6 +11,7 @@ import {
   type NodeTypes,
   ReactFlow,
   useReactFlow,
+  type Viewport,
   type XYPosition,
 } from '@xyflow/react';
 import { type DragEvent, type MouseEvent, useCallback, useMemo, useState } from 'react';
@@ -34,10 +35,13 @@ const SNAP_GRID: [number, number] = [8, 8];
 export function FlowCanvas({
   onDropType,
   readOnly = false,
+  viewport,
 }: {
   onDropType: (type: string, position: XYPosition) => void;
   /** Nodes can be selected and inspected, not moved, connected or deleted. */
   readOnly?: boolean;
+  /** Where to open (the view left for a version comparison); by default the whole flow fits. */
+  viewport?: Viewport | undefined;
 }) {
   const nodes = useEditorStore((s) => s.nodes);
   const edges = useEditorStore((s) => s.edges);
@@ -48,12 +52,14 @@ export function FlowCanvas({
   const catalog = useNodeTypes().data;
   const { screenToFlowPosition } = useReactFlow();
   // The canvas mounts once the flow has loaded; fitView refines this after nodes are measured.
-  const [defaultViewport] = useState(() =>
-    initialViewport(
-      useEditorStore.getState().nodes.map((n) => n.position),
-      { width: window.innerWidth, height: window.innerHeight },
-      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
-    ),
+  const [defaultViewport] = useState(
+    () =>
+      viewport ??
+      initialViewport(
+        useEditorStore.getState().nodes.map((n) => n.position),
+        { width: window.innerWidth, height: window.innerHeight },
+        { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
+      ),
   );
   const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
@@ -182,7 +188,7 @@ export function FlowCanvas({
         onDrop={readOnly ? undefined : onDrop}
         {...(readOnly ? {} : { onNodeContextMenu, onPaneContextMenu, onConnectEnd })}
         defaultViewport={defaultViewport}
-        fitView
+        fitView={viewport === undefined}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={MIN_ZOOM}
         maxZoom={2}

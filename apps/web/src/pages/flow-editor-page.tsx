@@ -1,6 +1,6 @@
 /** `/flows/:id` — palette, canvas and inspector for one flow. */
 import { useQuery } from '@tanstack/react-query';
-import { ReactFlowProvider, useReactFlow, type XYPosition } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow, type Viewport, type XYPosition } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
@@ -52,7 +52,7 @@ function EditorWorkspace({
   readOnly: boolean;
 }) {
   const canvasRef = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getViewport } = useReactFlow();
   const addNode = useEditorStore((s) => s.addNode);
   const catalog = useNodeTypes().data;
   const { validating } = useLiveValidation();
@@ -66,10 +66,16 @@ function EditorWorkspace({
   // Comparing shows two saved versions in place of the canvas; the document being edited, its
   // dirty state and undo history stay as they are underneath.
   const comparing = comparison !== null;
-  const compare = useCallback((next: VersionComparison | null) => {
-    setComparison(next);
-    setDiffNodeId(null);
-  }, []);
+  // The editor's view when a comparison began, so editing resumes where it was.
+  const [editorViewport, setEditorViewport] = useState<Viewport | undefined>(undefined);
+  const compare = useCallback(
+    (next: VersionComparison | null) => {
+      if (comparison === null && next !== null) setEditorViewport(getViewport());
+      setComparison(next);
+      setDiffNodeId(null);
+    },
+    [comparison, getViewport],
+  );
   const closeHistory = useCallback(() => {
     setHistoryOpen(false);
     compare(null);
@@ -201,7 +207,7 @@ function EditorWorkspace({
           ) : (
             <>
               <NodeStatsContext value={stats.figures}>
-                <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
+                <FlowCanvas onDropType={addDropped} readOnly={readOnly} viewport={editorViewport} />
               </NodeStatsContext>
               <ProblemsPanel validating={validating} />
             </>
