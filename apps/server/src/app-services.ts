@@ -28,6 +28,7 @@ import { KeyRing } from './credentials/key-ring.ts';
 import { WorkerCredentialAccess } from './credentials/worker-credential-access.ts';
 import type { PrismaClient } from './db/prisma-client.ts';
 import { FlowService } from './flows/flow-service.ts';
+import { FlowVersionHistory } from './flows/flow-versions.ts';
 import { StepTestService } from './flows/step-test-service.ts';
 import { BreakerService } from './resilience/breaker-service.ts';
 import { PostgresUpstreamGuard } from './resilience/postgres-upstream-guard.ts';
@@ -65,6 +66,8 @@ export type AppServices = {
   /** The process's egress guard (also behind the connectors' fetch); saves warn with it. */
   egress: EgressGuard;
   flows: FlowService;
+  /** flows.versions, flows.version and flows.restoreVersion. */
+  flowVersions: FlowVersionHistory;
   runs: RunService;
   /** Validated flows by version id, shared by run starts and the worker. */
   versions: FlowVersionCache;
@@ -243,6 +246,7 @@ export function createAppServices(options: {
       status: () => retentionStatus(prisma, retention),
     },
     flows,
+    flowVersions: new FlowVersionHistory({ pool: pgPool, flows }),
     runs,
     upstreamGuard,
     breakers: new BreakerService({ pool: pgPool }),

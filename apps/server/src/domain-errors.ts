@@ -3,7 +3,15 @@ import { type FlowValidationError, PatchbayError, type ValidationIssue } from '@
 
 export class NotFoundError extends PatchbayError {
   constructor(
-    entity: 'Flow' | 'Run' | 'Circuit breaker' | 'Rate limit' | 'User' | 'API token' | 'Credential',
+    entity:
+      | 'Flow'
+      | 'Flow version'
+      | 'Run'
+      | 'Circuit breaker'
+      | 'Rate limit'
+      | 'User'
+      | 'API token'
+      | 'Credential',
     id: string,
     hint = 'It may have been deleted.',
   ) {

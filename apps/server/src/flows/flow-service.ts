@@ -52,7 +52,12 @@ export type UpdateFlowInput = {
   name?: string | undefined;
   description?: string | null | undefined;
   document?: unknown;
+  /** The number of the version this save restores (flow-versions.ts); recorded on the new version. */
+  restoredFrom?: number | undefined;
 };
+
+/** Who saves: the user id of the caller's session or API token; null for an internal caller. */
+export type SavedBy = string | null;
 
 export type SetFlowActiveInput = { id: string; active: boolean };
 
@@ -164,22 +169,22 @@ export class FlowService {
     return toFlowDetail(row);
   }
 
-  async create(input: CreateFlowInput): Promise<SavedFlow> {
+  async create(input: CreateFlowInput, savedBy: SavedBy = null): Promise<SavedFlow> {
     const prepared = this.prepareDocument(input.document ?? defaultDocument(input.name), {
       name: input.name,
       description: input.description,
     });
-    return this.insert(input.name, prepared.document.description ?? null, prepared);
+    return this.insert(input.name, prepared.document.description ?? null, prepared, savedBy);
   }
 
   /** Imports an exported document as a new flow named after the document. */
-  async import(raw: unknown): Promise<SavedFlow> {
+  async import(raw: unknown, savedBy: SavedBy = null): Promise<SavedFlow> {
     const prepared = this.prepareDocument(raw, { name: documentName(raw), description: undefined });
     const { document } = prepared;
-    return this.insert(document.name, document.description ?? null, prepared);
+    return this.insert(document.name, document.description ?? null, prepared, savedBy);
   }
 
-  async update(input: UpdateFlowInput): Promise<SavedFlow> {
+  async update(input: UpdateFlowInput, savedBy: SavedBy = null): Promise<SavedFlow> {
     if (!isUuid(input.id)) throw new NotFoundError('Flow', input.id);
     const id = input.id;
     return this.deps.prisma
@@ -229,6 +234,8 @@ export class FlowService {
               flowId: id,
               number: (latest?.number ?? 0) + 1,
               document: toJsonColumn(document),
+              createdBy: savedBy,
+              restoredFrom: input.restoredFrom ?? null,
             },
           });
         }
@@ -319,6 +326,7 @@ export class FlowService {
     name: string,
     description: string | null,
     { document, warnings }: PreparedDocument,
+    savedBy: SavedBy,
   ): Promise<SavedFlow> {
     await assertErrorFlowUsable(
       (text, values) => this.deps.prisma.$queryRawUnsafe(text, ...values),
@@ -332,7 +340,7 @@ export class FlowService {
         name,
         description,
         document: json,
-        versions: { create: { number: 1, document: json } },
+        versions: { create: { number: 1, document: json, createdBy: savedBy } },
       },
       include: flowDetailInclude,
     });

@@ -9,6 +9,7 @@ export type { TrpcContext };
 export function servicesContext(services: AppServices): Omit<TrpcContext, 'principal' | 'origin'> {
   return {
     flows: services.flows,
+    flowVersions: services.flowVersions,
     runs: services.runs,
     registry: services.registry,
     breakers: services.breakers,

@@ -33,6 +33,7 @@ import { inputProblem } from './input-guard.ts';
 export type TrpcContext = Pick<
   AppServices,
   | 'flows'
+  | 'flowVersions'
   | 'runs'
   | 'registry'
   | 'breakers'

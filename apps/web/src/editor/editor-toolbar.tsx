@@ -2,6 +2,7 @@
 import { Link } from 'wouter';
 import { ActiveSwitch } from '../flows/active-switch.tsx';
 import {
+  ClockIcon,
   DownloadIcon,
   GaugeIcon,
   HistoryIcon,
@@ -26,6 +27,8 @@ export function EditorToolbar({
   onSave,
   onRun,
   onExport,
+  historyOpen,
+  onToggleHistory,
   saving,
   starting,
   readOnly,
@@ -37,6 +40,9 @@ export function EditorToolbar({
   onSave: () => void;
   onRun: () => void;
   onExport: () => void;
+  /** Whether the version history panel is open (the History button's pressed state). */
+  historyOpen: boolean;
+  onToggleHistory: () => void;
   saving: boolean;
   starting: boolean;
   readOnly: boolean;
@@ -135,6 +141,16 @@ export function EditorToolbar({
         >
           <SlidersIcon size={14} /> Settings
           {settingsProblems > 0 && <span className="btn__problem-dot" />}
+        </button>
+        <button
+          type="button"
+          className="btn btn--ghost btn--sm"
+          onClick={onToggleHistory}
+          aria-pressed={historyOpen}
+          title="Saved versions: compare and restore"
+          data-testid="version-history-open"
+        >
+          <ClockIcon size={14} /> History
         </button>
         <button
           type="button"

@@ -11,6 +11,7 @@ import {
   type NodeTypes,
   ReactFlow,
   useReactFlow,
+  type Viewport,
   type XYPosition,
 } from '@xyflow/react';
 import { type DragEvent, type MouseEvent, useCallback, useMemo, useState } from 'react';
@@ -37,10 +38,13 @@ const SNAP_GRID: [number, number] = [8, 8];
 export function FlowCanvas({
   onDropType,
   readOnly = false,
+  viewport,
 }: {
   onDropType: (type: string, position: XYPosition) => void;
   /** Nodes can be selected and inspected, not moved, connected or deleted. */
   readOnly?: boolean;
+  /** Where to open (the view left for a version comparison); by default openingViewport's. */
+  viewport?: Viewport | undefined;
 }) {
   const nodes = useCanvasNodes(useEditorStore((s) => s.nodes));
   const edges = useEditorStore((s) => s.edges);
@@ -52,11 +56,13 @@ export function FlowCanvas({
   const { screenToFlowPosition } = useReactFlow();
   // The canvas mounts once the flow has loaded; fitView refines this after nodes are measured.
   const [opening] = useState(() =>
-    openingViewport(
-      useEditorStore.getState().nodes.map((n) => n.position),
-      { width: window.innerWidth, height: window.innerHeight },
-      { minZoom: MIN_ZOOM, readableZoom: READABLE_ZOOM, ...FIT_VIEW_OPTIONS },
-    ),
+    viewport
+      ? { viewport, fit: false }
+      : openingViewport(
+          useEditorStore.getState().nodes.map((n) => n.position),
+          { width: window.innerWidth, height: window.innerHeight },
+          { minZoom: MIN_ZOOM, readableZoom: READABLE_ZOOM, ...FIT_VIEW_OPTIONS },
+        ),
   );
   const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);

@@ -1,6 +1,6 @@
 /** `/flows/:id` — palette, canvas and inspector for one flow. */
 import { useQuery } from '@tanstack/react-query';
-import { ReactFlowProvider, useReactFlow, type XYPosition } from '@xyflow/react';
+import { ReactFlowProvider, useReactFlow, type Viewport, type XYPosition } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { errorCode, errorMessage } from '../api/api-error.ts';
@@ -26,6 +26,12 @@ import { useFlowDraft } from '../editor/use-flow-draft.ts';
 import { useLiveValidation } from '../editor/use-live-validation.ts';
 import { useNodeStats } from '../editor/use-node-stats.ts';
 import { useUnsavedChangesGuard } from '../editor/use-unsaved-changes-guard.ts';
+import {
+  useVersionCompare,
+  type VersionComparison,
+} from '../editor/versions/use-version-compare.ts';
+import { VersionDiffCanvas } from '../editor/versions/version-diff-canvas.tsx';
+import { VersionHistoryPanel } from '../editor/versions/version-history-panel.tsx';
 import { useNodeTypes } from '../node-types/use-node-types.ts';
 import { useTRPC } from '../trpc.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -47,7 +53,7 @@ function EditorWorkspace({
   readOnly: boolean;
 }) {
   const canvasRef = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getViewport } = useReactFlow();
   const addNode = useEditorStore((s) => s.addNode);
   const catalog = useNodeTypes().data;
   const { validating } = useLiveValidation();
@@ -55,7 +61,28 @@ function EditorWorkspace({
   const stats = useNodeStats(flowId);
   useLatestRun(flowId);
   const [offeredDraft, setOfferedDraft] = useState(draft);
-  useEditorShortcuts(!readOnly);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [comparison, setComparison] = useState<VersionComparison | null>(null);
+  const [diffNodeId, setDiffNodeId] = useState<string | null>(null);
+  const compared = useVersionCompare(flowId, comparison);
+  // Comparing shows two saved versions in place of the canvas; the document being edited, its
+  // dirty state and undo history stay as they are underneath.
+  const comparing = comparison !== null;
+  // The editor's view when a comparison began, so editing resumes where it was.
+  const [editorViewport, setEditorViewport] = useState<Viewport | undefined>(undefined);
+  const compare = useCallback(
+    (next: VersionComparison | null) => {
+      if (comparison === null && next !== null) setEditorViewport(getViewport());
+      setComparison(next);
+      setDiffNodeId(null);
+    },
+    [comparison, getViewport],
+  );
+  const closeHistory = useCallback(() => {
+    setHistoryOpen(false);
+    compare(null);
+  }, [compare]);
+  useEditorShortcuts(!readOnly && !comparing);
   useFlowDraft(flowId, !readOnly);
   useUnsavedChangesGuard(!readOnly);
 
@@ -148,6 +175,8 @@ function EditorWorkspace({
         onSave={() => void save({ announce: true })}
         onRun={() => void runFlow()}
         onExport={() => void exportFlow()}
+        historyOpen={historyOpen}
+        onToggleHistory={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}
         saving={saving}
         starting={starting}
         readOnly={readOnly}
@@ -160,15 +189,47 @@ function EditorWorkspace({
           onDone={() => setOfferedDraft(null)}
         />
       )}
-      <div className="editor__body">
-        {!readOnly && <NodePalette onAdd={addAtCentre} />}
+      <div className={`editor__body${comparing ? ' editor__body--comparing' : ''}`}>
+        {!readOnly && !comparing && <NodePalette onAdd={addAtCentre} />}
         <div className="editor__canvas" ref={canvasRef}>
-          <NodeStatsContext value={stats.figures}>
-            <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
-          </NodeStatsContext>
-          <ProblemsPanel validating={validating} />
+          {comparing ? (
+            compared.diff &&
+            compared.after && (
+              // Its own provider: the comparison's viewport and nodes are not the editor's.
+              <ReactFlowProvider>
+                <VersionDiffCanvas
+                  key={`${comparison.from}-${comparison.to}`}
+                  after={compared.after}
+                  diff={compared.diff}
+                  selectedNodeId={diffNodeId}
+                  onSelectNode={setDiffNodeId}
+                />
+              </ReactFlowProvider>
+            )
+          ) : (
+            <>
+              <NodeStatsContext value={stats.figures}>
+                <FlowCanvas onDropType={addDropped} readOnly={readOnly} viewport={editorViewport} />
+              </NodeStatsContext>
+              <ProblemsPanel validating={validating} />
+            </>
+          )}
         </div>
-        <InspectorPanel readOnly={readOnly} />
+        {historyOpen ? (
+          <VersionHistoryPanel
+            flowId={flowId}
+            latestVersion={latestVersion}
+            readOnly={readOnly}
+            comparison={comparison}
+            onCompare={compare}
+            compared={compared}
+            selectedNodeId={diffNodeId}
+            onSelectNode={setDiffNodeId}
+            onClose={closeHistory}
+          />
+        ) : (
+          <InspectorPanel readOnly={readOnly} />
+        )}
       </div>
       <FlowSettingsDialog readOnly={readOnly} />
       {!readOnly && <NodePicker onPick={addPicked} />}

@@ -1,18 +1,10 @@
 /** Read-only drawing of the flow version that ran, each node coloured by its step status. */
-import {
-  Background,
-  BackgroundVariant,
-  Controls,
-  type Node,
-  type NodeProps,
-  type NodeTypes,
-  ReactFlow,
-} from '@xyflow/react';
-import { memo, useCallback, useMemo, useState } from 'react';
+import type { Node, NodeProps, NodeTypes } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 import type { FlowDocument } from '../api/types.ts';
 import { documentToCanvas } from '../editor/flow-document-mapping.ts';
 import type { FlowCanvasEdge, FlowNodeData } from '../editor/flow-types.ts';
-import { initialViewport } from '../editor/initial-viewport.ts';
+import { ReadOnlyCanvas } from '../editor/read-only-canvas.tsx';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
 import { Countdown } from '../ui/countdown.tsx';
@@ -71,8 +63,6 @@ function sameRunData(a: RunNodeData, b: RunNodeData): boolean {
     a.reused === b.reused
   );
 }
-const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
-const MIN_ZOOM = 0.25;
 
 export function RunCanvas({
   document,
@@ -86,14 +76,6 @@ export function RunCanvas({
   onSelectNode: (nodeId: string | null) => void;
 }) {
   const base = useMemo(() => documentToCanvas(document), [document]);
-  // Near where fitView lands, so a big flow's nodes mount once, already in their simple body.
-  const [defaultViewport] = useState(() =>
-    initialViewport(
-      base.nodes.map((n) => n.position),
-      { width: window.innerWidth, height: window.innerHeight },
-      { minZoom: MIN_ZOOM, ...FIT_VIEW_OPTIONS },
-    ),
-  );
   const byNode = useMemo(() => new Map(groups.map((g) => [g.nodeId, g])), [groups]);
 
   // A long run's steps update often: a node or edge keeps its object (so it does not re-render)
@@ -148,33 +130,13 @@ export function RunCanvas({
     return list;
   }, [base, built, byNode]);
 
-  const onNodeClick = useCallback(
-    (_: unknown, node: RunCanvasNode) => onSelectNode(node.id),
-    [onSelectNode],
-  );
-  const onPaneClick = useCallback(() => onSelectNode(null), [onSelectNode]);
-
   return (
-    <ReactFlow
+    <ReadOnlyCanvas
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      edgesFocusable={false}
-      deleteKeyCode={null}
-      defaultViewport={defaultViewport}
-      fitView
-      fitViewOptions={FIT_VIEW_OPTIONS}
-      minZoom={MIN_ZOOM}
-      onNodeClick={onNodeClick}
-      onPaneClick={onPaneClick}
-      // Long runs of big flows: only nodes and edges in view are in the DOM.
-      onlyRenderVisibleElements
-      data-testid="run-canvas"
-    >
-      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
-      <Controls showInteractive={false} position="bottom-right" />
-    </ReactFlow>
+      onSelectNode={onSelectNode}
+      testId="run-canvas"
+    />
   );
 }

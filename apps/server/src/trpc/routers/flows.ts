@@ -4,12 +4,14 @@
  */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { MAX_VERSION_PAGE } from '../../flows/flow-versions.ts';
 import { CALLER_RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { adminProcedure, editorProcedure, viewerProcedure } from '../trpc.ts';
 
 const id = z.string().min(1, 'is required').max(100);
 const name = z.string().trim().min(1, 'Give the flow a name').max(200);
 const description = z.string().max(2000);
+const versionNumber = z.number().int().min(1, 'Version numbers start at 1');
 
 export const flowsRouter = {
   /** Flows not deleted; with `deleted: true`, only deleted ones (their history is kept). */
@@ -27,7 +29,7 @@ export const flowsRouter = {
     .input(
       z.object({ name, description: description.optional(), document: z.unknown().optional() }),
     )
-    .mutation(({ ctx, input }) => ctx.flows.create(input)),
+    .mutation(({ ctx, input }) => ctx.flows.create(input, ctx.principal.userId)),
 
   update: editorProcedure
     .input(
@@ -38,7 +40,7 @@ export const flowsRouter = {
         document: z.unknown().optional(),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.flows.update(input)),
+    .mutation(({ ctx, input }) => ctx.flows.update(input, ctx.principal.userId)),
 
   /**
    * Switches the flow on (its webhook is served, its schedule ticks) or off; returns its summary.
@@ -67,7 +69,30 @@ export const flowsRouter = {
 
   import: editorProcedure
     .input(z.object({ document: z.unknown() }))
-    .mutation(({ ctx, input }) => ctx.flows.import(input.document)),
+    .mutation(({ ctx, input }) => ctx.flows.import(input.document, ctx.principal.userId)),
+
+  /** The flow's saved versions, newest first, with who saved each; keyset pages by number. */
+  versions: viewerProcedure
+    .input(
+      z.object({
+        id,
+        limit: z.number().int().min(1).max(MAX_VERSION_PAGE).optional(),
+        cursor: versionNumber.optional(),
+      }),
+    )
+    .query(({ ctx, input }) => ctx.flowVersions.list(input)),
+
+  /** One saved version: its document, who saved it and when. */
+  version: viewerProcedure
+    .input(z.object({ id, number: versionNumber }))
+    .query(({ ctx, input }) => ctx.flowVersions.get(input.id, input.number)),
+
+  /** Saves an earlier version's document as the newest version, checked as any save is. */
+  restoreVersion: editorProcedure
+    .input(z.object({ id, number: versionNumber }))
+    .mutation(({ ctx, input }) =>
+      ctx.flowVersions.restore(input.id, input.number, ctx.principal.userId),
+    ),
 
   export: viewerProcedure
     .input(z.object({ id }))
