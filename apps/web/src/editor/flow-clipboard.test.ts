@@ -62,7 +62,13 @@ describe('flow clipboard', () => {
       version: 1,
       name: 'Pinned',
       nodes: [
-        { id: 'log_1', type: 'log', position: { x: 0, y: 0 }, config: {}, pinnedOutput: { ok: true } },
+        {
+          id: 'log_1',
+          type: 'log',
+          position: { x: 0, y: 0 },
+          config: {},
+          pinnedOutput: { ok: true },
+        },
       ],
       edges: [],
     });

@@ -104,7 +104,11 @@ describe('flow document mapping', () => {
   });
 
   it('keeps a pinned null: null is a pinned value, not the absence of one', () => {
-    const pinned = { ...document, nodes: [{ ...document.nodes[0]!, pinnedOutput: null }], edges: [] };
+    const pinned = {
+      ...document,
+      nodes: [{ ...document.nodes[0]!, pinnedOutput: null }],
+      edges: [],
+    };
     const { nodes, edges } = documentToCanvas(pinned);
     expect(canvasToDocument(pinned, nodes, edges).nodes[0]).toHaveProperty('pinnedOutput', null);
   });

@@ -11,6 +11,7 @@ import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowCanvasNode } from './flow-types.ts';
 import { nodeStatsBadge } from './node-stats-badge.ts';
 import { NodeStatsContext } from './node-stats-context.ts';
+import { PinMarker } from './step-test/pin-marker.tsx';
 
 export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps<FlowCanvasNode>) {
   const descriptor = useNodeType(data.nodeType);
@@ -26,6 +27,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected }: NodeProps
       selected={selected}
       connectable
       className={hasIssues ? 'has-issues' : ''}
+      marker={data.pinnedOutput !== undefined && <PinMarker nodeId={id} />}
       footer={
         stats && (
           <div
