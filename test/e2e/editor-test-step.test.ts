@@ -3,9 +3,10 @@
  * JSONata node after it with that pinned data (the upstream is never called, no run is made,
  * the test is recorded), undo the pin, and keep a pin across save and reload.
  */
+import type { FlowDocument } from '@patchbay/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, createApi, importFlow } from '../support/api-client.ts';
+import { type Api, createApi, importFlow, waitForRunsFinal } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
@@ -29,9 +30,14 @@ beforeAll(async () => {
   );
   server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
   api = await createApi(server);
-  flowId = await importFlow(api, {
+  flowId = await importFlow(api, orderTotalFlow('Order total'));
+  browser = await launchBrowser();
+});
+
+function orderTotalFlow(name: string): FlowDocument {
+  return {
     version: 1,
-    name: 'Order total',
+    name,
     nodes: [
       {
         id: 'start',
@@ -66,9 +72,8 @@ beforeAll(async () => {
       { id: 'e1', source: 'start', target: 'fetch' },
       { id: 'e2', source: 'fetch', target: 'total' },
     ],
-  });
-  browser = await launchBrowser();
-});
+  };
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -77,8 +82,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function openFlow(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/flows/${flowId}`);
+async function openFlow(page: Page, id = flowId): Promise<void> {
+  await page.goto(`${server.baseUrl}/flows/${id}`);
   await page.getByTestId('node-total').waitFor();
 }
 
@@ -193,6 +198,45 @@ describe('test one step in the editor', () => {
     await section.getByTestId('unpin-output').click();
     await page.getByTestId('node-pinned-total').waitFor({ state: 'detached' });
     expect(await page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('true');
+  });
+
+  it("tests with the latest run's upstream data, a pinned output winning over the run's", async () => {
+    const ranId = await importFlow(api, orderTotalFlow('Order total, run'));
+    const { runId } = await api.flows.run.mutate({ id: ranId, input: { orderId: 5 } });
+    await waitForRunsFinal(database.url, [runId], 30_000);
+    const callsByTheRun = upstream.requests.length;
+    expect(callsByTheRun).toBeGreaterThan(0);
+
+    await openFlow(page, ranId);
+    const section = page.getByTestId('step-test-section');
+    await page.getByTestId('node-total').click();
+    await expect
+      .poll(() => section.getByTestId('step-test-source').textContent())
+      .toContain(`Upstream data from run #${runId.slice(0, 8)}`);
+    expect(await section.getByTestId('upstream-fetch').textContent()).toContain(
+      'output from the run',
+    );
+    await section.getByTestId('test-step').click();
+    await section.getByTestId('step-test-result').waitFor();
+    // The run's HTTP output (the echo's status) and its input; the upstream is not called again.
+    expect(await section.getByTestId('step-test-output').textContent()).toContain('"order": 5');
+    expect(upstream.requests).toHaveLength(callsByTheRun);
+    const [recorded] = await api.flows.stepTests.query({ flowId: ranId, nodeId: 'total' });
+    expect(recorded).toMatchObject({ sourceRunId: runId, output: { status: 200, order: 5 } });
+
+    // Pin the HTTP output: the next test takes it instead of the run's.
+    await page.getByTestId('node-fetch').click();
+    await writePinnedJson(page, JSON.stringify(PINNED));
+    await section.getByTestId('save-pinned-output').click();
+    await page.getByTestId('node-total').click();
+    expect(await section.getByTestId('upstream-fetch').getAttribute('data-source')).toBe(
+      'pinned',
+    );
+    await section.getByTestId('test-step').click();
+    await expect
+      .poll(() => section.getByTestId('step-test-output').textContent())
+      .toContain('"total": 7');
+    expect(upstream.requests).toHaveLength(callsByTheRun);
   });
 
   it('says plainly why a step cannot be tested', async () => {
