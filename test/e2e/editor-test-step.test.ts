@@ -229,9 +229,7 @@ describe('test one step in the editor', () => {
     await writePinnedJson(page, JSON.stringify(PINNED));
     await section.getByTestId('save-pinned-output').click();
     await page.getByTestId('node-total').click();
-    expect(await section.getByTestId('upstream-fetch').getAttribute('data-source')).toBe(
-      'pinned',
-    );
+    expect(await section.getByTestId('upstream-fetch').getAttribute('data-source')).toBe('pinned');
     await section.getByTestId('test-step').click();
     await expect
       .poll(() => section.getByTestId('step-test-output').textContent())
@@ -261,6 +259,15 @@ describe('test one step in the editor', () => {
     expect(await refusal.getAttribute('role')).toBe('alert');
     expect(await refusal.textContent()).toContain(
       'Node "orphan" is not connected to the flow\'s trigger',
+    );
+
+    // A pinned output over the size limit: the save validation's issue shows beside the pin.
+    await writePinnedJson(page, JSON.stringify({ blob: 'x'.repeat(300_000) }));
+    await section.getByTestId('save-pinned-output').click();
+    const issues = section.getByTestId('pinned-output-issues');
+    await issues.waitFor();
+    expect(await issues.textContent()).toContain(
+      'A pinned output may be at most 256 KiB of JSON (it is 293 KiB)',
     );
   });
 });
