@@ -16,7 +16,6 @@ export type FlowDocumentNode = FlowDocument['nodes'][number];
 export type FlowDocumentEdge = FlowDocument['edges'][number];
 export type ValidationIssue = RouterOutputs['flows']['validate']['issues'][number];
 export type StepTestResult = RouterOutputs['flows']['testStep'];
-export type StepTestSummary = RouterOutputs['flows']['stepTests'][number];
 export type RunSummary = RouterOutputs['runs']['list']['items'][number];
 export type RunDetail = RouterOutputs['runs']['get'];
 export type RunStatus = RunSummary['status'];
