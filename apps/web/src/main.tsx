@@ -6,6 +6,7 @@ import './styles/app.css';
 import './styles/canvas.css';
 import './styles/upstreams.css';
 import './styles/dashboard.css';
+import './styles/step-test.css';
 import { App } from './app/app.tsx';
 
 const root = document.getElementById('root');

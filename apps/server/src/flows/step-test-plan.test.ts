@@ -70,6 +70,28 @@ describe('planStepTest', () => {
     expect(fromRun.completed.b).toEqual({ output: { pinned: 'b' }, port: null });
   });
 
+  it("takes a pinned trigger output as $trigger over a run's input, not over a given one", () => {
+    const pinned: FlowDocument = {
+      ...document,
+      nodes: document.nodes.map((entry) =>
+        entry.id === 'trigger' ? { ...entry, pinnedOutput: { sample: 1 } } : entry,
+      ),
+    };
+    const fromRun = planStepTest(pinned, 'a', registry, {
+      trigger: { fromRun: true },
+      nodes: { trigger: { output: { fromRun: true }, port: null } },
+      source: 'run',
+    });
+    expect(fromRun.triggerInput).toEqual({ sample: 1 });
+    expect(fromRun.completed.trigger?.output).toEqual({ sample: 1 });
+    const given = planStepTest(pinned, 'a', registry, {
+      trigger: { given: true },
+      nodes: {},
+      source: 'input',
+    });
+    expect(given.triggerInput).toEqual({ given: true });
+  });
+
   it('refuses the trigger, an unknown node and a node the trigger does not reach', () => {
     const data = { trigger: {}, nodes: {}, source: 'input' } as const;
     for (const [nodeId, message] of [

@@ -89,7 +89,9 @@ export function planStepTest(
     },
     node,
     completed,
-    triggerInput: data.trigger,
+    // A pinned trigger output is the run input later nodes see ($trigger), as over a run's.
+    triggerInput:
+      data.source === 'run' && pinned.has(trigger.id) ? pinned.get(trigger.id) : data.trigger,
   };
 }
 

@@ -15,6 +15,7 @@ export type FlowDocument = RouterOutputs['flows']['export'];
 export type FlowDocumentNode = FlowDocument['nodes'][number];
 export type FlowDocumentEdge = FlowDocument['edges'][number];
 export type ValidationIssue = RouterOutputs['flows']['validate']['issues'][number];
+export type StepTestResult = RouterOutputs['flows']['testStep'];
 export type RunSummary = RouterOutputs['runs']['list']['items'][number];
 export type RunDetail = RouterOutputs['runs']['get'];
 export type RunStatus = RunSummary['status'];

@@ -124,6 +124,29 @@ describe('editor history', () => {
     expect(selectDirty(store.getState())).toBe(false);
   });
 
+  it('makes pinning, editing the pin and unpinning one undo step each, redone exactly', async () => {
+    const pin = (output: unknown) => store.getState().setPinnedOutput('http_request_1', output);
+    const pinned = () => store.getState().toDocument().nodes[1]?.pinnedOutput;
+    await edit(() => pin({ status: 200 }));
+    await edit(() => pin({ status: 404 }));
+    await edit(() => pin(undefined));
+    expect(store.getState().toDocument().nodes[1]).not.toHaveProperty('pinnedOutput');
+
+    history.undo();
+    expect(pinned()).toEqual({ status: 404 });
+    history.undo();
+    expect(pinned()).toEqual({ status: 200 });
+    expect(selectDirty(store.getState())).toBe(true);
+    history.undo();
+    expect(store.getState().toDocument()).toEqual(document);
+    expect(selectDirty(store.getState())).toBe(false);
+
+    history.redo();
+    expect(pinned()).toEqual({ status: 200 });
+    history.redo();
+    expect(pinned()).toEqual({ status: 404 });
+  });
+
   it('clears redo when a new edit is made', async () => {
     await edit(() => store.getState().setName('One'));
     await edit(() => store.getState().updateLabel('trigger', 'Start'));

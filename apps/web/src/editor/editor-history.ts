@@ -75,6 +75,8 @@ export function editGroup(prev: EditorState, next: EditorState): string | null {
   const dataKeys = changedKeys(a.data, b.data);
   if (dataKeys.length !== 1) return null;
   const [key] = dataKeys;
+  // Pinning, editing the pin and unpinning are deliberate actions, each a step of its own.
+  if (key === 'pinnedOutput') return null;
   if (key !== 'config') return `${key}:${a.id}`;
   const configKeys = changedKeys(a.data.config, b.data.config);
   return configKeys.length === 1 ? `config:${a.id}:${configKeys[0]}` : null;

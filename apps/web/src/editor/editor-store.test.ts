@@ -102,6 +102,21 @@ describe('editor store', () => {
     expect(state.toDocument()).not.toHaveProperty('settings');
   });
 
+  it('pins and unpins a node output as edits that reach the document, leaving other nodes alone', () => {
+    const trigger = store.getState().nodes[0];
+    store.getState().setPinnedOutput('http_request_1', { status: 200, body: [1, 2] });
+    let state = store.getState();
+    expect(selectDirty(state)).toBe(true);
+    expect(state.nodes[0]).toBe(trigger);
+    expect(state.toDocument().nodes[1]?.pinnedOutput).toEqual({ status: 200, body: [1, 2] });
+
+    state.markSaved(state.revision);
+    store.getState().setPinnedOutput('http_request_1', undefined);
+    state = store.getState();
+    expect(selectDirty(state)).toBe(true);
+    expect(state.toDocument()).toEqual(document);
+  });
+
   it('gives back a loaded policy and settings unchanged, and drops them on the next load', () => {
     const withReliability: FlowDocument = {
       ...document,

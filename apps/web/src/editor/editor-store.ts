@@ -75,6 +75,11 @@ export type EditorState = {
   updateLabel(nodeId: string, label: string): void;
   /** Replaces a node's policy; undefined removes it from the node. */
   setPolicy(nodeId: string, policy: JsonObject | undefined): void;
+  /**
+   * Pins a sample output on a node (step tests of later nodes use it); undefined unpins. Part of
+   * the document: saved with the flow, and one undo step.
+   */
+  setPinnedOutput(nodeId: string, output: unknown): void;
   /** Replaces the flow's settings; undefined removes them from the document. */
   setSettings(settings: JsonObject | undefined): void;
   selectNode(nodeId: string | null): void;
@@ -212,6 +217,17 @@ export const createEditorStore = () =>
           if (n.id !== nodeId) return n;
           const { policy: _old, ...rest } = n.data;
           return { ...n, data: policy === undefined ? rest : { ...rest, policy } };
+        }),
+      }));
+    },
+
+    setPinnedOutput(nodeId, output) {
+      set((s) => ({
+        revision: s.revision + 1,
+        nodes: s.nodes.map((n) => {
+          if (n.id !== nodeId) return n;
+          const { pinnedOutput: _old, ...rest } = n.data;
+          return { ...n, data: output === undefined ? rest : { ...rest, pinnedOutput: output } };
         }),
       }));
     },

@@ -57,6 +57,27 @@ describe('flow clipboard', () => {
     expect(pasted.nodes[0]?.data.config).toEqual({ condition: 'a' });
   });
 
+  it('keeps a pinned output on a copied and pasted node', () => {
+    const pinned = documentToCanvas({
+      version: 1,
+      name: 'Pinned',
+      nodes: [
+        {
+          id: 'log_1',
+          type: 'log',
+          position: { x: 0, y: 0 },
+          config: {},
+          pinnedOutput: { ok: true },
+        },
+      ],
+      edges: [],
+    });
+    const document = copySelection(pinned.nodes, pinned.edges, new Set(['log_1']));
+    const parsed = parseClipboard(serializeClipboard(document!));
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(remapFragment(parsed.fragment, flow).nodes[0]?.data.pinnedOutput).toEqual({ ok: true });
+  });
+
   it('drops edges to nodes that were not copied', () => {
     const fragment = copied(['check']);
     const withExternal = {

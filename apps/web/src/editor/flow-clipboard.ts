@@ -24,6 +24,7 @@ const clipboardNode = z.object({
   label: z.string().optional(),
   position: z.object({ x: z.number(), y: z.number() }),
   config: z.record(z.string(), z.unknown()).default({}),
+  pinnedOutput: z.unknown().optional(),
   policy: z.record(z.string(), z.unknown()).optional(),
 });
 

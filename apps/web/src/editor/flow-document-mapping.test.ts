@@ -85,6 +85,34 @@ describe('flow document mapping', () => {
     expect(JSON.stringify(canvasToDocument(meta, nodes, edges))).toBe(JSON.stringify(withPolicy));
   });
 
+  it('keeps a pinned output through load and save, apart from the loaded document', () => {
+    const pinnedOutput = { status: 200, body: { items: [{ id: 1 }] } };
+    const pinned: FlowDocument = {
+      ...document,
+      nodes: document.nodes.map((node) =>
+        node.id === 'notify'
+          ? { ...node, pinnedOutput, policy: { retry: { maxAttempts: 2 } } }
+          : node,
+      ),
+    };
+    const { nodes, edges } = documentToCanvas(pinned);
+    expect(nodes[2]?.data.pinnedOutput).toEqual(pinnedOutput);
+    expect(nodes[2]?.data.pinnedOutput).not.toBe(pinnedOutput);
+    expect(nodes[0]?.data).not.toHaveProperty('pinnedOutput');
+    // Byte for byte: the format's key order (config, pinnedOutput, policy) is kept.
+    expect(JSON.stringify(canvasToDocument(pinned, nodes, edges))).toBe(JSON.stringify(pinned));
+  });
+
+  it('keeps a pinned null: null is a pinned value, not the absence of one', () => {
+    const pinned = {
+      ...document,
+      nodes: [{ ...document.nodes[0]!, pinnedOutput: null }],
+      edges: [],
+    };
+    const { nodes, edges } = documentToCanvas(pinned);
+    expect(canvasToDocument(pinned, nodes, edges).nodes[0]).toHaveProperty('pinnedOutput', null);
+  });
+
   it('keeps even an empty policy or settings object that was loaded and not touched', () => {
     const sparse = {
       ...document,

@@ -30,6 +30,9 @@ export function documentNodeToCanvas(node: DraftFlowNode): FlowCanvasNode {
       nodeType: node.type,
       config: { ...node.config },
       ...(node.label === undefined ? {} : { label: node.label }),
+      ...(node.pinnedOutput === undefined
+        ? {}
+        : { pinnedOutput: structuredClone(node.pinnedOutput) }),
       ...(node.policy === undefined ? {} : { policy: structuredClone(node.policy) }),
     },
   };
@@ -70,6 +73,7 @@ export function canvasNodeToDocument(node: FlowCanvasNode): DraftFlowNode {
     position: { x: Math.round(node.position.x), y: Math.round(node.position.y) },
     config: node.data.config,
     // Key order as the format declares it, so an untouched document saves byte for byte.
+    ...(node.data.pinnedOutput === undefined ? {} : { pinnedOutput: node.data.pinnedOutput }),
     ...(node.data.policy === undefined ? {} : { policy: node.data.policy }),
   };
 }

@@ -12,6 +12,7 @@ import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowCanvasNode } from './flow-types.ts';
 import { nodeStatsBadge } from './node-stats-badge.ts';
 import { NodeStatsContext } from './node-stats-context.ts';
+import { PinMarker } from './step-test/pin-marker.tsx';
 
 export const FlowNode = memo(function FlowNode(props: NodeProps<FlowCanvasNode>) {
   const { id, selected } = props;
@@ -30,6 +31,7 @@ export const FlowNode = memo(function FlowNode(props: NodeProps<FlowCanvasNode>)
       selected={selected}
       connectable
       className={hasIssues ? 'has-issues' : ''}
+      marker={data.pinnedOutput !== undefined && <PinMarker nodeId={id} />}
       footer={
         stats && (
           <div

@@ -9,6 +9,11 @@ export type FlowNodeData = {
   config: Record<string, unknown>;
   /** Only what the user set; checked by the server's validation, so it may be incomplete. */
   policy?: JsonObject;
+  /**
+   * Sample output pinned by the user: step tests of the nodes after this one use it as this
+   * node's output (runs never read it). Undefined when nothing is pinned; `null` is a value.
+   */
+  pinnedOutput?: unknown;
 };
 
 export type FlowCanvasNode = Node<FlowNodeData, 'patchbay'>;

@@ -15,6 +15,7 @@ import type { FlowNodeData } from './flow-types.ts';
 import { policyIssuePath } from './override-issues.ts';
 import { ReliabilitySection } from './reliability-section.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
+import { StepTestSection } from './step-test/step-test-section.tsx';
 import { WEBHOOK_NODE_TYPE, WebhookSection } from './webhook-section.tsx';
 
 function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData }) {
@@ -99,6 +100,8 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
       {data.nodeType === WEBHOOK_NODE_TYPE && (
         <WebhookSection key={`webhook-${nodeId}`} flowId={flowId} config={data.config} />
       )}
+
+      <StepTestSection key={`step-test-${nodeId}`} nodeId={nodeId} data={data} />
 
       {descriptor && (
         <ReliabilitySection

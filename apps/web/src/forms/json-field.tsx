@@ -8,6 +8,7 @@ export function JsonField({
   invalid,
   placeholder = 'JSON value',
   compact = false,
+  onValidityChange,
 }: {
   /** Element id and test id of the textarea. */
   id: string;
@@ -17,6 +18,8 @@ export function JsonField({
   placeholder?: string | undefined;
   /** One line until the value needs more, for short values such as a list of numbers. */
   compact?: boolean;
+  /** Told whether the text is valid JSON (or empty), for a form that must not commit bad text. */
+  onValidityChange?: (valid: boolean) => void;
 }) {
   const [text, setText] = useState(() =>
     value === undefined ? '' : JSON.stringify(value, null, 2),
@@ -38,20 +41,23 @@ export function JsonField({
           setText(next);
           if (next.trim() === '') {
             setParseError(null);
+            onValidityChange?.(true);
             onChange(undefined);
             return;
           }
           try {
             const parsed: unknown = JSON.parse(next);
             setParseError(null);
+            onValidityChange?.(true);
             onChange(parsed);
           } catch (error) {
             setParseError(error instanceof Error ? error.message : 'Invalid JSON');
+            onValidityChange?.(false);
           }
         }}
       />
       {parseError && (
-        <p className="field__error" data-testid={`${id}-parse-error`}>
+        <p className="field__error" role="alert" data-testid={`${id}-parse-error`}>
           Not valid JSON: {parseError}
         </p>
       )}

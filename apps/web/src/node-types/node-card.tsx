@@ -22,6 +22,7 @@ export function NodeCard({
   descriptor,
   className = '',
   badge,
+  marker,
   footer,
   connectable,
   selected,
@@ -31,6 +32,8 @@ export function NodeCard({
   descriptor: NodeTypeDescriptor | undefined;
   className?: string;
   badge?: ReactNode;
+  /** A small mark beside the badge (the editor's pinned-output pin). */
+  marker?: ReactNode;
   footer?: ReactNode;
   connectable: boolean;
   selected: boolean;
@@ -106,6 +109,7 @@ export function NodeCard({
             {!descriptor && <span className="node-card__type">{data.nodeType}</span>}
           </div>
         </div>
+        {marker}
         {badge}
       </div>
       {summary && (

@@ -79,6 +79,7 @@ export const SearchIcon = icon(
   'SearchIcon',
 );
 export const ZapIcon = icon(<path d="M13 2 4 14h7l-1 8 9-12h-7z" />, 'ZapIcon');
+export const PinIcon = icon(<path d="M9 4h6l-1 6 3 3v2H7v-2l3-3zM12 15v5" />, 'PinIcon');
 export const GlobeIcon = icon(
   <>
     <circle cx="12" cy="12" r="9" />
