@@ -6,6 +6,7 @@
  * inspector then re-renders one card, whatever the flow's size.
  */
 import { useRef } from 'react';
+import { type Ports, withEstimatedLayout } from './estimated-handles.ts';
 import type { FlowCanvasNode, FlowNodeData } from './flow-types.ts';
 
 /** Whether the two nodes differ at most in `data` (same keys, same values otherwise). */
@@ -30,14 +31,24 @@ export function onlyDataChanged(
   return true;
 }
 
-/** The nodes array to hand React Flow: the previous one while only node data changed. */
-export function useCanvasNodes(nodes: FlowCanvasNode[]): FlowCanvasNode[] {
-  const state = useRef({ store: nodes, canvas: nodes });
-  if (state.current.store !== nodes) {
-    const canvas = onlyDataChanged(state.current.store, nodes) ? state.current.canvas : nodes;
+/**
+ * The nodes array to hand React Flow: the previous one while only node data changed; nodes not
+ * measured yet carry an estimated size and handles (estimated-handles.ts).
+ */
+export function useCanvasNodes(
+  nodes: FlowCanvasNode[],
+  portsOf: (nodeType: string) => Ports | undefined,
+): FlowCanvasNode[] {
+  const state = useRef<{ store: FlowCanvasNode[]; canvas: FlowCanvasNode[] } | null>(null);
+  const previous = state.current;
+  if (previous?.store !== nodes) {
+    const canvas =
+      previous && onlyDataChanged(previous.store, nodes)
+        ? previous.canvas
+        : nodes.map((node) => withEstimatedLayout(node, portsOf));
     state.current = { store: nodes, canvas };
   }
-  return state.current.canvas;
+  return (state.current as { canvas: FlowCanvasNode[] }).canvas;
 }
 
 const indexes = new WeakMap<readonly FlowCanvasNode[], Map<string, FlowCanvasNode>>();

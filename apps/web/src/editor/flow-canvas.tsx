@@ -46,13 +46,17 @@ export function FlowCanvas({
   /** Where to open (the view left for a version comparison); by default openingViewport's. */
   viewport?: Viewport | undefined;
 }) {
-  const nodes = useCanvasNodes(useEditorStore((s) => s.nodes));
+  const catalog = useNodeTypes().data;
+  const portsOf = useCallback((nodeType: string) => catalog?.byType.get(nodeType), [catalog]);
+  const nodes = useCanvasNodes(
+    useEditorStore((s) => s.nodes),
+    portsOf,
+  );
   const edges = useEditorStore((s) => s.edges);
   const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
   const storeOnConnect = useEditorStore((s) => s.onConnect);
-  const catalog = useNodeTypes().data;
   const { screenToFlowPosition } = useReactFlow();
   // The canvas mounts once the flow has loaded; fitView refines this after nodes are measured.
   const [opening] = useState(() =>
