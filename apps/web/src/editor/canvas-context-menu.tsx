@@ -1,6 +1,7 @@
 /** Right-click menu on nodes and on the empty canvas. */
 import type { XYPosition } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
+import { AUTO_LAYOUT_COMBO, comboLabel } from '../ui/keyboard-map.ts';
 import { IS_MAC } from '../ui/platform.ts';
 import { reconnectableEdges } from './delete-and-reconnect.ts';
 import {
@@ -14,6 +15,7 @@ import {
 } from './editor-commands.ts';
 import { editorHistory } from './editor-history.ts';
 import { useEditorStore } from './editor-store.ts';
+import { selectLayoutScope, useAutoLayout } from './use-auto-layout.ts';
 
 export type ContextMenuTarget =
   | { kind: 'node'; nodeId: string; screen: XYPosition; flow: XYPosition }
@@ -36,6 +38,15 @@ export function CanvasContextMenu({
   const canReconnect = useEditorStore((s) =>
     target.kind === 'node' ? reconnectableEdges(s.edges, target.nodeId) !== null : false,
   );
+
+  const layoutSelection = useEditorStore(selectLayoutScope) === 'selection';
+  const autoLayout = useAutoLayout();
+  const layoutItem: Item = {
+    id: 'auto-layout',
+    label: layoutSelection ? 'Auto-layout selection' : 'Auto-layout',
+    hint: comboLabel(AUTO_LAYOUT_COMBO, IS_MAC),
+    run: autoLayout,
+  };
 
   useEffect(() => {
     const onPointerDown = (event: PointerEvent) => {
@@ -66,6 +77,7 @@ export function CanvasContextMenu({
             disabled: !canReconnect,
             run: () => deleteNodeAndReconnect(target.nodeId),
           },
+          ...(layoutSelection ? [layoutItem] : []),
         ]
       : [
           {
@@ -75,6 +87,7 @@ export function CanvasContextMenu({
             run: () => pasteClipboard(target.flow),
           },
           { id: 'select-all', label: 'Select all', hint: `${MOD}A`, run: selectAll },
+          layoutItem,
           {
             id: 'undo',
             label: 'Undo',

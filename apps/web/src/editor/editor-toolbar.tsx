@@ -5,15 +5,18 @@ import {
   DownloadIcon,
   GaugeIcon,
   HistoryIcon,
+  LayoutIcon,
   PlayIcon,
   PlusIcon,
   SlidersIcon,
 } from '../ui/icons.tsx';
+import { AUTO_LAYOUT_COMBO, comboLabel } from '../ui/keyboard-map.ts';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
 import { StatsOverlayControl } from './stats-overlay-control.tsx';
+import { selectLayoutScope, useAutoLayout } from './use-auto-layout.ts';
 import type { NodeStatsState } from './use-node-stats.ts';
 
 const selectSettingsProblems = (s: EditorState): number =>
@@ -48,6 +51,8 @@ export function EditorToolbar({
   const dirty = useEditorStore(selectDirty);
   const openSettings = useEditorStore((s) => s.setFlowSettingsOpen);
   const settingsProblems = useEditorStore(selectSettingsProblems);
+  const layoutSelection = useEditorStore(selectLayoutScope) === 'selection';
+  const autoLayout = useAutoLayout();
   const nameInvalid = name.trim() === '';
 
   return (
@@ -101,6 +106,15 @@ export function EditorToolbar({
               data-testid="add-node"
             >
               <PlusIcon size={14} /> Add node
+            </button>
+            <button
+              type="button"
+              className="btn btn--ghost btn--sm"
+              onClick={() => void autoLayout()}
+              title={`Arrange ${layoutSelection ? 'the selected nodes' : 'the whole flow'} left to right (${comboLabel(AUTO_LAYOUT_COMBO, IS_MAC)})`}
+              data-testid="auto-layout"
+            >
+              <LayoutIcon size={14} /> {layoutSelection ? 'Auto-layout selection' : 'Auto-layout'}
             </button>
             <span className="toolbar__divider" />
           </>

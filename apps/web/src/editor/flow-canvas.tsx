@@ -19,13 +19,12 @@ import { CanvasContextMenu, type ContextMenuTarget } from './canvas-context-menu
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
 import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
-import { initialViewport } from './initial-viewport.ts';
+import { FIT_VIEW_OPTIONS, initialViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 import { openNodePicker } from './node-picker-store.ts';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
-const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 const MIN_ZOOM = 0.25;
 const MINIMAP_STYLE = { width: 160, height: 104 };
 const DEFAULT_EDGE_OPTIONS = { interactionWidth: 16 };

@@ -6,6 +6,9 @@
 import { getViewportForBounds, type Viewport, type XYPosition } from '@xyflow/react';
 import { DEFAULT_NODE_SIZE } from './node-placement.ts';
 
+/** How the editor fits the flow in view: on opening it, and after laying it out. */
+export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
+
 export function initialViewport(
   positions: readonly XYPosition[],
   /** An upper bound of the pane's size (the window's): the zoom is then never too low. */

@@ -1,8 +1,10 @@
 /**
- * Keyboard shortcuts for history, the clipboard and the node picker. They never fire while the user types in
- * an input, a textarea, a select or a CodeMirror editor.
+ * Keyboard shortcuts for history, the clipboard, the node picker and auto-layout (listed for
+ * people in ui/keyboard-map.ts). They never fire while the user types in an input, a textarea, a
+ * select or a CodeMirror editor.
  */
 import { useEffect } from 'react';
+import { isTypingTarget } from '../ui/typing-target.ts';
 import {
   copySelected,
   cutSelected,
@@ -14,18 +16,7 @@ import {
 import { editorHistory } from './editor-history.ts';
 import { useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
-
-/** The canvas's own shortcuts (besides React Flow's), for the keyboard map. */
-export const EDITOR_SHORTCUTS: readonly { keys: string; action: string }[] = [
-  { keys: '/ or Tab', action: 'Search and add a node (beside the selected one)' },
-  { keys: 'Ctrl+Z', action: 'Undo' },
-  { keys: 'Ctrl+Shift+Z or Ctrl+Y', action: 'Redo' },
-  { keys: 'Ctrl+A', action: 'Select all' },
-  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', action: 'Copy, cut, paste' },
-  { keys: 'Ctrl+D', action: 'Duplicate the selection' },
-  { keys: 'Delete', action: 'Delete the selection' },
-  { keys: 'Shift+Delete', action: 'Delete a node and reconnect its neighbours' },
-];
+import { useAutoLayout } from './use-auto-layout.ts';
 
 /** Tab opens the picker only from the canvas (or nowhere): elsewhere it moves focus as usual. */
 function isCanvasFocus(target: EventTarget | null): boolean {
@@ -35,16 +26,8 @@ function isCanvasFocus(target: EventTarget | null): boolean {
   );
 }
 
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof Element)) return false;
-  return Boolean(
-    target.closest(
-      'input, textarea, select, [contenteditable=""], [contenteditable="true"], .cm-editor',
-    ),
-  );
-}
-
 export function useEditorShortcuts(enabled: boolean): void {
+  const autoLayout = useAutoLayout();
   useEffect(() => {
     if (!enabled) return;
     const onKeyDown = (event: KeyboardEvent) => {
@@ -70,6 +53,12 @@ export function useEditorShortcuts(enabled: boolean): void {
         if (key === 'd') return run(duplicateSelected);
         return;
       }
+      // By code, not key: Alt changes the character typed on some layouts (⌥⇧L is Ò on a Mac).
+      if (!mod && event.altKey && event.shiftKey && event.code === 'KeyL') {
+        event.preventDefault();
+        void autoLayout();
+        return;
+      }
       const plain = !mod && !event.altKey && !event.shiftKey;
       if (plain && (key === '/' || (key === 'tab' && isCanvasFocus(event.target)))) {
         event.preventDefault();
@@ -87,5 +76,5 @@ export function useEditorShortcuts(enabled: boolean): void {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [enabled]);
+  }, [enabled, autoLayout]);
 }

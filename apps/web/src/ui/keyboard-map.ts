@@ -1,7 +1,7 @@
 /**
- * The app's keyboard shortcuts as data: the `?` dialog renders it, and a change to a shortcut
- * handler (use-editor-shortcuts.ts, the editor page's save key, React Flow's delete keys) belongs
- * here too. `Mod` stands for ⌘ on Apple platforms and Ctrl elsewhere.
+ * The app's keyboard shortcuts as data, the one list of them: the `?` dialog renders it, and a
+ * change to a shortcut handler (use-editor-shortcuts.ts, the editor page's save key, React Flow's
+ * delete keys) belongs here too. `Mod` stands for ⌘ on Apple platforms and Ctrl elsewhere.
  */
 import { isTypingTarget } from './typing-target.ts';
 
@@ -11,6 +11,8 @@ export type Shortcut = { readonly combos: readonly KeyCombo[]; readonly action: 
 export type ShortcutGroup = { readonly title: string; readonly shortcuts: readonly Shortcut[] };
 
 export const KEYBOARD_MAP_KEY = '?';
+/** Lays out the flow, or the selected nodes (use-editor-shortcuts.ts matches it by key code). */
+export const AUTO_LAYOUT_COMBO: KeyCombo = ['Shift', 'Alt', 'L'];
 
 export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
   {
@@ -44,6 +46,10 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
         action: 'Delete a node and connect its neighbours',
       },
       { combos: [['Shift', 'drag']], action: 'Select several nodes' },
+      {
+        combos: [AUTO_LAYOUT_COMBO],
+        action: 'Auto-layout the flow (or the selected nodes)',
+      },
     ],
   },
 ];
@@ -52,7 +58,13 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
 export function keyLabel(key: string, isMac: boolean): string {
   if (key === 'Mod') return isMac ? '⌘' : 'Ctrl';
   if (key === 'Shift') return isMac ? '⇧' : 'Shift';
+  if (key === 'Alt') return isMac ? '⌥' : 'Alt';
   return key;
+}
+
+/** A combination as one hint, e.g. "Shift+Alt+L", or "⇧⌥L" on Apple platforms. */
+export function comboLabel(combo: KeyCombo, isMac: boolean): string {
+  return combo.map((key) => keyLabel(key, isMac)).join(isMac ? '' : '+');
 }
 
 type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>;
