@@ -18,8 +18,13 @@ import { useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
 import { useAutoLayout } from './use-auto-layout.ts';
 
-/** Tab opens the picker only from the canvas (or nowhere): elsewhere it moves focus as usual. */
-function isCanvasFocus(target: EventTarget | null): boolean {
+/**
+ * Tab opens the picker only from the canvas (or nowhere), and only for someone working on it
+ * with the pointer: after a click there, not while moving focus with Tab, so keyboard users can
+ * Tab through the nodes and on to the inspector (`/` opens the picker for them from anywhere).
+ */
+function tabOpensPicker(target: EventTarget | null, movingFocusWithTab: boolean): boolean {
+  if (movingFocusWithTab) return false;
   return (
     target === document.body ||
     (target instanceof Element && target.closest('.react-flow') !== null)
@@ -30,7 +35,14 @@ export function useEditorShortcuts(enabled: boolean): void {
   const autoLayout = useAutoLayout();
   useEffect(() => {
     if (!enabled) return;
+    // Until the first click, Tab moves focus: a keyboard user starts on the page's first link.
+    let movingFocusWithTab = true;
+    const onPointerDown = () => {
+      movingFocusWithTab = false;
+    };
     const onKeyDown = (event: KeyboardEvent) => {
+      const wasMovingFocusWithTab = movingFocusWithTab;
+      if (event.key === 'Tab' && !event.defaultPrevented) movingFocusWithTab = true;
       if (event.defaultPrevented || isTypingTarget(event.target)) return;
       // Dialogs (flow settings) own their keys.
       if (event.target instanceof Element && event.target.closest('dialog')) return;
@@ -60,8 +72,11 @@ export function useEditorShortcuts(enabled: boolean): void {
         return;
       }
       const plain = !mod && !event.altKey && !event.shiftKey;
-      if (plain && (key === '/' || (key === 'tab' && isCanvasFocus(event.target)))) {
+      const tabToPicker = key === 'tab' && tabOpensPicker(event.target, wasMovingFocusWithTab);
+      if (plain && (key === '/' || tabToPicker)) {
         event.preventDefault();
+        // Tab, pick, Tab again adds the next node.
+        if (tabToPicker) movingFocusWithTab = false;
         openNodePicker();
         return;
       }
@@ -75,6 +90,10 @@ export function useEditorShortcuts(enabled: boolean): void {
       }
     };
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    window.addEventListener('pointerdown', onPointerDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('pointerdown', onPointerDown, true);
+    };
   }, [enabled, autoLayout]);
 }
