@@ -18,7 +18,13 @@ let browser: Browser;
 let page: Page;
 let api: Api;
 
-const node = (id: string, type: string, x: number, y: number, config: object = {}) => ({
+const node = (
+  id: string,
+  type: string,
+  x: number,
+  y: number,
+  config: Record<string, unknown> = {},
+) => ({
   id,
   type,
   position: { x, y },

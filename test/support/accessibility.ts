@@ -15,7 +15,7 @@ export type AxeViolation = {
 };
 
 const REPORTED_IMPACTS = ['serious', 'critical'];
-const TARGETS_SHOWN = 200;
+const TARGETS_SHOWN = 10;
 
 /**
  * Runs axe on the whole page. `exclude` lists selectors of third-party widget internals axe must
