@@ -62,6 +62,9 @@ async function boxes(ids: readonly string[]) {
   );
 }
 
+/** ELK is fetched and compiled on first use: on a busy machine that takes a few seconds. */
+const LAYOUT_DONE = { timeout: 15_000 };
+
 type Box = { x: number; y: number; width: number; height: number };
 const overlap = (a: Box, b: Box) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -96,7 +99,7 @@ describe('auto-layout', () => {
     expect(await button.textContent()).toContain('Auto-layout');
     await button.click();
     await expect
-      .poll(async () => (await nodePosition(page, 'send')).x)
+      .poll(async () => (await nodePosition(page, 'send')).x, LAYOUT_DONE)
       .toBeGreaterThan(before[4]?.x ?? 0);
 
     const laidOut = await positions(ids);
@@ -150,7 +153,7 @@ describe('auto-layout', () => {
 
     await page.keyboard.press('Shift+Alt+L');
     await expect
-      .poll(async () => (await nodePosition(page, 'third')).x)
+      .poll(async () => (await nodePosition(page, 'third')).x, LAYOUT_DONE)
       .toBeGreaterThan((await nodePosition(page, 'second')).x);
     const [first, second, third] = await positions(['first', 'second', 'third']);
     expect(first?.x).toBeLessThan(second?.x ?? 0);
