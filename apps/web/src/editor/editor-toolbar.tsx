@@ -10,7 +10,7 @@ import {
   PlusIcon,
   SlidersIcon,
 } from '../ui/icons.tsx';
-import { AUTO_LAYOUT_COMBO, comboLabel } from '../ui/keyboard-map.ts';
+import { comboLabel, EDITOR_KEYS } from '../ui/keyboard-map.ts';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
@@ -111,7 +111,7 @@ export function EditorToolbar({
               type="button"
               className="btn btn--ghost btn--sm"
               onClick={() => void autoLayout()}
-              title={`Arrange ${layoutSelection ? 'the selected nodes' : 'the whole flow'} left to right (${comboLabel(AUTO_LAYOUT_COMBO, IS_MAC)})`}
+              title={`Arrange ${layoutSelection ? 'the selected nodes' : 'the whole flow'} left to right (${comboLabel(EDITOR_KEYS.autoLayout, IS_MAC)})`}
               data-testid="auto-layout"
             >
               <LayoutIcon size={14} /> {layoutSelection ? 'Auto-layout selection' : 'Auto-layout'}
@@ -166,7 +166,7 @@ export function EditorToolbar({
               className="btn btn--secondary btn--sm"
               onClick={onSave}
               disabled={saving || nameInvalid}
-              title={`Save (${IS_MAC ? '⌘' : 'Ctrl+'}S)`}
+              title={`Save (${comboLabel(EDITOR_KEYS.save, IS_MAC)})`}
               data-testid="save-flow"
             >
               Save
