@@ -170,5 +170,15 @@ describe('auto-layout', () => {
         { x: 600, y: 320 },
         { x: 300, y: 340 },
       ]);
+
+    // The same from the context menu of a node in the selection.
+    await page.getByTestId('node-second').click({ button: 'right' });
+    const item = page.getByTestId('context-auto-layout');
+    expect(await item.textContent()).toContain('Auto-layout selection');
+    await item.click();
+    await expect
+      .poll(() => positions(['first', 'second', 'third']), LAYOUT_DONE)
+      .toEqual([first, second, third]);
+    expect(await nodePosition(page, 'trigger')).toEqual(triggerBefore);
   });
 });
