@@ -47,6 +47,8 @@ export default defineConfig({
             },
             { name: 'canvas', test: inPackages('@xyflow', 'd3-[a-z-]+', 'classcat'), priority: 20 },
             { name: 'charts', test: inPackages('uplot'), priority: 20 },
+            // ELK (auto-layout) is imported on first use only; about 1.6 MB, over the warning limit.
+            { name: 'layout', test: inPackages('elkjs'), priority: 20 },
             { name: 'zod', test: inPackages('zod'), priority: 20 },
             { name: 'data', test: inPackages('@tanstack', '@trpc'), priority: 20 },
             { name: 'vendor', test: /[\\/]node_modules[\\/]/, priority: 10 },

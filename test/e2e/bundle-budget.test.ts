@@ -1,7 +1,8 @@
 /**
  * Issue 9's size budget on the built web app: the first load (the entry script and every chunk it
  * imports statically, the same set index.html preloads) stays under 250 KB of Brotli, and the
- * editor's canvas and the dashboard's charts arrive only with their pages.
+ * editor's canvas and the dashboard's charts arrive only with their pages, and ELK (auto-layout)
+ * only when it is first used.
  * Runs after `pnpm --filter @patchbay/web build` (test:e2e builds first).
  */
 import { describe, expect, it } from 'vitest';
@@ -43,5 +44,8 @@ describe('the web bundle', () => {
     expect(route('/flows/:id (editor)')?.chunkNames).toContain('canvas');
     expect(route('/ (dashboard)')?.chunkNames).toContain('charts');
     expect(route('/credentials')?.chunkNames).not.toContain('canvas');
+    // Imported dynamically by the editor's auto-layout command, not with the page.
+    expect(loads.first.chunkNames).not.toContain('layout');
+    expect(route('/flows/:id (editor)')?.chunkNames).not.toContain('layout');
   });
 });

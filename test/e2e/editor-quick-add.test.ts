@@ -138,6 +138,35 @@ describe('quick add', () => {
     expect(await nodeCount(page)).toBe(1);
   });
 
+  it('opens on Tab again right after adding a node with it, and not for Tab moving focus', async () => {
+    await page.getByTestId('node-trigger').click();
+    await page.keyboard.press('Tab');
+    const search = page.getByTestId('node-picker-search');
+    await search.pressSequentially('json');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('node-transform_jsonata_1').waitFor();
+    await page.keyboard.press('Tab');
+    await search.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => search.count()).toBe(0);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodeCount(page)).toBe(1);
+
+    // A keyboard user tabbing from the palette reaches the trigger and goes on past it.
+    await page.getByTestId('palette-search').focus();
+    const onTrigger = () =>
+      page.evaluate<boolean>(
+        'document.activeElement?.matches(\'.react-flow__node[data-id="trigger"]\')',
+      );
+    for (let presses = 0; !(await onTrigger()); presses++) {
+      if (presses > 60) throw new Error('Tab never reached the trigger node');
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('Tab');
+    expect(await onTrigger()).toBe(false);
+    expect(await search.count()).toBe(0);
+  });
+
   it('adds a node connected to an output dropped on empty canvas, undone in one step', async () => {
     const handle = page.getByTestId('handle-trigger-out-out');
     const box = await settledBox(handle);

@@ -25,3 +25,11 @@ export async function dragHandleTo(
   await page.mouse.move(to.x, to.y, { steps: 15 });
   await page.mouse.up();
 }
+
+/** A node's position in flow coordinates (what the document stores), from React Flow's transform. */
+export async function nodePosition(page: Page, id: string): Promise<{ x: number; y: number }> {
+  const style = await page.locator(`.react-flow__node[data-id="${id}"]`).getAttribute('style');
+  const match = style?.match(/translate\((-?[\d.]+)px,\s*(-?[\d.]+)px\)/);
+  if (!match) throw new Error(`node ${id}: no position in style "${style}"`);
+  return { x: Number(match[1]), y: Number(match[2]) };
+}

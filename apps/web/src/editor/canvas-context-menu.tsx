@@ -1,6 +1,7 @@
 /** Right-click menu on nodes and on the empty canvas. */
 import type { XYPosition } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
+import { comboLabel, EDITOR_KEYS } from '../ui/keyboard-map.ts';
 import { IS_MAC } from '../ui/platform.ts';
 import { reconnectableEdges } from './delete-and-reconnect.ts';
 import {
@@ -14,12 +15,14 @@ import {
 } from './editor-commands.ts';
 import { editorHistory } from './editor-history.ts';
 import { useEditorStore } from './editor-store.ts';
+import { selectLayoutScope, useAutoLayout } from './use-auto-layout.ts';
 
 export type ContextMenuTarget =
   | { kind: 'node'; nodeId: string; screen: XYPosition; flow: XYPosition }
   | { kind: 'pane'; screen: XYPosition; flow: XYPosition };
 
-const MOD = IS_MAC ? '⌘' : 'Ctrl+';
+/** A menu item's key hint, as the keyboard map shows it. */
+const hint = (keys: keyof typeof EDITOR_KEYS) => comboLabel(EDITOR_KEYS[keys], IS_MAC);
 
 type Item = { id: string; label: string; hint?: string; disabled?: boolean; run: () => unknown };
 
@@ -36,6 +39,15 @@ export function CanvasContextMenu({
   const canReconnect = useEditorStore((s) =>
     target.kind === 'node' ? reconnectableEdges(s.edges, target.nodeId) !== null : false,
   );
+
+  const layoutSelection = useEditorStore(selectLayoutScope) === 'selection';
+  const autoLayout = useAutoLayout();
+  const layoutItem: Item = {
+    id: 'auto-layout',
+    label: layoutSelection ? 'Auto-layout selection' : 'Auto-layout',
+    hint: hint('autoLayout'),
+    run: autoLayout,
+  };
 
   useEffect(() => {
     const onPointerDown = (event: PointerEvent) => {
@@ -55,37 +67,39 @@ export function CanvasContextMenu({
   const items: Item[] =
     target.kind === 'node'
       ? [
-          { id: 'copy', label: 'Copy', hint: `${MOD}C`, run: copySelected },
-          { id: 'cut', label: 'Cut', hint: `${MOD}X`, run: cutSelected },
-          { id: 'duplicate', label: 'Duplicate', hint: `${MOD}D`, run: duplicateSelected },
-          { id: 'delete', label: 'Delete', hint: 'Del', run: deleteSelected },
+          { id: 'copy', label: 'Copy', hint: hint('copy'), run: copySelected },
+          { id: 'cut', label: 'Cut', hint: hint('cut'), run: cutSelected },
+          { id: 'duplicate', label: 'Duplicate', hint: hint('duplicate'), run: duplicateSelected },
+          { id: 'delete', label: 'Delete', hint: hint('delete'), run: deleteSelected },
           {
             id: 'delete-reconnect',
             label: 'Delete and reconnect',
-            hint: 'Shift+Del',
+            hint: hint('deleteAndReconnect'),
             disabled: !canReconnect,
             run: () => deleteNodeAndReconnect(target.nodeId),
           },
+          ...(layoutSelection ? [layoutItem] : []),
         ]
       : [
           {
             id: 'paste',
             label: 'Paste here',
-            hint: `${MOD}V`,
+            hint: hint('paste'),
             run: () => pasteClipboard(target.flow),
           },
-          { id: 'select-all', label: 'Select all', hint: `${MOD}A`, run: selectAll },
+          { id: 'select-all', label: 'Select all', hint: hint('selectAll'), run: selectAll },
+          layoutItem,
           {
             id: 'undo',
             label: 'Undo',
-            hint: `${MOD}Z`,
+            hint: hint('undo'),
             disabled: !canUndo,
             run: editorHistory.undo,
           },
           {
             id: 'redo',
             label: 'Redo',
-            hint: IS_MAC ? '⇧⌘Z' : 'Ctrl+Y',
+            hint: hint('redo'),
             disabled: !canRedo,
             run: editorHistory.redo,
           },

@@ -102,6 +102,29 @@ describe('editor history', () => {
     expect(store.getState().nodes.some((n) => n.dragging)).toBe(false);
   });
 
+  it('makes moving many nodes at once (auto-layout) one step, even right after a drag', async () => {
+    await drag('trigger', [{ x: 8, y: 8 }]);
+    await edit(() =>
+      store.getState().moveNodes(
+        new Map([
+          ['trigger', { x: 0, y: 100 }],
+          ['http_request_1', { x: 400, y: 100 }],
+        ]),
+      ),
+    );
+    expect(history.size().past).toBe(2);
+    history.undo();
+    expect(store.getState().nodes.map((n) => n.position)).toEqual([
+      { x: 8, y: 8 },
+      { x: 200, y: 0 },
+    ]);
+    history.redo();
+    expect(store.getState().nodes.map((n) => n.position)).toEqual([
+      { x: 0, y: 100 },
+      { x: 400, y: 100 },
+    ]);
+  });
+
   it('groups typing per field: one step per field, restoring the config exactly', async () => {
     for (const url of ['https://b', 'https://b.t', 'https://b.test']) {
       await edit(() => store.getState().updateConfig('http_request_1', 'url', url));

@@ -167,6 +167,24 @@ describe('editor store', () => {
     expect(selectDirty(store.getState())).toBe(true);
   });
 
+  it('moves several nodes in one edit, and moving nodes to where they are is no edit', () => {
+    const before = store.getState();
+    store.getState().moveNodes(new Map([['trigger', { x: 0, y: 0 }]]));
+    expect(store.getState().revision).toBe(before.revision);
+    store.getState().moveNodes(
+      new Map([
+        ['trigger', { x: 10, y: 20 }],
+        ['http_request_1', { x: 300, y: 20 }],
+      ]),
+    );
+    const after = store.getState();
+    expect(after.revision).toBe(before.revision + 1);
+    expect(after.nodes.map((n) => n.position)).toEqual([
+      { x: 10, y: 20 },
+      { x: 300, y: 20 },
+    ]);
+  });
+
   it('stays dirty when edits land after the revision that was saved', () => {
     store.getState().setName('Renamed');
     const savedAt = store.getState().revision;

@@ -83,6 +83,8 @@ export type EditorState = {
   /** Replaces the flow's settings; undefined removes them from the document. */
   setSettings(settings: JsonObject | undefined): void;
   selectNode(nodeId: string | null): void;
+  /** Moves the given nodes (auto-layout) in one update, so it is one undo step. */
+  moveNodes(positions: ReadonlyMap<string, XYPosition>): void;
   onNodesChange(changes: NodeChange<FlowCanvasNode>[]): void;
   onEdgesChange(changes: EdgeChange<FlowCanvasEdge>[]): void;
   onConnect(connection: Connection): void;
@@ -245,6 +247,19 @@ export const createEditorStore = () =>
         }),
         edges: s.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
       }));
+    },
+
+    moveNodes(positions) {
+      set((s) => {
+        let moved = false;
+        const nodes = s.nodes.map((n) => {
+          const position = positions.get(n.id);
+          if (!position || (position.x === n.position.x && position.y === n.position.y)) return n;
+          moved = true;
+          return { ...n, position };
+        });
+        return moved ? { nodes, revision: s.revision + 1 } : {};
+      });
     },
 
     onNodesChange(changes) {

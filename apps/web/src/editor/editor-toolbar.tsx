@@ -6,15 +6,18 @@ import {
   DownloadIcon,
   GaugeIcon,
   HistoryIcon,
+  LayoutIcon,
   PlayIcon,
   PlusIcon,
   SlidersIcon,
 } from '../ui/icons.tsx';
+import { comboLabel, EDITOR_KEYS } from '../ui/keyboard-map.ts';
 import { IS_MAC } from '../ui/platform.ts';
 import { type EditorState, selectDirty, useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
 import { settingsIssuePath } from './override-issues.ts';
 import { StatsOverlayControl } from './stats-overlay-control.tsx';
+import { selectLayoutScope, useAutoLayout } from './use-auto-layout.ts';
 import type { NodeStatsState } from './use-node-stats.ts';
 
 const selectSettingsProblems = (s: EditorState): number =>
@@ -54,6 +57,8 @@ export function EditorToolbar({
   const dirty = useEditorStore(selectDirty);
   const openSettings = useEditorStore((s) => s.setFlowSettingsOpen);
   const settingsProblems = useEditorStore(selectSettingsProblems);
+  const layoutSelection = useEditorStore(selectLayoutScope) === 'selection';
+  const autoLayout = useAutoLayout();
   const nameInvalid = name.trim() === '';
 
   return (
@@ -107,6 +112,15 @@ export function EditorToolbar({
               data-testid="add-node"
             >
               <PlusIcon size={14} /> Add node
+            </button>
+            <button
+              type="button"
+              className="btn btn--ghost btn--sm"
+              onClick={() => void autoLayout()}
+              title={`Arrange ${layoutSelection ? 'the selected nodes' : 'the whole flow'} left to right (${comboLabel(EDITOR_KEYS.autoLayout, IS_MAC)})`}
+              data-testid="auto-layout"
+            >
+              <LayoutIcon size={14} /> {layoutSelection ? 'Auto-layout selection' : 'Auto-layout'}
             </button>
             <span className="toolbar__divider" />
           </>
@@ -168,7 +182,7 @@ export function EditorToolbar({
               className="btn btn--secondary btn--sm"
               onClick={onSave}
               disabled={saving || nameInvalid}
-              title={`Save (${IS_MAC ? '⌘' : 'Ctrl+'}S)`}
+              title={`Save (${comboLabel(EDITOR_KEYS.save, IS_MAC)})`}
               data-testid="save-flow"
             >
               Save

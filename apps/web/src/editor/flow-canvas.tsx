@@ -21,13 +21,12 @@ import { useCanvasNodes } from './canvas-node-identity.ts';
 import { useEditorStore } from './editor-store.ts';
 import { FlowNode } from './flow-node.tsx';
 import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
-import { openingViewport } from './initial-viewport.ts';
+import { FIT_VIEW_OPTIONS, openingViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 import { openNodePicker } from './node-picker-store.ts';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
-const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 const MIN_ZOOM = 0.25;
 /** A flow that fits only below this zoom opens at its start instead (initial-viewport.ts). */
 const READABLE_ZOOM = 0.5;

@@ -6,6 +6,9 @@
 import { getViewportForBounds, type Viewport, type XYPosition } from '@xyflow/react';
 import { DEFAULT_NODE_SIZE } from './node-placement.ts';
 
+/** How the editor fits the flow in view: on opening it, and after laying it out. */
+export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
+
 /**
  * Where the editor opens a flow: the whole flow when it fits at `readableZoom` or more (then
  * `fit`, and fitView refines it once nodes are measured); else its start (the top-left of its

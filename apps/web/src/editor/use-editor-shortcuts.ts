@@ -1,8 +1,10 @@
 /**
- * Keyboard shortcuts for history, the clipboard and the node picker. They never fire while the user types in
- * an input, a textarea, a select or a CodeMirror editor.
+ * Keyboard shortcuts for history, the clipboard, the node picker and auto-layout (listed for
+ * people in ui/keyboard-map.ts). They never fire while the user types in an input, a textarea, a
+ * select or a CodeMirror editor.
  */
 import { useEffect } from 'react';
+import { isTypingTarget } from '../ui/typing-target.ts';
 import {
   copySelected,
   cutSelected,
@@ -14,40 +16,33 @@ import {
 import { editorHistory } from './editor-history.ts';
 import { useEditorStore } from './editor-store.ts';
 import { openNodePicker } from './node-picker-store.ts';
+import { useAutoLayout } from './use-auto-layout.ts';
 
-/** The canvas's own shortcuts (besides React Flow's), for the keyboard map. */
-export const EDITOR_SHORTCUTS: readonly { keys: string; action: string }[] = [
-  { keys: '/ or Tab', action: 'Search and add a node (beside the selected one)' },
-  { keys: 'Ctrl+Z', action: 'Undo' },
-  { keys: 'Ctrl+Shift+Z or Ctrl+Y', action: 'Redo' },
-  { keys: 'Ctrl+A', action: 'Select all' },
-  { keys: 'Ctrl+C / Ctrl+X / Ctrl+V', action: 'Copy, cut, paste' },
-  { keys: 'Ctrl+D', action: 'Duplicate the selection' },
-  { keys: 'Delete', action: 'Delete the selection' },
-  { keys: 'Shift+Delete', action: 'Delete a node and reconnect its neighbours' },
-];
-
-/** Tab opens the picker only from the canvas (or nowhere): elsewhere it moves focus as usual. */
-function isCanvasFocus(target: EventTarget | null): boolean {
+/**
+ * Tab opens the picker only from the canvas (or nowhere), and only for someone working on it
+ * with the pointer: after a click there, not while moving focus with Tab, so keyboard users can
+ * Tab through the nodes and on to the inspector (`/` opens the picker for them from anywhere).
+ */
+function tabOpensPicker(target: EventTarget | null, movingFocusWithTab: boolean): boolean {
+  if (movingFocusWithTab) return false;
   return (
     target === document.body ||
     (target instanceof Element && target.closest('.react-flow') !== null)
   );
 }
 
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof Element)) return false;
-  return Boolean(
-    target.closest(
-      'input, textarea, select, [contenteditable=""], [contenteditable="true"], .cm-editor',
-    ),
-  );
-}
-
 export function useEditorShortcuts(enabled: boolean): void {
+  const autoLayout = useAutoLayout();
   useEffect(() => {
     if (!enabled) return;
+    // Until the first click, Tab moves focus: a keyboard user starts on the page's first link.
+    let movingFocusWithTab = true;
+    const onPointerDown = () => {
+      movingFocusWithTab = false;
+    };
     const onKeyDown = (event: KeyboardEvent) => {
+      const wasMovingFocusWithTab = movingFocusWithTab;
+      if (event.key === 'Tab' && !event.defaultPrevented) movingFocusWithTab = true;
       if (event.defaultPrevented || isTypingTarget(event.target)) return;
       // Dialogs (flow settings) own their keys.
       if (event.target instanceof Element && event.target.closest('dialog')) return;
@@ -70,9 +65,18 @@ export function useEditorShortcuts(enabled: boolean): void {
         if (key === 'd') return run(duplicateSelected);
         return;
       }
-      const plain = !mod && !event.altKey && !event.shiftKey;
-      if (plain && (key === '/' || (key === 'tab' && isCanvasFocus(event.target)))) {
+      // By code, not key: Alt changes the character typed on some layouts (⌥⇧L is Ò on a Mac).
+      if (!mod && event.altKey && event.shiftKey && event.code === 'KeyL') {
         event.preventDefault();
+        void autoLayout();
+        return;
+      }
+      const plain = !mod && !event.altKey && !event.shiftKey;
+      const tabToPicker = key === 'tab' && tabOpensPicker(event.target, wasMovingFocusWithTab);
+      if (plain && (key === '/' || tabToPicker)) {
+        event.preventDefault();
+        // Tab, pick, Tab again adds the next node.
+        if (tabToPicker) movingFocusWithTab = false;
         openNodePicker();
         return;
       }
@@ -86,6 +90,10 @@ export function useEditorShortcuts(enabled: boolean): void {
       }
     };
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [enabled]);
+    window.addEventListener('pointerdown', onPointerDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('pointerdown', onPointerDown, true);
+    };
+  }, [enabled, autoLayout]);
 }

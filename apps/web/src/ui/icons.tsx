@@ -206,3 +206,12 @@ export const ListIcon = icon(
   <path d="M8 6h12M8 12h12M8 18h12M4 6h.01M4 12h.01M4 18h.01" />,
   'ListIcon',
 );
+export const LayoutIcon = icon(
+  <>
+    <rect x="3" y="4" width="6" height="5" rx="1" />
+    <rect x="15" y="4" width="6" height="5" rx="1" />
+    <rect x="15" y="15" width="6" height="5" rx="1" />
+    <path d="M9 6.5h6M12 6.5v11h3" />
+  </>,
+  'LayoutIcon',
+);

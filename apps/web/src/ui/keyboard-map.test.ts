@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYBOARD_MAP, keyLabel, opensKeyboardMap } from './keyboard-map.ts';
+import { comboLabel, KEYBOARD_MAP, keyLabel, opensKeyboardMap } from './keyboard-map.ts';
 
 /**
  * Just enough of a DOM element for the guard (unit tests run without a DOM): it "matches" the
@@ -67,6 +67,7 @@ describe('KEYBOARD_MAP', () => {
     expect(combosFor('Redo')).toEqual(['Mod+Shift+Z', 'Mod+Y']);
     expect(combosFor('Delete a node and connect its neighbours')).toEqual(['Shift+Delete']);
     expect(combosFor('Show keyboard shortcuts')).toEqual(['?']);
+    expect(combosFor('Auto-layout the flow (or the selected nodes)')).toEqual(['Shift+Alt+L']);
   });
 
   it('names each action once, with at least one key combination', () => {
@@ -79,5 +80,7 @@ describe('KEYBOARD_MAP', () => {
     expect(keyLabel('Mod', true)).toBe('⌘');
     expect(keyLabel('Mod', false)).toBe('Ctrl');
     expect(keyLabel('Z', true)).toBe('Z');
+    expect(comboLabel(['Shift', 'Alt', 'L'], false)).toBe('Shift+Alt+L');
+    expect(comboLabel(['Shift', 'Alt', 'L'], true)).toBe('⇧⌥L');
   });
 });

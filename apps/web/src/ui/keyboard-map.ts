@@ -1,7 +1,7 @@
 /**
- * The app's keyboard shortcuts as data: the `?` dialog renders it, and a change to a shortcut
- * handler (use-editor-shortcuts.ts, the editor page's save key, React Flow's delete keys) belongs
- * here too. `Mod` stands for ⌘ on Apple platforms and Ctrl elsewhere.
+ * The app's keyboard shortcuts as data, the one list of them: the `?` dialog renders it, and a
+ * change to a shortcut handler (use-editor-shortcuts.ts, the editor page's save key, React Flow's
+ * delete keys) belongs here too. `Mod` stands for ⌘ on Apple platforms and Ctrl elsewhere.
  */
 import { isTypingTarget } from './typing-target.ts';
 
@@ -11,6 +11,22 @@ export type Shortcut = { readonly combos: readonly KeyCombo[]; readonly action: 
 export type ShortcutGroup = { readonly title: string; readonly shortcuts: readonly Shortcut[] };
 
 export const KEYBOARD_MAP_KEY = '?';
+
+/** The editor's keys, named so menus and tooltips show the same combination the map lists. */
+export const EDITOR_KEYS = {
+  save: ['Mod', 'S'],
+  undo: ['Mod', 'Z'],
+  redo: ['Mod', 'Shift', 'Z'],
+  selectAll: ['Mod', 'A'],
+  copy: ['Mod', 'C'],
+  cut: ['Mod', 'X'],
+  paste: ['Mod', 'V'],
+  duplicate: ['Mod', 'D'],
+  delete: ['Delete'],
+  deleteAndReconnect: ['Shift', 'Delete'],
+  /** Matched by key code in use-editor-shortcuts.ts (Alt changes the character typed). */
+  autoLayout: ['Shift', 'Alt', 'L'],
+} as const satisfies Record<string, KeyCombo>;
 
 export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
   {
@@ -23,27 +39,22 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
   {
     title: 'Flow editor',
     shortcuts: [
-      { combos: [['Mod', 'S']], action: 'Save' },
+      { combos: [EDITOR_KEYS.save], action: 'Save' },
       { combos: [['/'], ['Tab']], action: 'Search and add a node (beside the selected one)' },
-      { combos: [['Mod', 'Z']], action: 'Undo' },
+      { combos: [EDITOR_KEYS.undo], action: 'Undo' },
+      { combos: [EDITOR_KEYS.redo, ['Mod', 'Y']], action: 'Redo' },
+      { combos: [EDITOR_KEYS.selectAll], action: 'Select all nodes' },
+      { combos: [EDITOR_KEYS.copy], action: 'Copy selected nodes' },
+      { combos: [EDITOR_KEYS.cut], action: 'Cut selected nodes' },
+      { combos: [EDITOR_KEYS.paste], action: 'Paste' },
+      { combos: [EDITOR_KEYS.duplicate], action: 'Duplicate selected nodes' },
+      { combos: [EDITOR_KEYS.delete, ['Backspace']], action: 'Delete selection' },
       {
-        combos: [
-          ['Mod', 'Shift', 'Z'],
-          ['Mod', 'Y'],
-        ],
-        action: 'Redo',
-      },
-      { combos: [['Mod', 'A']], action: 'Select all nodes' },
-      { combos: [['Mod', 'C']], action: 'Copy selected nodes' },
-      { combos: [['Mod', 'X']], action: 'Cut selected nodes' },
-      { combos: [['Mod', 'V']], action: 'Paste' },
-      { combos: [['Mod', 'D']], action: 'Duplicate selected nodes' },
-      { combos: [['Delete'], ['Backspace']], action: 'Delete selection' },
-      {
-        combos: [['Shift', 'Delete']],
+        combos: [EDITOR_KEYS.deleteAndReconnect],
         action: 'Delete a node and connect its neighbours',
       },
       { combos: [['Shift', 'drag']], action: 'Select several nodes' },
+      { combos: [EDITOR_KEYS.autoLayout], action: 'Auto-layout the flow (or the selected nodes)' },
     ],
   },
 ];
@@ -52,7 +63,13 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
 export function keyLabel(key: string, isMac: boolean): string {
   if (key === 'Mod') return isMac ? '⌘' : 'Ctrl';
   if (key === 'Shift') return isMac ? '⇧' : 'Shift';
+  if (key === 'Alt') return isMac ? '⌥' : 'Alt';
   return key;
+}
+
+/** A combination as one hint, e.g. "Shift+Alt+L", or "⇧⌥L" on Apple platforms. */
+export function comboLabel(combo: KeyCombo, isMac: boolean): string {
+  return combo.map((key) => keyLabel(key, isMac)).join(isMac ? '' : '+');
 }
 
 type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'target'>;
