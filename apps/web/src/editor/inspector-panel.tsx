@@ -11,6 +11,7 @@ import { IssueList } from '../ui/issue-list.tsx';
 import { IS_MAC } from '../ui/platform.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
+import { NodeLastRunSection } from './node-last-run-section.tsx';
 import { policyIssuePath } from './override-issues.ts';
 import { ReliabilitySection } from './reliability-section.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
@@ -94,6 +95,8 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
         )}
         {data.nodeType === 'trigger.schedule' && <SchedulePreview config={data.config} />}
       </div>
+
+      <NodeLastRunSection nodeId={nodeId} isTrigger={descriptor?.category === 'trigger'} />
 
       {data.nodeType === WEBHOOK_NODE_TYPE && (
         <WebhookSection key={`webhook-${nodeId}`} flowId={flowId} config={data.config} />

@@ -19,7 +19,10 @@ import type { NodePickerRequest } from '../editor/node-picker-store.ts';
 import { DEFAULT_NODE_SIZE, findFreePosition, placeNewNode } from '../editor/node-placement.ts';
 import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
+import { RunBar } from '../editor/run-bar.tsx';
 import { useLatestRun } from '../editor/run-data/use-latest-run.ts';
+import { useRunWatch } from '../editor/run-data/use-run-watch.ts';
+import { RunFlowDialog } from '../editor/run-dialog/run-flow-dialog.tsx';
 import { useEditorShortcuts } from '../editor/use-editor-shortcuts.ts';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
 import { useFlowDraft } from '../editor/use-flow-draft.ts';
@@ -54,6 +57,8 @@ function EditorWorkspace({
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
   const stats = useNodeStats(flowId);
   useLatestRun(flowId);
+  useRunWatch();
+  const [runDialogOpen, setRunDialogOpen] = useState(false);
   const [offeredDraft, setOfferedDraft] = useState(draft);
   useEditorShortcuts(!readOnly);
   useFlowDraft(flowId, !readOnly);
@@ -146,7 +151,7 @@ function EditorWorkspace({
         latestVersion={latestVersion}
         active={active}
         onSave={() => void save({ announce: true })}
-        onRun={() => void runFlow()}
+        onRun={() => setRunDialogOpen(true)}
         onExport={() => void exportFlow()}
         saving={saving}
         starting={starting}
@@ -166,11 +171,21 @@ function EditorWorkspace({
           <NodeStatsContext value={stats.figures}>
             <FlowCanvas onDropType={addDropped} readOnly={readOnly} />
           </NodeStatsContext>
+          <RunBar />
           <ProblemsPanel validating={validating} />
         </div>
         <InspectorPanel readOnly={readOnly} />
       </div>
       <FlowSettingsDialog readOnly={readOnly} />
+      {!readOnly && (
+        <RunFlowDialog
+          flowId={flowId}
+          open={runDialogOpen}
+          onClose={() => setRunDialogOpen(false)}
+          onRun={runFlow}
+          starting={starting || saving}
+        />
+      )}
       {!readOnly && <NodePicker onPick={addPicked} />}
     </div>
   );

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../api/types.ts';
 import { runSummary } from '../../test-support/run-summary-fixture.ts';
 import { stepRun } from '../../test-support/step-run-fixture.ts';
-import { useEditorRunStore } from './editor-run-store.ts';
+import { selectNodeRun, selectShownRunKind, useEditorRunStore } from './editor-run-store.ts';
 import { expressionScopeOf, runDataOf } from './node-run-data.ts';
 
 function runDetail(partial: Partial<RunDetail> & Pick<RunDetail, 'id'>): RunDetail {
@@ -52,7 +52,7 @@ describe('runDataOf', () => {
 });
 
 describe('useEditorRunStore', () => {
-  beforeEach(() => useEditorRunStore.setState({ flowId: null, data: null }));
+  beforeEach(() => useEditorRunStore.setState({ flowId: null, data: null, liveRunId: null }));
 
   it('never lets an older run replace a newer one, but refreshes the same run', () => {
     const store = useEditorRunStore.getState();
@@ -72,5 +72,50 @@ describe('useEditorRunStore', () => {
     store.show(runDetail({ id: 'r1' }));
     store.reset('f2');
     expect(useEditorRunStore.getState().data).toBeNull();
+  });
+
+  it('labels the latest run "last" and the run watched from the editor "live"', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'old', createdAt: '2026-12-04T09:00:00.000Z' }));
+    expect(selectShownRunKind(useEditorRunStore.getState())).toBe('last');
+    store.watch('new');
+    store.show(runDetail({ id: 'new', createdAt: '2026-12-04T10:00:00.000Z' }));
+    expect(selectShownRunKind(useEditorRunStore.getState())).toBe('live');
+  });
+
+  it("keeps a node's slice while its step is unchanged, so only changed nodes re-render", () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    const trigger = stepRun({ nodeId: 'trigger', status: 'succeeded', seq: 1 });
+    store.show(
+      runDetail({
+        id: 'r1',
+        steps: [trigger, stepRun({ nodeId: 'call', status: 'running', seq: 2 })],
+      }),
+    );
+    const before = useEditorRunStore.getState();
+    store.show(
+      runDetail({
+        id: 'r1',
+        steps: [{ ...trigger }, stepRun({ nodeId: 'call', status: 'succeeded', seq: 2 })],
+      }),
+    );
+    const after = useEditorRunStore.getState();
+    expect(selectNodeRun('call')(after)?.step.status).toBe('succeeded');
+    expect(selectNodeRun('call')(after)).not.toBe(selectNodeRun('call')(before));
+    expect(selectNodeRun('trigger')(after)).toBe(selectNodeRun('trigger')(before));
+  });
+
+  it('clears the overlay on dismiss', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.watch('r1');
+    store.show(runDetail({ id: 'r1', steps }));
+    store.dismiss();
+    const state = useEditorRunStore.getState();
+    expect(selectShownRunKind(state)).toBeNull();
+    expect(selectNodeRun('call')(state)).toBeUndefined();
+    expect(state.liveRunId).toBeNull();
   });
 });

@@ -19,15 +19,34 @@ export type RunData = {
   groups: readonly NodeSteps[];
 };
 
-export function runDataOf(run: RunDetail): RunData {
+/**
+ * The run's data per node. Given the data of an earlier snapshot of the same run, a node whose
+ * latest attempt has not changed keeps its object, so that only the nodes that changed re-render.
+ */
+export function runDataOf(run: RunDetail, previous?: RunData | null): RunData {
   const groups = groupStepsByNode(run.steps);
+  const earlier = previous?.run.id === run.id ? previous.byNode : undefined;
   const byNode = new Map<string, NodeRunData>(
-    groups.map((group) => [
-      group.nodeId,
-      { nodeId: group.nodeId, step: group.latest, attempts: group.attempts.length },
-    ]),
+    groups.map((group) => {
+      const data = { nodeId: group.nodeId, step: group.latest, attempts: group.attempts.length };
+      const old = earlier?.get(group.nodeId);
+      return [group.nodeId, old && sameNodeRun(old, data) ? old : data];
+    }),
   );
   return { run, byNode, groups };
+}
+
+/** What a step writes as it moves on: a new attempt, a status, its end, its wait. */
+function sameNodeRun(a: NodeRunData, b: NodeRunData): boolean {
+  return (
+    a.attempts === b.attempts &&
+    a.step.id === b.step.id &&
+    a.step.status === b.step.status &&
+    a.step.startedAt === b.step.startedAt &&
+    a.step.finishedAt === b.step.finishedAt &&
+    a.step.nextAttemptAt === b.step.nextAttemptAt &&
+    a.step.waitReason === b.step.waitReason
+  );
 }
 
 /**
