@@ -7,6 +7,7 @@
  */
 import { create } from 'zustand';
 import type { RunDetail } from '../../api/types.ts';
+import { isActiveRun } from '../../ui/status-badge.tsx';
 import { type NodeRunData, type RunData, runDataOf } from './node-run-data.ts';
 
 type EditorRunState = {
@@ -18,7 +19,8 @@ type EditorRunState = {
   reset(flowId: string): void;
   /**
    * Shows this snapshot of a run. An older run never replaces a newer one (a late answer for the
-   * flow's latest run must not hide the run just started); the same run always refreshes.
+   * flow's latest run must not hide the run just started); the same run refreshes, unless the
+   * snapshot is of an earlier state than a final one shown.
    */
   show(run: RunDetail): void;
   /** Watches this run, just started from the editor: its snapshots come through `show`. */
@@ -45,6 +47,8 @@ export const useEditorRunStore = create<EditorRunState>()((set, get) => ({
     ) {
       return;
     }
+    // A late runs.get answer must not take a finished run back to running.
+    if (current?.id === run.id && !isActiveRun(current.status) && isActiveRun(run.status)) return;
     set({ data: runDataOf(run, data) });
   },
   watch(runId) {

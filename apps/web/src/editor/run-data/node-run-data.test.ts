@@ -107,6 +107,14 @@ describe('useEditorRunStore', () => {
     expect(selectNodeRun('trigger')(after)).toBe(selectNodeRun('trigger')(before));
   });
 
+  it('does not take a finished run back to an earlier, running snapshot', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'r1', status: 'succeeded', steps }));
+    store.show(runDetail({ id: 'r1', status: 'running' }));
+    expect(useEditorRunStore.getState().data?.run.status).toBe('succeeded');
+  });
+
   it('clears the overlay on dismiss', () => {
     const store = useEditorRunStore.getState();
     store.reset('f1');
