@@ -1,13 +1,19 @@
 /**
  * Running from the editor: the Run dialog offers the trigger's sample input, runs with the edited
  * input, and the editor stays open while the run's steps turn running and then succeeded on its
- * canvas (runs.watch), with the last run's input and output in the inspector.
+ * canvas (runs.watch), redrawing only the nodes whose step changed, with the last run's input
+ * and output in the inspector.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
+import {
+  nodeRenderCounts,
+  REACT_RENDER_COUNTER_SCRIPT,
+  resetNodeRenderCounts,
+} from '../support/react-render-counter.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import {
@@ -35,6 +41,7 @@ beforeAll(async () => {
   api = await createApi(server);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript(REACT_RENDER_COUNTER_SCRIPT);
   await signInThroughPage(page, server.baseUrl, server.admin);
 }, 120_000);
 
@@ -85,7 +92,8 @@ describe('running from the editor', () => {
     await inputText().fill('{ "orderId": 7 }');
     await expect.poll(() => page.getByTestId('run-input-error').count()).toBe(0);
     await inputText().press('Control+Enter');
-    await expect.poll(() => dialog.isVisible()).toBe(false);
+    // Closed once the server has started the run.
+    await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(false);
     expect(page.url()).toBe(editorUrl);
 
     // Live: the HTTP step waits on the held upstream, the transform has not run yet.
@@ -94,11 +102,21 @@ describe('running from the editor', () => {
     expect(await page.getByTestId('run-bar').getAttribute('data-kind')).toBe('live');
     expect(await page.getByTestId('run-bar-status').getAttribute('data-status')).toBe('running');
     expect(gate.held).toBe(1);
+    expect(await status('trigger')).toBe('succeeded');
 
+    // A card that just grew a status line is measured and redrawn in the next frame: let that land.
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
+    await resetNodeRenderCounts(page);
     gate.release();
     await expect.poll(() => status('shape'), { timeout: 30_000 }).toBe('succeeded');
     expect(await status('fetch')).toBe('succeeded');
-    expect(await status('trigger')).toBe('succeeded');
+    // Each node selects its own step: the trigger's did not change, so it was not redrawn.
+    const counts = await nodeRenderCounts(page);
+    expect(counts.fetch).toBeGreaterThan(0);
+    expect(counts.shape).toBeGreaterThan(0);
+    expect(counts.trigger).toBeUndefined();
     await expect
       .poll(() => page.getByTestId('run-bar-status').getAttribute('data-status'))
       .toBe('succeeded');
