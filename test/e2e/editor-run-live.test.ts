@@ -10,6 +10,7 @@ import { type Api, chainFlow, createApi, importFlow } from '../support/api-clien
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import {
+  afterTwoFrames,
   nodeRenderCounts,
   REACT_RENDER_COUNTER_SCRIPT,
   resetNodeRenderCounts,
@@ -105,9 +106,7 @@ describe('running from the editor', () => {
     expect(await status('trigger')).toBe('succeeded');
 
     // A card that just grew a status line is measured and redrawn in the next frame: let that land.
-    await page.evaluate(
-      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
-    );
+    await afterTwoFrames(page);
     await resetNodeRenderCounts(page);
     gate.release();
     await expect.poll(() => status('shape'), { timeout: 30_000 }).toBe('succeeded');
