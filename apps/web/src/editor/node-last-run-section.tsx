@@ -3,6 +3,7 @@
  * shows (live or the flow's last): status, duration, attempts, error, and its input and output
  * as trees whose lines drag as expression paths; the trigger input on the trigger node.
  */
+import type { ComponentProps } from 'react';
 import { Link } from 'wouter';
 import { RunValue } from '../runs/run-value.tsx';
 import { formatDuration } from '../ui/format.ts';
@@ -61,64 +62,52 @@ export function NodeLastRunSection({ nodeId, isTrigger }: { nodeId: string; isTr
         </p>
       )}
       {isTrigger && (
-        <LastRunValue label="Trigger input" testId="last-run-trigger-input">
-          <RunValue
-            runId={run.id}
-            field="input"
-            value={run.input}
-            truncated={run.inputTruncated}
-            testId="last-run-trigger-input"
-            pathRoot="$trigger"
-          />
-        </LastRunValue>
+        <LastRunValue
+          label="Trigger input"
+          runId={run.id}
+          field="input"
+          value={run.input}
+          truncated={run.inputTruncated}
+          testId="last-run-trigger-input"
+          pathRoot="$trigger"
+        />
       )}
       {step && step.status !== 'skipped' && step.status !== 'waiting' && (
-        <>
-          <LastRunValue label="Input" testId="last-run-input">
-            <RunValue
-              runId={run.id}
-              stepId={step.id}
-              nodeId={nodeId}
-              field="input"
-              value={step.input}
-              truncated={step.inputTruncated}
-              testId="last-run-input"
-              pathRoot="$"
-            />
-          </LastRunValue>
-          {step.status === 'succeeded' && (
-            <LastRunValue label="Output" testId="last-run-output">
-              <RunValue
-                runId={run.id}
-                stepId={step.id}
-                nodeId={nodeId}
-                field="output"
-                value={step.output}
-                truncated={step.outputTruncated}
-                testId="last-run-output"
-                pathRoot={nodeOutputRoot(nodeId)}
-              />
-            </LastRunValue>
-          )}
-        </>
+        <LastRunValue
+          label="Input"
+          runId={run.id}
+          stepId={step.id}
+          nodeId={nodeId}
+          field="input"
+          value={step.input}
+          truncated={step.inputTruncated}
+          testId="last-run-input"
+          pathRoot="$"
+        />
+      )}
+      {step?.status === 'succeeded' && (
+        <LastRunValue
+          label="Output"
+          runId={run.id}
+          stepId={step.id}
+          nodeId={nodeId}
+          field="output"
+          value={step.output}
+          truncated={step.outputTruncated}
+          testId="last-run-output"
+          pathRoot={nodeOutputRoot(nodeId)}
+        />
       )}
     </section>
   );
 }
 
-function LastRunValue({
-  label,
-  testId,
-  children,
-}: {
-  label: string;
-  testId: string;
-  children: React.ReactNode;
-}) {
+/** A labelled value of the run: its tree (lines drag as paths) or a preview with Download. */
+function LastRunValue({ label, ...value }: { label: string } & ComponentProps<typeof RunValue>) {
   return (
-    <div className="last-run__value" data-testid={`${testId}-block`}>
+    <div className="last-run__value" data-testid={`${value.testId}-block`}>
       <div className="field__label">{label}</div>
-      {children}
+      <RunValue {...value} />
     </div>
   );
 }
