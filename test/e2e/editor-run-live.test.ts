@@ -120,6 +120,9 @@ describe('running from the editor', () => {
       .poll(() => page.getByTestId('run-bar-status').getAttribute('data-status'))
       .toBe('succeeded');
     expect(page.url()).toBe(editorUrl);
+    // The edges the run followed are highlighted.
+    const edgeClass = () => page.getByTestId('rf__edge-e2').getAttribute('class');
+    await expect.poll(edgeClass).toContain('edge--taken');
     // Showing a run changes nothing in the flow.
     expect(await page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('false');
 
@@ -160,5 +163,6 @@ describe('running from the editor', () => {
     await page.getByTestId('run-bar-dismiss').click();
     await expect.poll(() => page.getByTestId('node-status-fetch').count()).toBe(0);
     expect(await page.getByTestId('last-run').count()).toBe(0);
+    expect(await edgeClass()).not.toContain('edge--taken');
   }, 120_000);
 });

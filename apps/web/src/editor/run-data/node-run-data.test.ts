@@ -3,7 +3,7 @@ import type { RunDetail } from '../../api/types.ts';
 import { runSummary } from '../../test-support/run-summary-fixture.ts';
 import { stepRun } from '../../test-support/step-run-fixture.ts';
 import { selectNodeRun, selectShownRunKind, useEditorRunStore } from './editor-run-store.ts';
-import { expressionScopeOf, runDataOf } from './node-run-data.ts';
+import { expressionScopeOf, runDataOf, takenEdgeKey } from './node-run-data.ts';
 
 function runDetail(partial: Partial<RunDetail> & Pick<RunDetail, 'id'>): RunDetail {
   return {
@@ -48,6 +48,19 @@ describe('runDataOf', () => {
     const scope = expressionScopeOf(runDataOf(runDetail({ id: 'r1', steps })));
     expect(scope.trigger).toEqual({ orderId: 7 });
     expect({ ...scope.nodes }).toEqual({ trigger: { orderId: 7 }, call: { ok: true } });
+  });
+});
+
+describe('takenEdgeKey', () => {
+  it('lists the edges the run followed, and none without a run', () => {
+    const edges = [
+      { id: 'e1', source: 'trigger', target: 'call' },
+      { id: 'e2', source: 'call', target: 'check' },
+      { id: 'e3', source: 'check', target: 'notify', sourceHandle: 'true' },
+    ];
+    // check was skipped: the edge into it was not followed.
+    expect(takenEdgeKey(runDataOf(runDetail({ id: 'r1', steps })), edges)).toBe('e1');
+    expect(takenEdgeKey(null, edges)).toBe('');
   });
 });
 

@@ -3,7 +3,7 @@
  * the upstream data ($trigger, $nodes.<id>) a node sees. Pure, derived once per run snapshot.
  */
 import type { RunDetail, StepRun } from '../../api/types.ts';
-import { groupStepsByNode, type NodeSteps } from '../../runs/step-grouping.ts';
+import { edgeTaken, groupStepsByNode, type NodeSteps } from '../../runs/step-grouping.ts';
 
 export type NodeRunData = {
   nodeId: string;
@@ -62,4 +62,20 @@ export function expressionScopeOf(data: RunData): {
     if (step.status === 'succeeded') nodes[nodeId] = step.output;
   }
   return { trigger: data.run.input, nodes };
+}
+
+/**
+ * The ids of the edges the run followed, space-separated in edge order: a string, so that a
+ * component selecting it re-renders only when the set changes, not on every snapshot.
+ */
+export function takenEdgeKey(
+  data: RunData | null,
+  edges: readonly { id: string; source: string; target: string; sourceHandle?: string | null }[],
+): string {
+  if (!data) return '';
+  const byNode = new Map(data.groups.map((group) => [group.nodeId, group]));
+  return edges
+    .filter((edge) => edgeTaken(edge, byNode))
+    .map((edge) => edge.id)
+    .join(' ');
 }
