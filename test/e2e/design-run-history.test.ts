@@ -125,6 +125,10 @@ describe('designing and running a flow in the browser', () => {
       .toBe('0');
 
     await page.getByTestId('run-flow').click();
+    await page.getByTestId('run-input-submit').click();
+    // The editor follows the run; its bar links to the run's page.
+    await page.getByTestId('run-bar').waitFor();
+    await page.getByTestId('run-bar-open').click();
     await page.getByTestId('run-detail').waitFor();
     await expect
       .poll(() => page.getByTestId('run-status').getAttribute('data-status'), { timeout: 30_000 })

@@ -63,3 +63,13 @@ export function nodeRenderCounts(page: Page): Promise<Record<string, number>> {
 export async function resetNodeRenderCounts(page: Page): Promise<void> {
   await page.evaluate('window.__nodeRenders.reset()');
 }
+
+/**
+ * Resolves after the page has drawn two more frames: a render caused by a size change (React
+ * Flow measures a node that grew in the frame after) has landed by then.
+ */
+export async function afterTwoFrames(page: Page): Promise<void> {
+  await page.evaluate(
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))',
+  );
+}

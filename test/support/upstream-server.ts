@@ -21,7 +21,42 @@ export async function startUpstream(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        // A response a test still holds must not keep the server open.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Responses held until the test releases them, so that it can watch a run while a step waits
+ * on this upstream, without sleeping. After release, later requests are answered at once.
+ */
+export type ResponseGate = {
+  /** Answers now if released, else when released. */
+  hold(answer: () => void): void;
+  /** Requests waiting for release. */
+  readonly held: number;
+  release(): void;
+};
+
+export function createResponseGate(): ResponseGate {
+  let released = false;
+  const waiting: (() => void)[] = [];
+  return {
+    hold(answer) {
+      if (released) answer();
+      else waiting.push(answer);
+    },
+    get held() {
+      return waiting.length;
+    },
+    release() {
+      released = true;
+      for (const answer of waiting.splice(0)) answer();
+    },
   };
 }
 

@@ -42,6 +42,7 @@ import { RunCompletions } from './runs/run-completions.ts';
 import type { RunPreviewLimits } from './runs/run-detail-query.ts';
 import { RunIntake } from './runs/run-intake.ts';
 import { RunService } from './runs/run-service.ts';
+import { RunWatchHub } from './runs/run-watch.ts';
 import { LiveStatsHub } from './stats/live-stats.ts';
 import { StatsService } from './stats/stats-service.ts';
 import { TriggerManager } from './triggers/trigger-manager.ts';
@@ -171,6 +172,11 @@ export function createAppServices(options: {
     versions,
     intake,
     previews: options.runPreviews,
+    watcher: new RunWatchHub({
+      pool: pgPool,
+      logger: options.logger,
+      previews: options.runPreviews,
+    }),
   });
   const completions = new RunCompletions({
     pool: pgPool,

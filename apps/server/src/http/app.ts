@@ -123,6 +123,7 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
 
   // Live subscriptions (server-sent events) end before the server waits for open requests.
   app.addHook('preClose', async () => {
+    services.runs.stopWatching();
     await services.stats.stopLive();
   });
   const shared = servicesContext(services);

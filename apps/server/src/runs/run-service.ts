@@ -28,6 +28,7 @@ import { type RetryRunDeps, retryRun, retryRuns } from './run-retry.ts';
 import { type RetryMode, RUN_TRIGGER, type RunStatus, type RunTrigger } from './run-status.ts';
 import { loadRunValue, type RunValue, type RunValueInput } from './run-values.ts';
 import { type RunDetail, type RunSummary, toRunDetail, toRunSummary } from './run-views.ts';
+import type { RunWatchHub } from './run-watch.ts';
 
 /** Largest trigger input accepted for a run, as serialised JSON. */
 export const MAX_RUN_INPUT_BYTES = 1024 * 1024;
@@ -83,6 +84,8 @@ export type RunServiceDeps = {
   intake: RunIntake;
   /** Preview size and per-run budget of runs.get (default DEFAULT_RUN_PREVIEW_LIMITS). */
   previews?: RunPreviewLimits | undefined;
+  /** Streams runs.watch's snapshots (run-watch.ts). */
+  watcher: RunWatchHub;
 };
 
 export class RunService {
@@ -209,6 +212,21 @@ export class RunService {
     const found = isUuid(id) ? await loadRunDetail(this.deps.pool, id, this.previews) : undefined;
     if (!found) throw new NotFoundError('Run', id);
     return toRunDetail(found.run, found.steps);
+  }
+
+  /** runs.get's detail at once, then on every change until the run finishes (run-watch.ts). */
+  watch(id: string, signal: AbortSignal): Promise<AsyncGenerator<RunDetail>> {
+    return this.deps.watcher.watch(id, signal);
+  }
+
+  /** Open runs.watch streams of this process. */
+  get watchers(): number {
+    return this.deps.watcher.subscriberCount;
+  }
+
+  /** Ends every runs.watch stream of this process (shutdown). */
+  stopWatching(): void {
+    this.deps.watcher.stop();
   }
 
   /** One whole value of a run, as JSON text: its input, or a step's input or output. */

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chainFlow, transformNode } from '../test-support/flow-documents.ts';
 import { signIn } from '../test-support/http-session.ts';
+import { sseEvents, subscriptionUrl } from '../test-support/sse-events.ts';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
 import type { LiveStatsEvent } from './live-stats.ts';
 
@@ -20,30 +21,7 @@ afterAll(async () => {
 });
 
 function liveUrl(input: Record<string, unknown> = {}): string {
-  return `${t.baseUrl}/trpc/stats.live?input=${encodeURIComponent(JSON.stringify(input))}`;
-}
-
-/** The stream's events with a JSON `data:` line, as they arrive. */
-async function* sseEvents(response: Response): AsyncGenerator<Record<string, unknown>> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffered += value;
-    let end = buffered.indexOf('\n\n');
-    while (end >= 0) {
-      const block = buffered.slice(0, end);
-      buffered = buffered.slice(end + 2);
-      const data = block
-        .split('\n')
-        .filter((line) => line.startsWith('data:'))
-        .map((line) => line.slice(5).trim())
-        .join('\n');
-      if (data) yield JSON.parse(data) as Record<string, unknown>;
-      end = buffered.indexOf('\n\n');
-    }
-  }
+  return subscriptionUrl(t.baseUrl, 'stats.live', input);
 }
 
 /** The next live event (skipping tRPC's own connection message). */

@@ -6,7 +6,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Answer = { status?: number; body?: unknown; latencyMs?: number };
+export type Answer = {
+  status?: number;
+  body?: unknown;
+  latencyMs?: number;
+  /** Held until this settles (then latencyMs, if any): the test decides when the call ends. */
+  until?: Promise<unknown>;
+};
 
 export type UpstreamRequest = {
   path: string;
@@ -62,15 +68,19 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
         response.writeHead(answer.status ?? 200, { 'content-type': 'application/json' });
         response.end(JSON.stringify(answer.body ?? { ok: true, path }));
       });
-    if (answer.latencyMs) {
+    const answerNow = () => {
+      if (answer.latencyMs) delay(answer.latencyMs);
+      else reply();
+    };
+    const delay = (ms: number) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
         reply();
-      }, answer.latencyMs);
+      }, ms);
       timers.add(timer);
-    } else {
-      reply();
-    }
+    };
+    if (answer.until) void answer.until.then(answerNow, answerNow);
+    else answerNow();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -31,6 +31,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'runs.list': 'viewer',
   'runs.get': 'viewer',
   'runs.value': 'viewer',
+  'runs.watch': 'viewer',
   'runs.cancel': 'editor',
   'runs.retry': 'editor',
   'runs.retryMany': 'editor',

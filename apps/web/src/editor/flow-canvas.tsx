@@ -24,6 +24,8 @@ import type { FlowCanvasEdge, FlowCanvasNode } from './flow-types.ts';
 import { FIT_VIEW_OPTIONS, openingViewport } from './initial-viewport.ts';
 import { PALETTE_DRAG_TYPE } from './node-palette.tsx';
 import { openNodePicker } from './node-picker-store.ts';
+import { useEditorRunStore } from './run-data/editor-run-store.ts';
+import { takenEdgeKey } from './run-data/node-run-data.ts';
 
 const nodeTypes = { patchbay: FlowNode } satisfies NodeTypes;
 const DELETE_KEYS = ['Backspace', 'Delete'];
@@ -53,6 +55,8 @@ export function FlowCanvas({
   );
   const edges = useEditorStore((s) => s.edges);
   const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
+  // The edges the shown run followed, as one string: changes a few times a run, not per snapshot.
+  const takenKey = useEditorRunStore((s) => takenEdgeKey(s.data, edges));
   const onNodesChange = useEditorStore((s) => s.onNodesChange);
   const onEdgesChange = useEditorStore((s) => s.onEdgesChange);
   const storeOnConnect = useEditorStore((s) => s.onConnect);
@@ -143,19 +147,19 @@ export function FlowCanvas({
     [],
   );
 
-  const styledEdges = useMemo<FlowCanvasEdge[]>(
-    () =>
-      edges.map((edge) => {
-        const classes = [
-          edge.sourceHandle ? `edge--port-${edge.sourceHandle}` : '',
-          issuesByEdge[edge.id] ? 'edge--invalid' : '',
-        ]
-          .filter(Boolean)
-          .join(' ');
-        return classes ? { ...edge, className: classes } : edge;
-      }),
-    [edges, issuesByEdge],
-  );
+  const styledEdges = useMemo<FlowCanvasEdge[]>(() => {
+    const taken = new Set(takenKey.split(' '));
+    return edges.map((edge) => {
+      const classes = [
+        edge.sourceHandle ? `edge--port-${edge.sourceHandle}` : '',
+        issuesByEdge[edge.id] ? 'edge--invalid' : '',
+        taken.has(edge.id) ? 'edge--taken' : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      return classes ? { ...edge, className: classes } : edge;
+    });
+  }, [edges, issuesByEdge, takenKey]);
 
   const onDragOver = useCallback((event: DragEvent) => {
     if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;

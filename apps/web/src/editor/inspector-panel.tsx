@@ -12,6 +12,7 @@ import { IS_MAC } from '../ui/platform.ts';
 import { selectNodeData } from './canvas-node-identity.ts';
 import { selectNodeIssues, useEditorStore } from './editor-store.ts';
 import type { FlowNodeData } from './flow-types.ts';
+import { NodeLastRunSection } from './node-last-run-section.tsx';
 import { policyIssuePath } from './override-issues.ts';
 import { ReliabilitySection } from './reliability-section.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
@@ -96,6 +97,8 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
         )}
         {data.nodeType === 'trigger.schedule' && <SchedulePreview config={data.config} />}
       </div>
+
+      <NodeLastRunSection nodeId={nodeId} isTrigger={descriptor?.category === 'trigger'} />
 
       {data.nodeType === WEBHOOK_NODE_TYPE && (
         <WebhookSection key={`webhook-${nodeId}`} flowId={flowId} config={data.config} />

@@ -1,12 +1,12 @@
 /** Save, run and export for the open flow, with errors turned into issues on the canvas. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
-import { useLocation } from 'wouter';
 import { errorMessage, issuesFromError } from '../api/api-error.ts';
 import { useTRPC } from '../trpc.ts';
 import { downloadFile } from '../ui/download-file.ts';
 import { toast } from '../ui/toast-store.ts';
 import { selectDirty, useEditorStore } from './editor-store.ts';
+import { useEditorRunStore } from './run-data/editor-run-store.ts';
 import { warningsToast } from './save-warnings.ts';
 
 function downloadJson(fileName: string, value: unknown) {
@@ -25,7 +25,6 @@ export function exportFileName(name: string): string {
 export function useFlowActions(flowId: string) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [, navigate] = useLocation();
   const update = useMutation(trpc.flows.update.mutationOptions());
   const run = useMutation(trpc.flows.run.mutationOptions());
 
@@ -66,16 +65,25 @@ export function useFlowActions(flowId: string) {
     [flowId, update, queryClient, trpc, reportIssues],
   );
 
-  const runFlow = useCallback(async (): Promise<void> => {
-    if (selectDirty(useEditorStore.getState()) && !(await save())) return;
-    try {
-      const { runId } = await run.mutateAsync({ id: flowId });
-      void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-      navigate(`/runs/${runId}`);
-    } catch (error) {
-      reportIssues(error, 'run');
-    }
-  }, [flowId, run, save, queryClient, trpc, navigate, reportIssues]);
+  /**
+   * Saves first when there are unsaved changes, then starts a run with `input` and follows it on
+   * the canvas (the editor stays open). True once the run started.
+   */
+  const runFlow = useCallback(
+    async (input: unknown): Promise<boolean> => {
+      if (selectDirty(useEditorStore.getState()) && !(await save())) return false;
+      try {
+        const { runId } = await run.mutateAsync({ id: flowId, input });
+        useEditorRunStore.getState().watch(runId);
+        void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        return true;
+      } catch (error) {
+        reportIssues(error, 'run');
+        return false;
+      }
+    },
+    [flowId, run, save, queryClient, trpc, reportIssues],
+  );
 
   const exportFlow = useCallback(async (): Promise<void> => {
     try {

@@ -19,7 +19,10 @@ import type { NodePickerRequest } from '../editor/node-picker-store.ts';
 import { DEFAULT_NODE_SIZE, findFreePosition, placeNewNode } from '../editor/node-placement.ts';
 import { NodeStatsContext } from '../editor/node-stats-context.ts';
 import { ProblemsPanel } from '../editor/problems-panel.tsx';
+import { RunBar } from '../editor/run-bar.tsx';
 import { useLatestRun } from '../editor/run-data/use-latest-run.ts';
+import { useRunWatch } from '../editor/run-data/use-run-watch.ts';
+import { RunFlowDialog } from '../editor/run-dialog/run-flow-dialog.tsx';
 import { useEditorShortcuts } from '../editor/use-editor-shortcuts.ts';
 import { useFlowActions } from '../editor/use-flow-actions.ts';
 import { useFlowDraft } from '../editor/use-flow-draft.ts';
@@ -60,6 +63,8 @@ function EditorWorkspace({
   const { save, runFlow, exportFlow, saving, starting } = useFlowActions(flowId);
   const stats = useNodeStats(flowId);
   useLatestRun(flowId);
+  useRunWatch();
+  const [runDialogOpen, setRunDialogOpen] = useState(false);
   const [offeredDraft, setOfferedDraft] = useState(draft);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [comparison, setComparison] = useState<VersionComparison | null>(null);
@@ -173,7 +178,7 @@ function EditorWorkspace({
         latestVersion={latestVersion}
         active={active}
         onSave={() => void save({ announce: true })}
-        onRun={() => void runFlow()}
+        onRun={() => setRunDialogOpen(true)}
         onExport={() => void exportFlow()}
         historyOpen={historyOpen}
         onToggleHistory={() => (historyOpen ? closeHistory() : setHistoryOpen(true))}
@@ -211,6 +216,7 @@ function EditorWorkspace({
               <NodeStatsContext value={stats.figures}>
                 <FlowCanvas onDropType={addDropped} readOnly={readOnly} viewport={editorViewport} />
               </NodeStatsContext>
+              <RunBar />
               <ProblemsPanel validating={validating} />
             </>
           )}
@@ -232,6 +238,15 @@ function EditorWorkspace({
         )}
       </div>
       <FlowSettingsDialog readOnly={readOnly} />
+      {!readOnly && (
+        <RunFlowDialog
+          flowId={flowId}
+          open={runDialogOpen}
+          onClose={() => setRunDialogOpen(false)}
+          onRun={runFlow}
+          starting={starting || saving}
+        />
+      )}
       {!readOnly && <NodePicker onPick={addPicked} />}
     </div>
   );

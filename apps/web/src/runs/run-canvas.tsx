@@ -7,9 +7,7 @@ import type { FlowCanvasEdge, FlowNodeData } from '../editor/flow-types.ts';
 import { ReadOnlyCanvas } from '../editor/read-only-canvas.tsx';
 import { NodeCard } from '../node-types/node-card.tsx';
 import { useNodeType } from '../node-types/use-node-types.ts';
-import { Countdown } from '../ui/countdown.tsx';
-import { formatDuration } from '../ui/format.ts';
-import { StatusBadge } from '../ui/status-badge.tsx';
+import { NodeRunStatusLine } from './node-run-status.tsx';
 import { edgeTaken, type NodeRunStatus, type NodeSteps } from './step-grouping.ts';
 
 type RunNodeData = FlowNodeData & {
@@ -33,20 +31,14 @@ const RunFlowNode = memo(function RunFlowNode({ id, data, selected }: NodeProps<
       connectable={false}
       className={`run-node run-node--${data.status}`}
       footer={
-        <div className="run-node__status">
-          <StatusBadge status={data.status} compact testId={`node-status-${id}`} />
-          {data.reused && <span className="run-node__meta">reused</span>}
-          {data.attempts > 1 && <span className="run-node__meta">{data.attempts} attempts</span>}
-          {data.status === 'waiting' && data.nextAttemptAt ? (
-            <span className="run-node__meta run-node__meta--waiting">
-              <Countdown until={data.nextAttemptAt} />
-            </span>
-          ) : (
-            data.durationMs !== null && (
-              <span className="run-node__meta">{formatDuration(data.durationMs)}</span>
-            )
-          )}
-        </div>
+        <NodeRunStatusLine
+          nodeId={id}
+          status={data.status}
+          attempts={data.attempts}
+          durationMs={data.durationMs}
+          nextAttemptAt={data.nextAttemptAt}
+          reused={data.reused}
+        />
       }
     />
   );

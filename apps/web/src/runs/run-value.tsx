@@ -22,6 +22,7 @@ export function RunValue({
   value,
   truncated,
   testId,
+  pathRoot,
 }: {
   runId: string;
   /** The step the value belongs to; none for the run's own input. */
@@ -31,10 +32,12 @@ export function RunValue({
   value: unknown;
   truncated: boolean;
   testId: string;
+  /** The value's expression root: its tree's lines drag as paths (JsonViewer). */
+  pathRoot?: string | undefined;
 }) {
   const client = useTRPCClient();
   const [downloading, setDownloading] = useState(false);
-  if (!truncated) return <JsonViewer value={value} testId={testId} />;
+  if (!truncated) return <JsonViewer value={value} testId={testId} pathRoot={pathRoot} />;
 
   const { bytes, preview } = value as TruncatedValue;
   const download = async () => {

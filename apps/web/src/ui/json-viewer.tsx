@@ -1,8 +1,14 @@
 /**
  * Collapsible, syntax-coloured JSON tree with a copy button, for step input/output/error; and a
- * preview of a value too large to show whole.
+ * preview of a value too large to show whole. Given a `pathRoot`, each line can be dragged: it
+ * carries its JSONata path (`$.body.items[0]`) to a config field.
  */
-import { useState } from 'react';
+import { type DragEvent, useState } from 'react';
+import {
+  EXPRESSION_PATH_MIME,
+  expressionPath,
+  type PathSegment,
+} from '../editor/run-data/expression-path.ts';
 import { CopyButton } from './copy-button.tsx';
 import { formatBytes } from './format.ts';
 import { ChevronRightIcon } from './icons.tsx';
@@ -20,16 +26,38 @@ function Primitive({ value }: { value: unknown }) {
   return <span>{String(value)}</span>;
 }
 
+/** The props a line needs to be dragged as its path, or none without a root. */
+function dragProps(pathRoot: string | undefined, segments: readonly PathSegment[]) {
+  if (pathRoot === undefined) return {};
+  const path = expressionPath(pathRoot, segments);
+  return {
+    draggable: true,
+    title: `Drag ${path} into a field`,
+    'data-path': path,
+    onDragStart: (event: DragEvent<HTMLDivElement>) => {
+      event.stopPropagation();
+      event.dataTransfer.setData(EXPRESSION_PATH_MIME, path);
+      event.dataTransfer.setData('text/plain', path);
+      event.dataTransfer.effectAllowed = 'copy';
+    },
+  };
+}
+
 function JsonNode({
   name,
   value,
   depth,
   last,
+  pathRoot,
+  segments,
 }: {
   name: string | undefined;
   value: unknown;
   depth: number;
   last: boolean;
+  pathRoot: string | undefined;
+  /** Where the value sits under the root. */
+  segments: readonly PathSegment[];
 }) {
   const isArray = Array.isArray(value);
   const isObject = typeof value === 'object' && value !== null;
@@ -49,7 +77,11 @@ function JsonNode({
 
   if (!isObject || entries.length === 0) {
     return (
-      <div className="json-line" style={{ paddingLeft: indent(depth) }}>
+      <div
+        className="json-line"
+        style={{ paddingLeft: indent(depth) }}
+        {...dragProps(pathRoot, segments)}
+      >
         {key}
         {isObject ? (
           <span className="json-punct">{isArray ? '[]' : '{}'}</span>
@@ -64,7 +96,11 @@ function JsonNode({
   const [openBrace, closeBrace] = isArray ? ['[', ']'] : ['{', '}'];
   return (
     <>
-      <div className="json-line json-line--toggle" style={{ paddingLeft: indent(depth) }}>
+      <div
+        className="json-line json-line--toggle"
+        style={{ paddingLeft: indent(depth) }}
+        {...dragProps(pathRoot, segments)}
+      >
         <button
           type="button"
           style={{ left: indent(depth) - 14 }}
@@ -101,6 +137,8 @@ function JsonNode({
             value={v}
             depth={depth + 1}
             last={i === entries.length - 1}
+            pathRoot={pathRoot}
+            segments={[...segments, isArray ? i : k]}
           />
         ))}
       {open && (
@@ -121,7 +159,16 @@ function isArrayKey(name: string) {
   return name.startsWith('[');
 }
 
-export function JsonViewer({ value, testId }: { value: unknown; testId?: string }) {
+export function JsonViewer({
+  value,
+  testId,
+  pathRoot,
+}: {
+  value: unknown;
+  testId?: string;
+  /** The expression root of the value (`$`, `$nodes.call`): its lines drag as paths. */
+  pathRoot?: string | undefined;
+}) {
   const text = value === undefined ? 'undefined' : JSON.stringify(value, null, 2);
   return (
     <div className="json-viewer" data-testid={testId}>
@@ -129,7 +176,7 @@ export function JsonViewer({ value, testId }: { value: unknown; testId?: string 
         <CopyButton text={text} />
       </div>
       <div className="json-viewer__tree">
-        <JsonNode name={undefined} value={value} depth={0} last />
+        <JsonNode name={undefined} value={value} depth={0} last pathRoot={pathRoot} segments={[]} />
       </div>
     </div>
   );

@@ -60,6 +60,16 @@ export const runsRouter = {
   /** Large values come as previews (TruncatedValue); runs.value downloads one whole. */
   get: viewerProcedure.input(z.object({ id })).query(({ ctx, input }) => ctx.runs.get(input.id)),
 
+  /**
+   * Server-sent events: the run as runs.get returns it, at once and again whenever it or its steps
+   * change (checked every 250 ms); the stream ends after the snapshot in a final status.
+   */
+  watch: viewerProcedure
+    .input(z.object({ id }))
+    .subscription(({ ctx, input, signal }) =>
+      ctx.runs.watch(input.id, signal ?? new AbortController().signal),
+    ),
+
   /** One whole value as JSON text: the run's input, or a step's input or output. */
   value: viewerProcedure
     .input(z.object({ runId: id, stepId: id.optional(), field: z.enum(RUN_VALUE_FIELDS) }))

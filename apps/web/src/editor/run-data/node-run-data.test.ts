@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../api/types.ts';
 import { runSummary } from '../../test-support/run-summary-fixture.ts';
 import { stepRun } from '../../test-support/step-run-fixture.ts';
-import { useEditorRunStore } from './editor-run-store.ts';
-import { expressionScopeOf, runDataOf } from './node-run-data.ts';
+import { selectNodeRun, selectShownRunKind, useEditorRunStore } from './editor-run-store.ts';
+import { expressionScopeOf, runDataOf, takenEdgeKey } from './node-run-data.ts';
 
 function runDetail(partial: Partial<RunDetail> & Pick<RunDetail, 'id'>): RunDetail {
   return {
@@ -51,8 +51,21 @@ describe('runDataOf', () => {
   });
 });
 
+describe('takenEdgeKey', () => {
+  it('lists the edges the run followed, and none without a run', () => {
+    const edges = [
+      { id: 'e1', source: 'trigger', target: 'call' },
+      { id: 'e2', source: 'call', target: 'check' },
+      { id: 'e3', source: 'check', target: 'notify', sourceHandle: 'true' },
+    ];
+    // check was skipped: the edge into it was not followed.
+    expect(takenEdgeKey(runDataOf(runDetail({ id: 'r1', steps })), edges)).toBe('e1');
+    expect(takenEdgeKey(null, edges)).toBe('');
+  });
+});
+
 describe('useEditorRunStore', () => {
-  beforeEach(() => useEditorRunStore.setState({ flowId: null, data: null }));
+  beforeEach(() => useEditorRunStore.setState({ flowId: null, data: null, liveRunId: null }));
 
   it('never lets an older run replace a newer one, but refreshes the same run', () => {
     const store = useEditorRunStore.getState();
@@ -72,5 +85,58 @@ describe('useEditorRunStore', () => {
     store.show(runDetail({ id: 'r1' }));
     store.reset('f2');
     expect(useEditorRunStore.getState().data).toBeNull();
+  });
+
+  it('labels the latest run "last" and the run watched from the editor "live"', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'old', createdAt: '2026-12-04T09:00:00.000Z' }));
+    expect(selectShownRunKind(useEditorRunStore.getState())).toBe('last');
+    store.watch('new');
+    store.show(runDetail({ id: 'new', createdAt: '2026-12-04T10:00:00.000Z' }));
+    expect(selectShownRunKind(useEditorRunStore.getState())).toBe('live');
+  });
+
+  it("keeps a node's slice while its step is unchanged, so only changed nodes re-render", () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    const trigger = stepRun({ nodeId: 'trigger', status: 'succeeded', seq: 1 });
+    store.show(
+      runDetail({
+        id: 'r1',
+        steps: [trigger, stepRun({ nodeId: 'call', status: 'running', seq: 2 })],
+      }),
+    );
+    const before = useEditorRunStore.getState();
+    store.show(
+      runDetail({
+        id: 'r1',
+        steps: [{ ...trigger }, stepRun({ nodeId: 'call', status: 'succeeded', seq: 2 })],
+      }),
+    );
+    const after = useEditorRunStore.getState();
+    expect(selectNodeRun('call')(after)?.step.status).toBe('succeeded');
+    expect(selectNodeRun('call')(after)).not.toBe(selectNodeRun('call')(before));
+    expect(selectNodeRun('trigger')(after)).toBe(selectNodeRun('trigger')(before));
+  });
+
+  it('does not take a finished run back to an earlier, running snapshot', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.show(runDetail({ id: 'r1', status: 'succeeded', steps }));
+    store.show(runDetail({ id: 'r1', status: 'running' }));
+    expect(useEditorRunStore.getState().data?.run.status).toBe('succeeded');
+  });
+
+  it('clears the overlay on dismiss', () => {
+    const store = useEditorRunStore.getState();
+    store.reset('f1');
+    store.watch('r1');
+    store.show(runDetail({ id: 'r1', steps }));
+    store.dismiss();
+    const state = useEditorRunStore.getState();
+    expect(selectShownRunKind(state)).toBeNull();
+    expect(selectNodeRun('call')(state)).toBeUndefined();
+    expect(state.liveRunId).toBeNull();
   });
 });

@@ -24,6 +24,7 @@ export function useLatestRun(flowId: string): void {
     ),
   );
   useEffect(() => {
-    if (run.data) show(run.data);
+    // A run started here is followed by runs.watch: its snapshots are newer than this answer.
+    if (run.data && useEditorRunStore.getState().liveRunId === null) show(run.data);
   }, [run.data, show]);
 }
