@@ -32,12 +32,14 @@ export function onlyDataChanged(
 }
 
 /**
- * The nodes array to hand React Flow: the previous one while only node data changed; nodes not
- * measured yet carry an estimated size and handles (estimated-handles.ts).
+ * The nodes array to hand React Flow: the previous one while only node data changed. With
+ * `portsOf` (a flow too big to fit the view readably), nodes not measured yet carry an estimated
+ * size and handles (estimated-handles.ts). Not for a flow that is fitted to the view: React Flow
+ * would take the estimates as measured and fit the view before the pane has its size.
  */
 export function useCanvasNodes(
   nodes: FlowCanvasNode[],
-  portsOf: (nodeType: string) => Ports | undefined,
+  portsOf: ((nodeType: string) => Ports | undefined) | undefined,
 ): FlowCanvasNode[] {
   const state = useRef<{ store: FlowCanvasNode[]; canvas: FlowCanvasNode[] } | null>(null);
   const previous = state.current;
@@ -45,7 +47,9 @@ export function useCanvasNodes(
     const canvas =
       previous && onlyDataChanged(previous.store, nodes)
         ? previous.canvas
-        : nodes.map((node) => withEstimatedLayout(node, portsOf));
+        : portsOf
+          ? nodes.map((node) => withEstimatedLayout(node, portsOf))
+          : nodes;
     state.current = { store: nodes, canvas };
   }
   return (state.current as { canvas: FlowCanvasNode[] }).canvas;

@@ -49,10 +49,7 @@ export function FlowCanvas({
 }) {
   const catalog = useNodeTypes().data;
   const portsOf = useCallback((nodeType: string) => catalog?.byType.get(nodeType), [catalog]);
-  const nodes = useCanvasNodes(
-    useEditorStore((s) => s.nodes),
-    portsOf,
-  );
+
   const edges = useEditorStore((s) => s.edges);
   const issuesByEdge = useEditorStore((s) => s.issues.byEdge);
   // The edges the shown run followed, as one string: changes a few times a run, not per snapshot.
@@ -70,6 +67,10 @@ export function FlowCanvas({
           { width: window.innerWidth, height: window.innerHeight },
           { minZoom: MIN_ZOOM, readableZoom: READABLE_ZOOM, ...FIT_VIEW_OPTIONS },
         ),
+  );
+  const nodes = useCanvasNodes(
+    useEditorStore((s) => s.nodes),
+    opening.fit ? undefined : portsOf,
   );
   const [menu, setMenu] = useState<ContextMenuTarget | null>(null);
   const closeMenu = useCallback(() => setMenu(null), []);
