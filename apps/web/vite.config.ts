@@ -47,6 +47,12 @@ export default defineConfig({
             },
             { name: 'canvas', test: inPackages('@xyflow', 'd3-[a-z-]+', 'classcat'), priority: 20 },
             { name: 'charts', test: inPackages('uplot'), priority: 20 },
+            // The expression editor, loaded when a JSONata or template field is first shown.
+            {
+              name: 'codemirror',
+              test: inPackages('@codemirror', '@lezer', 'style-mod', 'w3c-keyname', 'crelt', '@marijn'),
+              priority: 20,
+            },
             { name: 'zod', test: inPackages('zod'), priority: 20 },
             { name: 'data', test: inPackages('@tanstack', '@trpc'), priority: 20 },
             { name: 'vendor', test: /[\\/]node_modules[\\/]/, priority: 10 },

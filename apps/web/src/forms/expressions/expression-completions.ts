@@ -205,7 +205,10 @@ export function completeExpression(
     const [nodeId, ...fieldSteps] = steps;
     const node = data.nodes.find((candidate) => candidate.id === nodeId);
     if (!node?.sample) return null;
-    return { from, options: stepsAfter(valueAt(node.sample.value, fieldSteps), node.sample, partial) };
+    return {
+      from,
+      options: stepsAfter(valueAt(node.sample.value, fieldSteps), node.sample, partial),
+    };
   }
   const sample = root === '$' ? data.input : root === '$trigger' ? data.trigger : undefined;
   if (!sample) return null;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ancestorIds, expressionDataOf, type ExpressionDataInput, hasAnyData } from './expression-data.ts';
+import {
+  ancestorIds,
+  type ExpressionDataInput,
+  expressionDataOf,
+  hasAnyData,
+} from './expression-data.ts';
 
 const nodeTypes = new Map([
   ['trigger.manual', { category: 'trigger', outputExample: { configField: 'sampleInput' } }],
@@ -78,11 +83,12 @@ describe('expressionDataOf', () => {
     const data = expressionDataOf(
       graph({
         nodeId: 'merge',
-        nodes: [
-          ...graph().nodes,
-          { id: 'merge', nodeType: 'transform.jsonata', config: {} },
+        nodes: [...graph().nodes, { id: 'merge', nodeType: 'transform.jsonata', config: {} }],
+        edges: [
+          ...graph().edges,
+          { source: 'call', target: 'merge' },
+          { source: 'trigger', target: 'merge' },
         ],
-        edges: [...graph().edges, { source: 'call', target: 'merge' }, { source: 'trigger', target: 'merge' }],
       }),
     );
     expect(data.input?.value).toEqual({

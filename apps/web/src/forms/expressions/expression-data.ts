@@ -38,7 +38,11 @@ export type ExpressionDataInput = {
   nodeTypes: ReadonlyMap<string, NodeTypeFacts>;
 };
 
-export type UpstreamNode = { id: string; label: string | undefined; sample: DataSample | undefined };
+export type UpstreamNode = {
+  id: string;
+  label: string | undefined;
+  sample: DataSample | undefined;
+};
 
 export type ExpressionData = {
   input: DataSample | undefined;

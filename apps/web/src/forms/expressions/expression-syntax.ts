@@ -8,7 +8,12 @@ import jsonata from 'jsonata';
 export type SyntaxProblem = { from: number; to: number; message: string };
 
 /** One `{{ expression }}` of a template: the braces' range and the expression's. */
-export type TemplatePart = { from: number; to: number; expressionFrom: number; expressionTo: number };
+export type TemplatePart = {
+  from: number;
+  to: number;
+  expressionFrom: number;
+  expressionTo: number;
+};
 
 const OPEN = '{{';
 const CLOSE = '}}';
@@ -24,7 +29,8 @@ function parseProblem(source: string): SyntaxProblem | undefined {
     const { message, position, token } = (error ?? {}) as JsonataError;
     const text = typeof message === 'string' ? message : String(error);
     // JSONata's position is the character just past the offending token.
-    const end = typeof position === 'number' ? Math.min(Math.max(position, 0), source.length) : source.length;
+    const end =
+      typeof position === 'number' ? Math.min(Math.max(position, 0), source.length) : source.length;
     const length =
       typeof token === 'string' && token.length > 0 && token !== '(end)' ? token.length : 1;
     const from = Math.max(0, end - length);
@@ -39,7 +45,10 @@ export function jsonataProblems(source: string): SyntaxProblem[] {
 }
 
 /** The template's `{{ }}` parts and its problems (unclosed braces, empty or invalid parts). */
-export function templateStructure(text: string): { parts: TemplatePart[]; problems: SyntaxProblem[] } {
+export function templateStructure(text: string): {
+  parts: TemplatePart[];
+  problems: SyntaxProblem[];
+} {
   const parts: TemplatePart[] = [];
   const problems: SyntaxProblem[] = [];
   let cursor = 0;
@@ -72,7 +81,12 @@ export function templateStructure(text: string): { parts: TemplatePart[]; proble
       if (firstProblem) problems.push(firstProblem);
       break;
     }
-    parts.push({ from: open, to: found + CLOSE.length, expressionFrom: start, expressionTo: found });
+    parts.push({
+      from: open,
+      to: found + CLOSE.length,
+      expressionFrom: start,
+      expressionTo: found,
+    });
     cursor = found + CLOSE.length;
   }
   return { parts, problems };
