@@ -50,7 +50,14 @@ export default defineConfig({
             // The expression editor, loaded when a JSONata or template field is first shown.
             {
               name: 'codemirror',
-              test: inPackages('@codemirror', '@lezer', 'style-mod', 'w3c-keyname', 'crelt', '@marijn'),
+              test: inPackages(
+                '@codemirror',
+                '@lezer',
+                'style-mod',
+                'w3c-keyname',
+                'crelt',
+                '@marijn',
+              ),
               priority: 20,
             },
             { name: 'zod', test: inPackages('zod'), priority: 20 },

@@ -4,6 +4,7 @@
  * live preview when the field belongs to a node (ExpressionScopeContext).
  */
 import { lazy, type ReactNode, Suspense, useCallback, useRef } from 'react';
+import '../../styles/expressions.css';
 import { useNodeTypes } from '../../node-types/use-node-types.ts';
 import { completeExpression } from './expression-completions.ts';
 import type { ExpressionFieldKind } from './expression-drop.ts';
