@@ -45,6 +45,20 @@ export type ExpressionEditorProps = {
   complete: CompleteExpression;
 };
 
+/** Completion rows in the app's colours (scoped to the editor, so above CodeMirror's own theme). */
+const completionTheme = EditorView.theme({
+  '.cm-tooltip-autocomplete ul li[aria-selected]': {
+    background: 'var(--accent-soft)',
+    color: 'var(--text)',
+  },
+  '.cm-completionDetail': {
+    marginLeft: '12px',
+    color: 'var(--text-muted)',
+    fontFamily: 'var(--font-sans)',
+    fontStyle: 'normal',
+  },
+});
+
 /** Marks the editor's own sync from `value`, which must not be echoed to `onChange`. */
 const fromProps = Annotation.define<boolean>();
 
@@ -135,6 +149,7 @@ export default function ExpressionEditor(props: ExpressionEditorProps) {
       keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap]),
       kind === 'jsonata' ? jsonataLanguage : templateLanguage,
       syntaxHighlighting(expressionHighlightStyle),
+      completionTheme,
       linter((v) => problemsOf(kind, v.state.doc.toString()), { delay: 250 }),
       autocompletion({
         override: [completionSource(kind, () => latest.current.complete)],
