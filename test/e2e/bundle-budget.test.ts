@@ -1,7 +1,8 @@
 /**
  * Issue 9's size budget on the built web app: the first load (the entry script and every chunk it
  * imports statically, the same set index.html preloads) stays under 250 KB of Brotli, and the
- * editor's canvas and the dashboard's charts arrive only with their pages.
+ * editor's canvas and the dashboard's charts arrive only with their pages, CodeMirror only with
+ * the first expression field.
  * Runs after `pnpm --filter @patchbay/web build` (test:e2e builds first).
  */
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ describe('the web bundle', () => {
   it('leaves the canvas, the charts and the pages out of the first load', () => {
     expect(loads.first.chunkNames).not.toContain('canvas');
     expect(loads.first.chunkNames).not.toContain('charts');
+    expect(loads.first.chunkNames).not.toContain('codemirror');
     expect(loads.first.chunkNames.filter((name) => name.endsWith('-page'))).toEqual([]);
   });
 
@@ -43,5 +45,12 @@ describe('the web bundle', () => {
     expect(route('/flows/:id (editor)')?.chunkNames).toContain('canvas');
     expect(route('/ (dashboard)')?.chunkNames).toContain('charts');
     expect(route('/credentials')?.chunkNames).not.toContain('canvas');
+  });
+
+  it('loads CodeMirror only when an expression field is shown, not with the editor page', () => {
+    const editor = loads.routes.find((load) => load.route === '/flows/:id (editor)');
+    expect(editor?.chunkNames).toBeDefined();
+    expect(editor?.chunkNames).not.toContain('codemirror');
+    expect(Object.values(manifest).some((chunk) => chunk.name === 'codemirror')).toBe(true);
   });
 });
