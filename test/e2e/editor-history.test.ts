@@ -9,7 +9,7 @@ import { type Api, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import { connectHandles } from '../support/canvas.ts';
-import { expressionEditor, fieldText } from '../support/expression-field.ts';
+import { expressionEditor, fieldText, fillExpression } from '../support/expression-field.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -168,8 +168,7 @@ describe('editor history', () => {
 
     // Config change: typing in one field is one step, restored exactly.
     await page.getByTestId('node-http_request_1').click();
-    await expressionEditor(page, 'field-url').waitFor();
-    await page.getByTestId('field-url').fill('https://changed.test/a');
+    await fillExpression(page, 'field-url', 'https://changed.test/a');
     await page.getByTestId('field-url').pressSequentially('bc');
     // Inside the field the browser's own undo applies, not the canvas's.
     await clickPane(page);

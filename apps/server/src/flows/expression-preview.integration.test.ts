@@ -3,11 +3,10 @@
  * run, with the data of an earlier run, in the sandbox under the node's limits; nothing recorded.
  */
 import type { FlowDocument } from '@patchbay/engine';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainFlow, transformNode } from '../test-support/flow-documents.ts';
 import { startTestApp, type TestApp, waitForRun } from '../test-support/test-app.ts';
-import type { AppRouter } from '../trpc/root.ts';
+import { trpcFailure } from '../test-support/trpc-failure.ts';
 
 let t: TestApp;
 let flowId: string;
@@ -58,15 +57,6 @@ const preview = (input: {
     runId: input.runId ?? runId,
     ...(input.document ? { document: input.document } : {}),
   });
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
-  const caught = await promise.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(caught).toBeInstanceOf(TRPCClientError);
-  return caught as TRPCClientError<AppRouter>;
-}
 
 describe('flows.previewExpression', () => {
   it('evaluates JSONata with the node’s input as $, $nodes and $trigger from the run', async () => {
@@ -137,14 +127,14 @@ describe('flows.previewExpression', () => {
   });
 
   it('rejects an unknown node, an unknown run and a bad kind with clear messages', async () => {
-    const unknownNode = await rejection(preview({ expression: '1', nodeId: 'nope' }));
-    expect(unknownNode.data?.code).toBe('BAD_REQUEST');
+    const unknownNode = await trpcFailure(preview({ expression: '1', nodeId: 'nope' }));
+    expect(unknownNode.code).toBe('BAD_REQUEST');
     expect(unknownNode.message).toContain('has no node "nope"');
-    const unknownRun = await rejection(
+    const unknownRun = await trpcFailure(
       preview({ expression: '1', runId: '00000000-0000-4000-8000-000000000000' }),
     );
-    expect(unknownRun.data?.code).toBe('NOT_FOUND');
-    const badKind = await rejection(
+    expect(unknownRun.code).toBe('NOT_FOUND');
+    const badKind = await trpcFailure(
       t.client.flows.previewExpression.mutate({
         flowId,
         nodeId: 'total',
@@ -152,6 +142,6 @@ describe('flows.previewExpression', () => {
         kind: 'sql' as 'jsonata',
       }),
     );
-    expect(badKind.data?.code).toBe('BAD_REQUEST');
+    expect(badKind.code).toBe('BAD_REQUEST');
   });
 });
