@@ -11,7 +11,7 @@ export type SampleSource = 'pinned' | 'run' | 'declared';
 export type DataSample = { value: unknown; source: SampleSource };
 
 /** A node type's declared output example (NodeTypeDescriptor.outputExample). */
-export type DeclaredOutput = { value: unknown } | { configField: string } | { input: true };
+export type DeclaredOutput = { value?: unknown } | { configField: string } | { input: true };
 
 export type GraphNode = {
   id: string;

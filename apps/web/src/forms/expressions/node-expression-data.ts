@@ -9,7 +9,6 @@ import { useEditorRunStore } from '../../editor/run-data/editor-run-store.ts';
 import { expressionScopeOf } from '../../editor/run-data/node-run-data.ts';
 import {
   ancestorIds,
-  type DeclaredOutput,
   type ExpressionData,
   expressionDataOf,
   type GraphNode,
@@ -36,8 +35,7 @@ export function nodeTypeFacts(
 ): Map<string, NodeTypeFacts> {
   const facts = new Map<string, NodeTypeFacts>();
   for (const [type, descriptor] of descriptors ?? []) {
-    const declared = (descriptor as { outputExample?: DeclaredOutput }).outputExample;
-    facts.set(type, { category: descriptor.category, outputExample: declared });
+    facts.set(type, { category: descriptor.category, outputExample: descriptor.outputExample });
   }
   return facts;
 }
