@@ -101,6 +101,13 @@ describe('expression fields', () => {
     await page.keyboard.press('Backspace');
     await preview.and(page.locator('[data-state="value"]')).waitFor();
 
+    // Tab leaves the field (the editor does not keep it for indentation).
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    await expect
+      .poll(() => page.evaluate("document.activeElement?.getAttribute('data-testid') ?? null"))
+      .not.toBe('field-expression');
+
     await page.getByTestId('save-flow').click();
     await expect
       .poll(async () => {
@@ -110,7 +117,7 @@ describe('expression fields', () => {
       .toBe('$nodes.call.body.items[0].price');
   });
 
-  it('inserts a path dropped on a JSONata field, and as {{ path }} on a template field', async () => {
+  it('inserts a path dropped on a JSONata field, and as {{ path }} on template fields', async () => {
     await page.goto(`${server.baseUrl}/flows/${flowId}`);
     await page.getByTestId('node-shape').click();
     const expression = expressionEditor(page, 'field-expression');
@@ -131,5 +138,11 @@ describe('expression fields', () => {
     await page.keyboard.press('End');
     await dropExpressionPath(page, url, '$trigger.customer');
     expect(await fieldText(url)).toBe(`${upstream.url}/items{{ $trigger.customer }}`);
+
+    // A header value is a template too, in a plain input.
+    await page.getByTestId('field-headers-add').click();
+    const header = page.getByTestId('field-headers-value-0');
+    await dropExpressionPath(page, header, '$nodes.trigger.customer');
+    expect(await fieldText(header)).toBe('{{ $nodes.trigger.customer }}');
   });
 });
