@@ -49,6 +49,19 @@ export default defineConfig({
             { name: 'charts', test: inPackages('uplot'), priority: 20 },
             // ELK (auto-layout) is imported on first use only; about 1.6 MB, over the warning limit.
             { name: 'layout', test: inPackages('elkjs'), priority: 20 },
+            // The expression editor, loaded when a JSONata or template field is first shown.
+            {
+              name: 'codemirror',
+              test: inPackages(
+                '@codemirror',
+                '@lezer',
+                'style-mod',
+                'w3c-keyname',
+                'crelt',
+                '@marijn',
+              ),
+              priority: 20,
+            },
             { name: 'zod', test: inPackages('zod'), priority: 20 },
             { name: 'data', test: inPackages('@tanstack', '@trpc'), priority: 20 },
             { name: 'vendor', test: /[\\/]node_modules[\\/]/, priority: 10 },

@@ -1,8 +1,8 @@
 /**
  * Issue 9's size budget on the built web app: the first load (the entry script and every chunk it
  * imports statically, the same set index.html preloads) stays under 250 KB of Brotli, and the
- * editor's canvas and the dashboard's charts arrive only with their pages, and ELK (auto-layout)
- * only when it is first used.
+ * editor's canvas and the dashboard's charts arrive only with their pages, CodeMirror only with
+ * the first expression field, and ELK (auto-layout) only when it is first used.
  * Runs after `pnpm --filter @patchbay/web build` (test:e2e builds first).
  */
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ describe('the web bundle', () => {
   it('leaves the canvas, the charts and the pages out of the first load', () => {
     expect(loads.first.chunkNames).not.toContain('canvas');
     expect(loads.first.chunkNames).not.toContain('charts');
+    expect(loads.first.chunkNames).not.toContain('codemirror');
     expect(loads.first.chunkNames.filter((name) => name.endsWith('-page'))).toEqual([]);
   });
 
@@ -47,5 +48,12 @@ describe('the web bundle', () => {
     // Imported dynamically by the editor's auto-layout command, not with the page.
     expect(loads.first.chunkNames).not.toContain('layout');
     expect(route('/flows/:id (editor)')?.chunkNames).not.toContain('layout');
+  });
+
+  it('loads CodeMirror only when an expression field is shown, not with the editor page', () => {
+    const editor = loads.routes.find((load) => load.route === '/flows/:id (editor)');
+    expect(editor?.chunkNames).toBeDefined();
+    expect(editor?.chunkNames).not.toContain('codemirror');
+    expect(Object.values(manifest).some((chunk) => chunk.name === 'codemirror')).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import { connectHandles } from '../support/canvas.ts';
+import { fillExpression } from '../support/expression-field.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { sendJson, startUpstream, type Upstream } from '../support/upstream-server.ts';
@@ -98,7 +99,7 @@ describe('designing and running a flow in the browser', () => {
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(3);
 
     await page.getByTestId('node-http_request_1').click();
-    await page.getByTestId('field-url').fill(`${upstream.url}/orders`);
+    await fillExpression(page, 'field-url', `${upstream.url}/orders`);
     // The form follows the schema's x-ui hints: a body only with a body type, the timeout under
     // Advanced.
     expect(await page.getByTestId('field-body').count()).toBe(0);
@@ -110,9 +111,9 @@ describe('designing and running a flow in the browser', () => {
     await page.getByTestId('config-advanced').locator('summary').click();
     expect(await page.getByTestId('field-timeoutMs').isVisible()).toBe(true);
     await page.getByTestId('node-transform_jsonata_1').click();
-    await page.getByTestId('field-expression').fill("$.body.orders[status='paid']");
+    await fillExpression(page, 'field-expression', "$.body.orders[status='paid']");
     await page.getByTestId('node-logic_if_1').click();
-    await page.getByTestId('field-condition').fill('$count($) > 1');
+    await fillExpression(page, 'field-condition', '$count($) > 1');
 
     if (process.env.E2E_SCREENSHOTS)
       await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/editor.png` });

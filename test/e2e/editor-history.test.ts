@@ -9,6 +9,7 @@ import { type Api, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import { connectHandles } from '../support/canvas.ts';
+import { expressionEditor, fieldText, fillExpression } from '../support/expression-field.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -167,19 +168,19 @@ describe('editor history', () => {
 
     // Config change: typing in one field is one step, restored exactly.
     await page.getByTestId('node-http_request_1').click();
-    await page.getByTestId('field-url').fill('https://changed.test/a');
+    await fillExpression(page, 'field-url', 'https://changed.test/a');
     await page.getByTestId('field-url').pressSequentially('bc');
     // Inside the field the browser's own undo applies, not the canvas's.
     await clickPane(page);
     await expect.poll(() => dirty(page)).toBe('true');
     await page.keyboard.press('Control+z');
     await page.getByTestId('node-http_request_1').click();
-    expect(await page.getByTestId('field-url').inputValue()).toBe(URL_A);
+    expect(await fieldText(expressionEditor(page, 'field-url'))).toBe(URL_A);
     await expect.poll(() => dirty(page)).toBe('false');
     await clickPane(page);
     await page.keyboard.press('Control+Shift+z');
     await page.getByTestId('node-http_request_1').click();
-    expect(await page.getByTestId('field-url').inputValue()).toBe('https://changed.test/abc');
+    expect(await fieldText(expressionEditor(page, 'field-url'))).toBe('https://changed.test/abc');
     await clickPane(page);
     await page.keyboard.press('Control+z');
 
@@ -240,7 +241,7 @@ describe('copy and paste across flows', () => {
     await page.keyboard.press('Control+v');
     await page.getByTestId('node-http_request_1').waitFor();
     await page.getByTestId('node-http_request_1').click();
-    expect(await page.getByTestId('field-url').inputValue()).toBe(URL_A);
+    expect(await fieldText(expressionEditor(page, 'field-url'))).toBe(URL_A);
     expect(await dirty(page)).toBe('true');
     // Leave B as saved for the next case.
     await clickPane(page);

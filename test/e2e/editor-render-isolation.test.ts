@@ -9,6 +9,7 @@ import { gridFlow } from '../bench/editor.ts';
 import { createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
+import { fillExpression } from '../support/expression-field.ts';
 import {
   nodeRenderCounts,
   REACT_RENDER_COUNTER_SCRIPT,
@@ -54,7 +55,7 @@ describe('editor render isolation', () => {
     await resetNodeRenderCounts(page);
 
     const editValidated = validated();
-    await page.getByTestId('field-expression').fill('{ "changed": true }');
+    await fillExpression(page, 'field-expression', '{ "changed": true }');
     await page.getByTestId('field-label').fill('Renamed');
     // The edit is validated on the server 400 ms later; that must not redraw the other nodes.
     await editValidated;

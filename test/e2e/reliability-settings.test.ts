@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, chainFlow, createApi, importFlow } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
+import { fillExpression } from '../support/expression-field.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -125,7 +126,7 @@ describe('reliability and flow settings in the editor', () => {
     await page.getByTestId('flow-settings-open').click();
     await page.getByTestId('flow-settings-field-runTimeoutMs').fill('600000');
     await page.getByTestId('flow-settings-save').click();
-    await page.getByTestId('field-url').fill('http://127.0.0.1:9/invoices');
+    await fillExpression(page, 'field-url', 'http://127.0.0.1:9/invoices');
     await expect.poll(problemCount).toBe('1');
 
     // Fixed, the problem is gone and the flow saves with every edit.

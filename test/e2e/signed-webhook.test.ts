@@ -13,6 +13,7 @@ import { type Api, createApi } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { signInThroughPage } from '../support/browser-session.ts';
 import { connectHandles } from '../support/canvas.ts';
+import { fillExpression } from '../support/expression-field.ts';
 import { type ServerProcess, startServer } from '../support/server-process.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -99,11 +100,11 @@ describe('a signed webhook flow built in the browser', () => {
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
 
     await page.getByTestId('node-transform_jsonata_1').click();
-    await page
-      .getByTestId('field-expression')
-      .fill(
-        '{ "order": body.id, "total": $sum(body.items.price), "via": headers."x-github-event" }',
-      );
+    await fillExpression(
+      page,
+      'field-expression',
+      '{ "order": body.id, "total": $sum(body.items.price), "via": headers."x-github-event" }',
+    );
     // 3. The webhook: sync, signed the way GitHub signs, deduplicated by GitHub's delivery id.
     await page.getByTestId('node-trigger_webhook_1').click();
     await page.getByTestId('field-responseMode').selectOption({ label: 'sync' });

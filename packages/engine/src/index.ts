@@ -151,6 +151,7 @@ export {
   type NodeResult,
   type NodeTypeDefinition,
   type NodeTypeDescriptor,
+  type OutputExample,
   type PortDefinition,
   PURE_NODE_POLICY,
 } from './node-type.ts';

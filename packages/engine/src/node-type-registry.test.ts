@@ -105,6 +105,18 @@ describe('node type registry', () => {
     expect(descriptor?.policyDefaults.retry.maxAttempts).toBe(3);
   });
 
+  it('describes the declared output example as a copy, and none when the type declares none', () => {
+    const example = { value: { status: 200, body: { items: [] } } };
+    const declared = { ...typeWith('x.declared', z.object({})), outputExample: example };
+    const [withExample, without] = createNodeTypeRegistry([
+      declared,
+      typeWith('x.plain', z.object({})),
+    ]).describe();
+    expect(withExample?.outputExample).toEqual(example);
+    expect(withExample?.outputExample).not.toBe(example);
+    expect(without && 'outputExample' in without).toBe(false);
+  });
+
   it('uses the schema’s parse of {} as the default config when it succeeds', () => {
     const registry = createNodeTypeRegistry([
       typeWith('x.y', z.object({ n: z.number().default(3) })),

@@ -55,6 +55,9 @@ export function describeNodeType(definition: NodeTypeDefinition): NodeTypeDescri
     policyJsonSchema: structuredClone(nodePolicyJsonSchemaFor(definition.retryOptions)),
     docs: definition.docs ?? '',
     ...(definition.icon === undefined ? {} : { icon: definition.icon }),
+    ...(definition.outputExample === undefined
+      ? {}
+      : { outputExample: structuredClone(definition.outputExample) }),
   });
 }
 

@@ -14,6 +14,13 @@ export type NodeCategory = (typeof NODE_CATEGORIES)[number];
 
 export type PortDefinition = { id: string; label: string };
 
+/**
+ * What a node's output looks like before it has run, for the editor's expression autocomplete:
+ * an example value, the value of one of its config fields (a manual trigger outputs its
+ * `sampleInput`), or its input passed on unchanged (an If node). JSON, as descriptors are.
+ */
+export type OutputExample = { value: unknown } | { configField: string } | { input: true };
+
 /** What a node's execute function sees. */
 export type NodeExecutionContext<Config> = {
   runId: string;
@@ -131,6 +138,8 @@ export type NodeTypeDefinition<Config = unknown> = {
   icon?: string;
   /** Markdown for the generated per-type docs: what it does, its output, examples. */
   docs?: string;
+  /** What the output looks like before a run, for expression autocomplete in the editor. */
+  outputExample?: OutputExample;
   execute(ctx: NodeExecutionContext<Config>): Promise<NodeResult>;
 };
 
@@ -167,6 +176,8 @@ export type NodeTypeDescriptor = {
   docs: string;
   /** SVG icon of the type, when it declares its own (otherwise its connector's). */
   icon?: string;
+  /** NodeTypeDefinition.outputExample, when the type declares one. */
+  outputExample?: OutputExample;
 };
 
 /**

@@ -27,8 +27,9 @@ import { jsonByteLength } from '../db/json-column.ts';
 import { InvalidInputError, NotFoundError } from '../domain-errors.ts';
 import { isUuid } from '../uuid.ts';
 import { SerializedValues } from '../worker/serialized-values.ts';
+import { type ExpressionKind, planExpressionPreview } from './expression-preview-plan.ts';
 import { type FlowService, MAX_DOCUMENT_BYTES } from './flow-service.ts';
-import { planStepTest, type UpstreamData } from './step-test-plan.ts';
+import { planStepTest, type StepTestPlan, type UpstreamData } from './step-test-plan.ts';
 
 /** A test still going after this long fails with RUN_TIMEOUT. */
 export const STEP_TEST_TIMEOUT_MS = 30_000;
@@ -45,6 +46,19 @@ export type StepTestInput = {
   /** Take the trigger input and upstream outputs from this run of the flow instead. */
   runId?: string | undefined;
 };
+
+export type ExpressionPreviewInput = StepTestInput & {
+  expression: string;
+  kind: ExpressionKind;
+  /** The config field that holds the expression, named in its errors. */
+  field?: string | undefined;
+};
+
+/** The expression's value, JSONata's "no match", or why it failed (code and message). */
+export type ExpressionPreviewResult =
+  | { status: 'value'; value: unknown }
+  | { status: 'undefined' }
+  | { status: 'error'; code: string; message: string };
 
 export type StepTestError = { code: string; message: string; field?: string };
 
@@ -83,14 +97,7 @@ export class StepTestService {
   constructor(private readonly deps: StepTestDeps) {}
 
   async test(input: StepTestInput, userId: string | null): Promise<StepTestResult> {
-    const document =
-      input.document === undefined
-        ? (await this.deps.flows.get(input.flowId)).document
-        : await this.editorDocument(input.flowId, input.document);
-    const data = input.runId
-      ? await this.runData(input.flowId, input.runId)
-      : givenData(input.input);
-    const plan = planStepTest(document, input.nodeId, this.deps.registry, data);
+    const { document, plan } = await this.plan(input);
     const validated = validateFlow(plan.document, this.deps.registry);
     if (!validated.ok) throw new FlowValidationError(document.name, validated.issues);
 
@@ -171,6 +178,44 @@ export class StepTestService {
     };
   }
 
+  /**
+   * Evaluates one expression of a node (a config field being edited) with the data a step test
+   * of that node would have: the same plan, executor, sandbox and limits, the node itself swapped
+   * for one that only evaluates the expression (expression-preview-plan.ts). Not recorded.
+   */
+  async previewExpression(input: ExpressionPreviewInput): Promise<ExpressionPreviewResult> {
+    const { document, plan } = await this.plan(input);
+    const preview = planExpressionPreview(plan, this.deps.registry, {
+      expression: input.expression,
+      kind: input.kind,
+      field: input.field ?? 'expression',
+    });
+    const validated = validateFlow(preview.document, preview.registry);
+    if (!validated.ok) throw new FlowValidationError(document.name, validated.issues);
+    const { clock } = this.deps;
+    const values = new SerializedValues();
+    const maxBytes = this.deps.maxOutputBytes;
+    const outcome = await executeFlow({
+      flow: validated.flow,
+      runId: randomUUID(),
+      triggerInput: preview.triggerInput,
+      completed: preview.completed,
+      onEvent: async () => {},
+      clock,
+      deadline: new Date(clock.now().getTime() + (this.deps.timeoutMs ?? STEP_TEST_TIMEOUT_MS)),
+      expressions: this.deps.expressions,
+      outputLimit: { maxBytes, measure: (value) => values.measure(value, maxBytes) },
+    });
+    if (outcome.status === 'succeeded') {
+      const output = outcome.outputs[input.nodeId] as { value?: unknown } | undefined;
+      return output && Object.hasOwn(output, 'value') && output.value !== undefined
+        ? { status: 'value', value: output.value }
+        : { status: 'undefined' };
+    }
+    const error = testError(outcome.error);
+    return { status: 'error', code: error.code, message: error.message };
+  }
+
   /** The flow's recent step tests, newest first; of one node when `nodeId` is given. */
   async list(input: {
     flowId: string;
@@ -188,6 +233,20 @@ export class StepTestService {
       [input.flowId, input.nodeId ?? null, input.limit],
     );
     return rows.map(toSummary);
+  }
+
+  /** The document (the editor's or the saved draft) and the step-test plan of the node. */
+  private async plan(
+    input: StepTestInput,
+  ): Promise<{ document: FlowDocument; plan: StepTestPlan }> {
+    const document =
+      input.document === undefined
+        ? (await this.deps.flows.get(input.flowId)).document
+        : await this.editorDocument(input.flowId, input.document);
+    const data = input.runId
+      ? await this.runData(input.flowId, input.runId)
+      : givenData(input.input);
+    return { document, plan: planStepTest(document, input.nodeId, this.deps.registry, data) };
   }
 
   private async editorDocument(flowId: string, raw: unknown): Promise<FlowDocument> {

@@ -24,6 +24,7 @@ const EXPECTED_ACCESS: Record<string, ProcedureAccess> = {
   'flows.setActive': 'editor',
   'flows.purge': 'admin',
   'flows.testStep': 'editor',
+  'flows.previewExpression': 'editor',
   'flows.stepTests': 'viewer',
   'flows.versions': 'viewer',
   'flows.version': 'viewer',

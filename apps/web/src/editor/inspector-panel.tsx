@@ -85,6 +85,7 @@ function NodeInspector({ nodeId, data }: { nodeId: string; data: FlowNodeData })
           <ConfigForm
             // Remount per node so local editing state (key/value rows, JSON drafts) never leaks.
             key={nodeId}
+            nodeId={nodeId}
             schema={descriptor.configJsonSchema}
             config={data.config}
             issues={issues}

@@ -2,10 +2,12 @@
  * Form fields generated from a JSON Schema: the inspector's config form, and the same controls
  * for sparse overrides (a node's policy, a flow's settings) where empty means "the default".
  */
+import { useMemo } from 'react';
 import type { ValidationIssue } from '../api/types.ts';
 import { cachedFormFields } from '../node-types/config-summary.ts';
 import { exactDuration } from '../ui/format.ts';
 import { conciseIssueMessage } from '../ui/issue-list.tsx';
+import { ExpressionScopeContext } from './expressions/expression-scope-context.ts';
 import { type FormField, isFieldShown, type WidgetName } from './schema-form-fields.ts';
 import { type FieldMode, WidgetControl } from './widgets.tsx';
 
@@ -96,6 +98,7 @@ export function SchemaField({
     <div className={`field${inline ? ' field--inline' : ''}${row ? ' field--row' : ''}`}>
       <div className="field__label-row">
         <label
+          id={`${controlId}-label`}
           className={`field__label${tooltip ? ' has-tooltip' : ''}`}
           htmlFor={controlId}
           title={tooltip}
@@ -134,12 +137,16 @@ export function ConfigForm({
   config,
   issues,
   onChange,
+  nodeId,
 }: {
   schema: Record<string, unknown>;
   config: Record<string, unknown>;
   issues: readonly ValidationIssue[];
   onChange: (name: string, value: unknown) => void;
+  /** The node configured: its expression fields complete and preview from its upstream data. */
+  nodeId?: string | undefined;
 }) {
+  const scope = useMemo(() => (nodeId === undefined ? null : { nodeId }), [nodeId]);
   const fields = cachedFormFields(schema);
   if (fields.length === 0) {
     return <p className="muted small">This node has nothing to configure.</p>;
@@ -159,7 +166,7 @@ export function ConfigForm({
     />
   );
   const advanced = shown.filter((field) => field.advanced);
-  return (
+  const form = (
     <div className="form-fields">
       {shown.filter((field) => !field.advanced).map(render)}
       {advanced.length > 0 && (
@@ -173,5 +180,10 @@ export function ConfigForm({
         </details>
       )}
     </div>
+  );
+  return scope ? (
+    <ExpressionScopeContext.Provider value={scope}>{form}</ExpressionScopeContext.Provider>
+  ) : (
+    form
   );
 }

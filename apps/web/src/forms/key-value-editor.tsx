@@ -1,6 +1,7 @@
 /** Editor for `Record<string, string>` config: the default widget of a record of strings. */
 import { useState } from 'react';
 import { PlusIcon, XIcon } from '../ui/icons.tsx';
+import { pathDropHandlers } from './expressions/path-drop-handlers.ts';
 
 type Row = { key: string; value: string };
 
@@ -28,6 +29,7 @@ export function KeyValueEditor({
   onChange,
   invalid,
   valuePlaceholder = 'Value',
+  acceptsPaths = false,
 }: {
   /** Test id of the editor; its rows and add button extend it. */
   testId: string;
@@ -36,6 +38,8 @@ export function KeyValueEditor({
   invalid: boolean;
   /** E.g. "Value or {{ JSONata }}" when the values are templates. */
   valuePlaceholder?: string | undefined;
+  /** Values are templates: a data-tree path dropped on one goes in as `{{ path }}`. */
+  acceptsPaths?: boolean | undefined;
 }) {
   const [rows, setRows] = useState<Row[]>(() => toRows(value));
 
@@ -43,6 +47,8 @@ export function KeyValueEditor({
     setRows(next);
     onChange(toRecord(next));
   };
+  const setValue = (index: number, value: string) =>
+    commit(rows.map((r, i) => (i === index ? { ...r, value } : r)));
 
   return (
     <div className={`kv-editor${invalid ? ' is-invalid' : ''}`} data-testid={testId}>
@@ -65,9 +71,10 @@ export function KeyValueEditor({
                 placeholder={valuePlaceholder}
                 value={row.value}
                 data-testid={`${testId}-value-${index}`}
-                onChange={(e) =>
-                  commit(rows.map((r, i) => (i === index ? { ...r, value: e.target.value } : r)))
-                }
+                onChange={(e) => setValue(index, e.target.value)}
+                {...(acceptsPaths
+                  ? pathDropHandlers('template', row.value, (next) => setValue(index, next))
+                  : {})}
               />
               <button
                 type="button"

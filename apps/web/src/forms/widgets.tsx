@@ -6,6 +6,9 @@
 import type { ReactNode } from 'react';
 import { CredentialPicker } from '../credentials/credential-picker.tsx';
 import { FlowPicker } from '../flows/flow-picker.tsx';
+import type { ExpressionFieldKind } from './expressions/expression-drop.ts';
+import { ExpressionField } from './expressions/expression-field.tsx';
+import { pathDropHandlers } from './expressions/path-drop-handlers.ts';
 import { JsonField } from './json-field.tsx';
 import { KeyValueEditor } from './key-value-editor.tsx';
 import { ObjectWidget } from './object-widget.tsx';
@@ -71,12 +74,19 @@ function supportedTimeZones(): readonly string[] {
   return timeZones;
 }
 
-function TextWidgetControl(props: WidgetProps<TextField>) {
+/** Widgets whose text is an expression: edited with the expression editor, paths droppable. */
+function expressionKindOf(widget: TextWidget): ExpressionFieldKind | undefined {
+  return widget === 'jsonata' || widget === 'template' ? widget : undefined;
+}
+
+function PlainTextControl(props: WidgetProps<TextField>) {
   const { field, value, invalid, onChange, controlId } = props;
   const text = typeof value === 'string' ? value : '';
   const monospace = MONOSPACE.has(field.widget);
   const change = textChange(field, onChange);
   const title = TEXT_TITLES[field.widget];
+  const kind = expressionKindOf(field.widget);
+  const drop = kind ? pathDropHandlers(kind, text, change) : {};
   if (field.multiline && field.widget !== 'secret') {
     return (
       <textarea
@@ -90,6 +100,7 @@ function TextWidgetControl(props: WidgetProps<TextField>) {
         data-widget={field.widget}
         data-testid={controlId}
         onChange={(e) => change(e.target.value)}
+        {...drop}
       />
     );
   }
@@ -109,6 +120,7 @@ function TextWidgetControl(props: WidgetProps<TextField>) {
         data-widget={field.widget}
         data-testid={controlId}
         onChange={(e) => change(e.target.value)}
+        {...drop}
       />
       {listId && (
         <datalist id={listId}>
@@ -118,6 +130,27 @@ function TextWidgetControl(props: WidgetProps<TextField>) {
         </datalist>
       )}
     </>
+  );
+}
+
+/** JSONata and templates: the expression editor, the plain control until it has loaded. */
+function TextWidgetControl(props: WidgetProps<TextField>) {
+  const { field, value, invalid, onChange, controlId } = props;
+  const kind = expressionKindOf(field.widget);
+  if (!kind) return <PlainTextControl {...props} />;
+  return (
+    <ExpressionField
+      kind={kind}
+      multiline={field.multiline}
+      value={typeof value === 'string' ? value : ''}
+      onChange={textChange(field, onChange)}
+      controlId={controlId}
+      field={field.name}
+      invalid={invalid}
+      placeholder={textPlaceholder(props)}
+      title={TEXT_TITLES[field.widget]}
+      plain={<PlainTextControl {...props} />}
+    />
   );
 }
 
@@ -242,6 +275,7 @@ function KeyValueWidget({ field, value, invalid, onChange, controlId }: PropsOf<
       invalid={invalid}
       onChange={onChange}
       valuePlaceholder={field.valueWidget === 'template' ? 'Value or {{ JSONata }}' : 'Value'}
+      acceptsPaths={field.valueWidget === 'template'}
     />
   );
 }

@@ -72,6 +72,14 @@ export function createHttpRequestNode(options: HttpConnectorOptions) {
     retryOptions: httpRetryOptions,
     credentialTypes: HTTP_AUTH_CREDENTIAL_TYPES,
     docs: HTTP_REQUEST_DOCS,
+    outputExample: {
+      value: {
+        status: 200,
+        statusText: 'OK',
+        headers: { 'content-type': 'application/json' },
+        body: {},
+      },
+    },
     egressTargets: (config) => {
       const url = isTemplate(config.url) ? undefined : parseHttpUrl(config.url);
       if (!url) return [];

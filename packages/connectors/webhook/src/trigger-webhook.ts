@@ -29,6 +29,9 @@ export const webhookTriggerNode = defineNodeType<WebhookConfig>({
   trigger: { kind: 'webhook', servedBy: 'server' },
   icon: WEBHOOK_ICON,
   docs: WEBHOOK_DOCS,
+  outputExample: {
+    value: { method: 'POST', path: '', headers: {}, query: {}, body: {} },
+  },
   // The executor hands a trigger node the run's trigger input: the request.
   execute: async (ctx) => ({ output: ctx.input }),
 });

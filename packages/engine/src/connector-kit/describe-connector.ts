@@ -116,6 +116,27 @@ function describeNodeTypeContract(
       expect(JSON.parse(JSON.stringify(descriptor))).toEqual(descriptor);
     });
 
+    const outputExample = definition.outputExample;
+    if (outputExample) {
+      it('declares an output example the editor can read', () => {
+        const descriptor = describeNodeType(definition);
+        if ('configField' in outputExample) {
+          const properties = (descriptor.configJsonSchema.properties ?? {}) as object;
+          expect(
+            Object.keys(properties),
+            'outputExample.configField names a config field',
+          ).toContain(outputExample.configField);
+        } else if ('input' in outputExample) {
+          expect(
+            definition.inputs.length,
+            'a node that passes its input on has an input',
+          ).toBeGreaterThan(0);
+        } else {
+          expect(JSON.parse(JSON.stringify(outputExample.value))).toEqual(outputExample.value);
+        }
+      });
+    }
+
     it('has docs', () => {
       expect(definition.docs?.trim() ?? '', 'docs: markdown for the generated docs page').not.toBe(
         '',

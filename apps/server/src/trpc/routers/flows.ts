@@ -4,6 +4,7 @@
  */
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { EXPRESSION_KINDS } from '../../flows/expression-preview-plan.ts';
 import { MAX_VERSION_PAGE } from '../../flows/flow-versions.ts';
 import { CALLER_RUN_TRIGGERS } from '../../runs/run-status.ts';
 import { adminProcedure, editorProcedure, viewerProcedure } from '../trpc.ts';
@@ -122,6 +123,28 @@ export const flowsRouter = {
       }),
     )
     .mutation(({ ctx, input }) => ctx.stepTests.test(input, ctx.principal?.userId ?? null)),
+
+  /**
+   * Evaluates an expression (a JSONata field, or a `{{ }}` template) as the node would in a run,
+   * with the upstream data of run `runId` (else only pinned outputs) and the node's exact input,
+   * in the sandbox under the normal limits. For the editor's live preview; changes nothing.
+   */
+  previewExpression: editorProcedure
+    .meta({ audit: false })
+    .input(
+      z.object({
+        flowId: id,
+        nodeId: z.string().min(1, 'is required').max(64),
+        expression: z
+          .string()
+          .max(100_000, 'The expression is too long to preview (100 000 characters at most)'),
+        kind: z.enum(EXPRESSION_KINDS),
+        field: z.string().min(1).max(200).optional(),
+        runId: id.optional(),
+        document: z.unknown().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.stepTests.previewExpression(input)),
 
   /** The flow's recent step tests (newest first), of one node when `nodeId` is given. */
   stepTests: viewerProcedure

@@ -34,6 +34,7 @@ export const logicIfNode = defineNodeType({
   sideEffects: false,
   policyDefaults: PURE_NODE_POLICY,
   docs: LOGIC_IF_DOCS,
+  outputExample: { input: true },
   async execute(ctx) {
     const result = await evaluateExpression(ctx.config.condition, ctx, {
       nodeId: ctx.nodeId,

@@ -26,6 +26,7 @@ export const manualTriggerNode = defineNodeType({
   sideEffects: false,
   policyDefaults: PURE_NODE_POLICY,
   docs: MANUAL_TRIGGER_DOCS,
+  outputExample: { configField: 'sampleInput' },
   // The executor hands a trigger node the run's trigger input as its input.
   execute: async (ctx) => ({ output: ctx.input }),
 });
