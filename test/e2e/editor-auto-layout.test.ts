@@ -3,20 +3,10 @@
  * out left to right with nothing overlapping, Ctrl+Z puts every node back exactly and Ctrl+Shift+Z
  * lays it out again; laying out a selection (Shift+Alt+L) leaves the other nodes where they were.
  */
-import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, createApi, importFlow } from '../support/api-client.ts';
-import { launchBrowser } from '../support/browser.ts';
-import { signInThroughPage } from '../support/browser-session.ts';
+import { importFlow } from '../support/api-client.ts';
+import { useBrowserApp } from '../support/browser-app.ts';
 import { nodePosition } from '../support/canvas.ts';
-import { type ServerProcess, startServer } from '../support/server-process.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
-
-let database: TestDatabase;
-let server: ServerProcess;
-let browser: Browser;
-let page: Page;
-let api: Api;
 
 const node = (
   id: string,
@@ -33,29 +23,20 @@ const node = (
 const jsonata = (id: string, x: number, y: number) =>
   node(id, 'transform.jsonata', x, y, { expression: '$' });
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ DATABASE_URL: database.url, LOG_LEVEL: 'warn' });
-  api = await createApi(server);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  await signInThroughPage(page, server.baseUrl, server.admin);
-});
+const app = useBrowserApp({ viewport: { width: 1600, height: 1000 } });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+beforeAll(async () => {});
+
+afterAll(async () => {});
 
 async function positions(ids: readonly string[]) {
-  return Promise.all(ids.map((id) => nodePosition(page, id)));
+  return Promise.all(ids.map((id) => nodePosition(app.page, id)));
 }
 
 async function boxes(ids: readonly string[]) {
   return Promise.all(
     ids.map(async (id) => {
-      const box = await page.getByTestId(`node-${id}`).boundingBox();
+      const box = await app.page.getByTestId(`node-${id}`).boundingBox();
       if (!box) throw new Error(`node ${id} not visible`);
       return box;
     }),
@@ -72,7 +53,7 @@ const overlap = (a: Box, b: Box) =>
 describe('auto-layout', () => {
   it('untangles the whole flow left to right, undone and redone as one step', async () => {
     // Every node stacked on (nearly) the same spot.
-    const flowId = await importFlow(api, {
+    const flowId = await importFlow(app.api, {
       version: 1,
       name: 'Tangled',
       nodes: [
@@ -91,15 +72,15 @@ describe('auto-layout', () => {
       ],
     });
     const ids = ['trigger', 'check', 'yes', 'no', 'send'];
-    await page.goto(`${server.baseUrl}/flows/${flowId}`);
-    await page.getByTestId('node-send').waitFor();
+    await app.page.goto(`${app.server.baseUrl}/flows/${flowId}`);
+    await app.page.getByTestId('node-send').waitFor();
     const before = await positions(ids);
 
-    const button = page.getByTestId('auto-layout');
+    const button = app.page.getByTestId('auto-layout');
     expect(await button.textContent()).toContain('Auto-layout');
     await button.click();
     await expect
-      .poll(async () => (await nodePosition(page, 'send')).x, LAYOUT_DONE)
+      .poll(async () => (await nodePosition(app.page, 'send')).x, LAYOUT_DONE)
       .toBeGreaterThan(before[4]?.x ?? 0);
 
     const laidOut = await positions(ids);
@@ -114,17 +95,17 @@ describe('auto-layout', () => {
     for (const [i, a] of onScreen.entries()) {
       for (const b of onScreen.slice(i + 1)) expect(overlap(a, b)).toBe(false);
     }
-    expect(await page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('true');
+    expect(await app.page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('true');
 
-    await page.keyboard.press('Control+z');
+    await app.page.keyboard.press('Control+z');
     await expect.poll(() => positions(ids)).toEqual(before);
-    expect(await page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('false');
-    await page.keyboard.press('Control+Shift+z');
+    expect(await app.page.getByTestId('dirty-indicator').getAttribute('data-dirty')).toBe('false');
+    await app.page.keyboard.press('Control+Shift+z');
     await expect.poll(() => positions(ids)).toEqual(laidOut);
   });
 
   it('lays out only the selected nodes with Shift+Alt+L, keeping the rest in place', async () => {
-    const flowId = await importFlow(api, {
+    const flowId = await importFlow(app.api, {
       version: 1,
       name: 'Partly tangled',
       nodes: [
@@ -140,29 +121,29 @@ describe('auto-layout', () => {
         { id: 'e3', source: 'second', target: 'third' },
       ],
     });
-    await page.goto(`${server.baseUrl}/flows/${flowId}`);
-    await page.getByTestId('node-third').waitFor();
-    const triggerBefore = await nodePosition(page, 'trigger');
+    await app.page.goto(`${app.server.baseUrl}/flows/${flowId}`);
+    await app.page.getByTestId('node-third').waitFor();
+    const triggerBefore = await nodePosition(app.page, 'trigger');
 
-    await page.getByTestId('node-first').click();
-    await page.getByTestId('node-second').click({ modifiers: ['Control'] });
-    await page.getByTestId('node-third').click({ modifiers: ['Control'] });
+    await app.page.getByTestId('node-first').click();
+    await app.page.getByTestId('node-second').click({ modifiers: ['Control'] });
+    await app.page.getByTestId('node-third').click({ modifiers: ['Control'] });
     await expect
-      .poll(() => page.getByTestId('auto-layout').textContent())
+      .poll(() => app.page.getByTestId('auto-layout').textContent())
       .toContain('Auto-layout selection');
 
-    await page.keyboard.press('Shift+Alt+L');
+    await app.page.keyboard.press('Shift+Alt+L');
     await expect
-      .poll(async () => (await nodePosition(page, 'third')).x, LAYOUT_DONE)
-      .toBeGreaterThan((await nodePosition(page, 'second')).x);
+      .poll(async () => (await nodePosition(app.page, 'third')).x, LAYOUT_DONE)
+      .toBeGreaterThan((await nodePosition(app.page, 'second')).x);
     const [first, second, third] = await positions(['first', 'second', 'third']);
     expect(first?.x).toBeLessThan(second?.x ?? 0);
     // The group keeps its top-left corner.
     expect(first?.x).toBe(300);
     expect(Math.min(first?.y ?? 0, second?.y ?? 0, third?.y ?? 0)).toBe(300);
-    expect(await nodePosition(page, 'trigger')).toEqual(triggerBefore);
+    expect(await nodePosition(app.page, 'trigger')).toEqual(triggerBefore);
 
-    await page.keyboard.press('Control+z');
+    await app.page.keyboard.press('Control+z');
     await expect
       .poll(() => positions(['first', 'second', 'third']))
       .toEqual([
@@ -172,13 +153,13 @@ describe('auto-layout', () => {
       ]);
 
     // The same from the context menu of a node in the selection.
-    await page.getByTestId('node-second').click({ button: 'right' });
-    const item = page.getByTestId('context-auto-layout');
+    await app.page.getByTestId('node-second').click({ button: 'right' });
+    const item = app.page.getByTestId('context-auto-layout');
     expect(await item.textContent()).toContain('Auto-layout selection');
     await item.click();
     await expect
       .poll(() => positions(['first', 'second', 'third']), LAYOUT_DONE)
       .toEqual([first, second, third]);
-    expect(await nodePosition(page, 'trigger')).toEqual(triggerBefore);
+    expect(await nodePosition(app.page, 'trigger')).toEqual(triggerBefore);
   });
 });

@@ -30,6 +30,13 @@ export async function seriousViolations(
   if (!(await page.evaluate<boolean>('typeof window.axe === "object"'))) {
     await page.evaluate(axe.source);
   }
+  // A dialog fading in has, for a moment, text blended with its background: check what stays
+  // on screen once running transitions and animations have finished (infinite ones excepted).
+  await page.evaluate(`Promise.all(
+    document.getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+      .map((animation) => animation.finished.catch(() => undefined)),
+  )`);
   const context = { include: [['html']], exclude: (options.exclude ?? []).map((s) => [s]) };
   return page.evaluate<AxeViolation[]>(`
     axe.run(${JSON.stringify(context)}, { resultTypes: ['violations'] }).then((results) =>

@@ -29,7 +29,7 @@ export type BrowserAppOptions = {
   env?: Record<string, string>;
   viewport?: { width: number; height: number };
   /** Runs in beforeAll before the page signs in, e.g. `page.addInitScript(…)`. */
-  beforeSignIn?: (page: Page) => Promise<void>;
+  beforeSignIn?: (page: Page) => Promise<unknown>;
 };
 
 export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
