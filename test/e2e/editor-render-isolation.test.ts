@@ -67,3 +67,23 @@ describe('editor render isolation', () => {
     expect(others).toEqual([]);
   });
 });
+
+describe('a flow too big to read whole', () => {
+  it('opens at its start with only the cards in view, and fit view still shows every node', async () => {
+    const bigId = await importFlow(await createApi(server), gridFlow('Opens at its start', 100));
+    await page.goto(`${server.baseUrl}/flows/${bigId}`);
+    await page.getByTestId('node-trigger').waitFor();
+    // Cards off screen are not even mounted to be measured (estimated-handles.ts).
+    const opened = await page.locator('.react-flow__node').count();
+    expect(opened).toBeLessThan(50);
+    await page.locator('.react-flow__controls-fitview').click();
+    // Fitting counts the nodes never mounted (by their estimated size): it zooms out to the
+    // minimum over the whole grid, so many more cards come into view.
+    await expect
+      .poll(() => page.locator('.react-flow__node').count())
+      .toBeGreaterThan(opened * 1.5);
+    await expect
+      .poll(() => page.locator('.react-flow__viewport').getAttribute('style'))
+      .toContain('scale(0.25)');
+  });
+});

@@ -2,9 +2,11 @@
  * Estimated size and handles for nodes React Flow has not measured yet. React Flow mounts every
  * node without handle bounds once to measure it, even with `onlyRenderVisibleElements`, so a
  * 1,000-node flow would mount 1,000 cards on open and unmount most of them right after. A node
- * given `handles` and an initial size counts as laid out: only the nodes in view mount, and edges
- * to nodes off screen attach to the estimate. A node drops the estimate once it has been measured
- * (the store then holds its `measured` size and React Flow its real handle bounds).
+ * handed to React Flow with `handles` and a `measured` size counts as laid out: only the nodes in
+ * view mount, edges to nodes off screen attach to the estimate, and fitView (which waits until
+ * every node has a measured size, and fits only those) sees the whole flow. A node that mounts is
+ * measured for real: its estimated height is never a whole number of pixels, so React Flow always
+ * sees a change and reports the real size, which the store keeps; the node then drops the estimate.
  */
 import { type NodeHandle, Position } from '@xyflow/react';
 import type { NodeTypeDescriptor } from '../api/types.ts';
@@ -12,6 +14,8 @@ import type { FlowCanvasNode } from './flow-types.ts';
 import { DEFAULT_NODE_SIZE } from './node-placement.ts';
 
 const HANDLE_SIZE = 10;
+/** Half a pixel off DEFAULT_NODE_SIZE: no real card measures this, so a mounted node re-measures. */
+const ESTIMATED_SIZE = { width: DEFAULT_NODE_SIZE.width, height: DEFAULT_NODE_SIZE.height + 0.5 };
 const ONE_PORT = [{ id: 'in' }] as const;
 const ONE_OUTPUT = [{ id: 'out' }] as const;
 
@@ -49,8 +53,7 @@ export function withEstimatedLayout(
   if (!withEstimates) {
     withEstimates = {
       ...node,
-      initialWidth: DEFAULT_NODE_SIZE.width,
-      initialHeight: DEFAULT_NODE_SIZE.height,
+      measured: ESTIMATED_SIZE,
       handles: estimatedHandles(portsOf(node.data.nodeType)),
     };
     estimated.set(node, withEstimates);

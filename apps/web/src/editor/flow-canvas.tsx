@@ -210,7 +210,11 @@ export function FlowCanvas({
         data-testid="flow-canvas"
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--canvas-dot)" />
-        <Controls showInteractive={false} position="bottom-right" />
+        <Controls
+          showInteractive={false}
+          position="bottom-right"
+          fitViewOptions={FIT_VIEW_OPTIONS}
+        />
         <MiniMap
           pannable
           zoomable

@@ -6,7 +6,7 @@
 import { getViewportForBounds, type Viewport, type XYPosition } from '@xyflow/react';
 import { DEFAULT_NODE_SIZE } from './node-placement.ts';
 
-/** How the editor fits the flow in view: on opening it, and after laying it out. */
+/** How the editor fits the flow in view: on opening it, from the fit-view control and after laying it out. */
 export const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1 };
 
 /**
