@@ -26,6 +26,8 @@ export const EDITOR_KEYS = {
   deleteAndReconnect: ['Shift', 'Delete'],
   /** Matched by key code in use-editor-shortcuts.ts (Alt changes the character typed). */
   autoLayout: ['Shift', 'Alt', 'L'],
+  /** In the inspector's Test step section, and in the Run dialog. */
+  submit: ['Mod', 'Enter'],
 } as const satisfies Record<string, KeyCombo>;
 
 export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
@@ -55,6 +57,10 @@ export const KEYBOARD_MAP: readonly ShortcutGroup[] = [
       },
       { combos: [['Shift', 'drag']], action: 'Select several nodes' },
       { combos: [EDITOR_KEYS.autoLayout], action: 'Auto-layout the flow (or the selected nodes)' },
+      {
+        combos: [EDITOR_KEYS.submit],
+        action: 'Test the selected node (in Test step), or start the run (in the Run dialog)',
+      },
     ],
   },
 ];
