@@ -83,6 +83,8 @@ describe('a scheduled flow in the browser', () => {
       })
       .toBeGreaterThan(0);
     await page.goto(`${server.baseUrl}/flows/${flow.id}/runs`);
+    // The history page loads (a lazy chunk, then the runs) before the poll's clock matters.
+    await page.getByTestId('run-row-trigger').first().waitFor();
     await expect
       .poll(() => page.getByTestId('run-row-trigger').first().textContent())
       .toBe('Schedule');
